@@ -1,0 +1,183 @@
+/** The DynamoDB adapter of {@link SessionStore}: batched reads and writes, errors translated at the boundary. */
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, KeysAndAttributes, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { MetricsConflictError, RetryableStoreError, isRetryable } from './errors';
+import { decodeSession, decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from './item-codec';
+import type { Lifetimes } from './item-codec';
+import type { Session, UserState, WindowMetrics } from './model';
+import type { LoadedState, SessionStore, UserWrite } from './ports';
+import { STATE_SORT_KEY, sessionSortKey } from './table-schema';
+
+type Item = Record<string, AttributeValue>;
+
+export interface DynamoSessionStoreOptions extends Lifetimes {
+  readonly sessionsTable: string;
+  readonly metricsTable: string;
+  /** Defaults to a client from the environment's region and credentials. */
+  readonly client?: DynamoDBClient;
+  /** Rounds of resubmitting unprocessed keys or items before giving up on them. */
+  readonly unprocessedRounds?: number;
+}
+
+/** DynamoDB's per-request limits. */
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+
+/** Counts what DynamoDB asked us to repeat, for the DynamoDBRetries metric. */
+export interface StoreStats {
+  retries: number;
+}
+
+export class DynamoSessionStore implements SessionStore {
+  readonly client: DynamoDBClient;
+  readonly stats: StoreStats = { retries: 0 };
+  private readonly rounds: number;
+
+  constructor(private readonly options: DynamoSessionStoreOptions) {
+    this.client = options.client ?? new DynamoDBClient({});
+    this.rounds = options.unprocessedRounds ?? 4;
+  }
+
+  async load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState> {
+    const { sessionsTable, metricsTable } = this.options;
+    const keys: Array<[string, Item]> = [
+      ...userIds.map((u): [string, Item] => [sessionsTable, { userId: { S: u }, sk: { S: STATE_SORT_KEY } }]),
+      ...windowStarts.map((w): [string, Item] => [metricsTable, { windowStart: { S: new Date(w).toISOString() }, shardId: { S: shardId } }]),
+    ];
+    const states = new Map<string, UserState>();
+    const metrics = new Map<number, WindowMetrics>();
+    for (const [table, item] of await this.batchGet(keys)) {
+      if (table === sessionsTable) {
+        const state = decodeState(item);
+        states.set(state.userId, state);
+      } else {
+        const w = decodeWindow(item);
+        metrics.set(w.windowStartMs, w);
+      }
+    }
+    const sessionKeys: Array<[string, Item]> = [];
+    for (const state of states.values()) {
+      if (state.currentSessionStartMs === undefined) continue;
+      sessionKeys.push([sessionsTable, { userId: { S: state.userId }, sk: { S: sessionSortKey(state.currentSessionStartMs) } }]);
+    }
+    const sessions = new Map<string, Session>();
+    for (const [, item] of await this.batchGet(sessionKeys)) {
+      const session = decodeSession(item);
+      sessions.set(session.userId, session);
+    }
+    return { states, sessions, metrics };
+  }
+
+  async putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {
+    const results = await Promise.allSettled(items.map((item) => this.putWindow(item, previous.get(item.windowStartMs))));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async putUsers(writes: readonly UserWrite[]): Promise<{ failedUserIds: readonly string[] }> {
+    const life = this.options;
+    const sessionItems: Array<[string, Item]> = [];
+    for (const w of writes) for (const session of w.sessions) sessionItems.push([w.state.userId, encodeSession(session, life)]);
+    const failed = new Set(await this.batchWrite(sessionItems));
+    const stateItems: Array<[string, Item]> = [];
+    for (const w of writes) {
+      if (failed.has(w.state.userId)) continue;
+      const lastActivity = Math.max(0, ...w.sessions.map((x) => x.lastMs));
+      stateItems.push([w.state.userId, encodeState(w.state, lastActivity, life)]);
+    }
+    for (const userId of await this.batchWrite(stateItems)) failed.add(userId);
+    return { failedUserIds: [...failed] };
+  }
+
+  private async putWindow(item: WindowMetrics, before: WindowMetrics | undefined): Promise<void> {
+    const condition =
+      before?.watermark === undefined
+        ? { ConditionExpression: 'attribute_not_exists(#wm)', ExpressionAttributeNames: { '#wm': 'watermark' } }
+        : {
+            ConditionExpression: '#wm = :wm',
+            ExpressionAttributeNames: { '#wm': 'watermark' },
+            ExpressionAttributeValues: { ':wm': { S: before.watermark.toString() } },
+          };
+    try {
+      const out = await this.client.send(new PutItemCommand({ TableName: this.options.metricsTable, Item: encodeWindow(item, this.options), ...condition }));
+      this.stats.retries += (out.$metadata.attempts ?? 1) - 1;
+    } catch (err) {
+      const start = new Date(item.windowStartMs).toISOString();
+      if (err instanceof ConditionalCheckFailedException) throw new MetricsConflictError(start, item.shardId, { cause: err });
+      throw translate('PutItem', err);
+    }
+  }
+
+  /** Reads keys of one or two tables, 100 per request, resubmitting unprocessed keys. */
+  private async batchGet(keys: ReadonlyArray<[string, Item]>): Promise<Array<[string, Item]>> {
+    const found: Array<[string, Item]> = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
+      let request: Record<string, KeysAndAttributes> | undefined = groupKeys(keys.slice(i, i + BATCH_GET_MAX));
+      for (let round = 0; request && Object.keys(request).length > 0; round += 1) {
+        if (round > this.rounds) throw new RetryableStoreError('BatchGetItem', `keys still unprocessed after ${this.rounds} rounds`);
+        if (round > 0) await backoff(round, this.stats);
+        let out;
+        try {
+          out = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+        } catch (err) {
+          throw translate('BatchGetItem', err);
+        }
+        this.stats.retries += (out.$metadata.attempts ?? 1) - 1;
+        for (const [table, items] of Object.entries(out.Responses ?? {})) for (const item of items) found.push([table, item]);
+        request = out.UnprocessedKeys;
+      }
+    }
+    return found;
+  }
+
+  /** Writes items of the sessions table, 25 per request; returns the owners of items that were not written. */
+  private async batchWrite(items: ReadonlyArray<[string, Item]>): Promise<string[]> {
+    const failed: string[] = [];
+    const table = this.options.sessionsTable;
+    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
+      const chunk = items.slice(i, i + BATCH_WRITE_MAX);
+      let pending: WriteRequest[] = chunk.map(([, item]) => ({ PutRequest: { Item: item } }));
+      for (let round = 0; pending.length > 0 && round <= this.rounds; round += 1) {
+        if (round > 0) await backoff(round, this.stats);
+        try {
+          const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+          this.stats.retries += (out.$metadata.attempts ?? 1) - 1;
+          pending = out.UnprocessedItems?.[table] ?? [];
+        } catch (err) {
+          if (!isRetryable(err)) throw translate('BatchWriteItem', err);
+          // The whole request may or may not have been applied; puts are idempotent, so resend it.
+        }
+      }
+      for (const request of pending) failed.push(request.PutRequest?.Item?.['userId']?.S ?? '');
+    }
+    return [...new Set(failed)];
+  }
+}
+
+function groupKeys(keys: ReadonlyArray<[string, Item]>): Record<string, KeysAndAttributes> {
+  const request: Record<string, KeysAndAttributes> = {};
+  for (const [table, key] of keys) {
+    // Strongly consistent: the next batch must see what the previous one wrote, or it would apply twice.
+    const entry = (request[table] ??= { Keys: [], ConsistentRead: true });
+    entry.Keys!.push(key);
+  }
+  return request;
+}
+
+async function backoff(round: number, stats: StoreStats): Promise<void> {
+  stats.retries += 1;
+  const ms = Math.min(1000, 25 * 2 ** round) * (0.5 + Math.random() / 2);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retryable SDK errors become {@link RetryableStoreError}; anything else is rethrown as it is. */
+function translate(operation: string, err: unknown): unknown {
+  if (isRetryable(err)) return new RetryableStoreError(operation, (err as Error).message, { cause: err });
+  return err;
+}

@@ -1,0 +1,173 @@
+/** Conversion between the domain types and DynamoDB items. Maps become prototype-free objects on read. */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Session, UserState, WindowMetrics } from './model';
+import { SESSION_SORT_PREFIX, STATE_SORT_KEY, TTL_ATTRIBUTE, sessionSortKey } from './table-schema';
+
+type Item = Record<string, AttributeValue>;
+
+const DAY_MS = 86_400_000;
+const FP_BYTES = 8;
+
+/** Item lifetimes, in days after the last activity (sessions, states) or the window start (metrics). */
+export interface Lifetimes {
+  readonly sessionTtlDays: number;
+  readonly metricsTtlDays: number;
+}
+
+const s = (v: string): AttributeValue => ({ S: v });
+const n = (v: number | bigint): AttributeValue => ({ N: String(v) });
+const optS = (item: Item, name: string, v: string | undefined): void => {
+  if (v !== undefined) item[name] = s(v);
+};
+const expiry = (ms: number, days: number): AttributeValue => n(Math.floor((ms + days * DAY_MS) / 1000));
+
+export function encodeSession(x: Session, life: Lifetimes): Item {
+  const item: Item = {
+    userId: s(x.userId),
+    sk: s(sessionSortKey(x.startMs)),
+    sessionId: s(x.sessionId),
+    startTime: s(new Date(x.startMs).toISOString()),
+    lastActivityTime: s(new Date(x.lastMs).toISOString()),
+    startMs: n(x.startMs),
+    lastMs: n(x.lastMs),
+    eventCount: n(x.eventCount),
+    pageViews: n(x.pageViews),
+    landingPage: s(x.landingPage),
+    exitPage: s(x.exitPage),
+    converted: { BOOL: x.converted },
+    revenueMicros: n(x.revenueMicros),
+    journey: { L: x.journey.map(s) },
+    journeyTimes: { L: x.journeyTimes.map(n) },
+    journeyCut: n(x.journeyCut),
+    [TTL_ATTRIBUTE]: expiry(x.lastMs, life.sessionTtlDays),
+  };
+  optS(item, 'clientSessionId', x.clientSessionId);
+  optS(item, 'referrer', x.referrer);
+  optS(item, 'utmSource', x.utmSource);
+  optS(item, 'utmMedium', x.utmMedium);
+  optS(item, 'utmCampaign', x.utmCampaign);
+  return item;
+}
+
+export function decodeSession(item: Item): Session {
+  return {
+    userId: str(item, 'userId'),
+    sessionId: str(item, 'sessionId'),
+    clientSessionId: optStr(item, 'clientSessionId'),
+    startMs: num(item, 'startMs'),
+    lastMs: num(item, 'lastMs'),
+    eventCount: num(item, 'eventCount'),
+    pageViews: num(item, 'pageViews'),
+    landingPage: str(item, 'landingPage'),
+    exitPage: str(item, 'exitPage'),
+    referrer: optStr(item, 'referrer'),
+    utmSource: optStr(item, 'utmSource'),
+    utmMedium: optStr(item, 'utmMedium'),
+    utmCampaign: optStr(item, 'utmCampaign'),
+    converted: item['converted']?.BOOL === true,
+    revenueMicros: num(item, 'revenueMicros'),
+    journey: (item['journey']?.L ?? []).map((v) => v.S ?? ''),
+    journeyTimes: (item['journeyTimes']?.L ?? []).map((v) => Number(v.N)),
+    journeyCut: num(item, 'journeyCut'),
+  };
+}
+
+/** The state item expires with the user's current session, or a TTL after now-ish when there is none. */
+export function encodeState(x: UserState, lastActivityMs: number, life: Lifetimes): Item {
+  const watermarks: Item = {};
+  for (const [shard, position] of Object.entries(x.watermarks)) watermarks[shard] = s(position.toString());
+  const item: Item = {
+    userId: s(x.userId),
+    sk: s(STATE_SORT_KEY),
+    watermarks: { M: watermarks },
+    activeWindows: { L: x.activeWindows.map(n) },
+    [TTL_ATTRIBUTE]: expiry(lastActivityMs, life.sessionTtlDays),
+  };
+  if (x.recentFingerprints.length > 0) item['fingerprints'] = { B: Buffer.from(x.recentFingerprints.join(''), 'hex') };
+  if (x.currentSessionStartMs !== undefined) item['currentSessionStartMs'] = n(x.currentSessionStartMs);
+  return item;
+}
+
+export function decodeState(item: Item): UserState {
+  const watermarks = Object.create(null) as Record<string, bigint>;
+  for (const [shard, v] of Object.entries(item['watermarks']?.M ?? {})) watermarks[shard] = BigInt(v.S ?? '0');
+  const raw = item['fingerprints']?.B;
+  const fps: string[] = [];
+  if (raw) {
+    const hex = Buffer.from(raw).toString('hex');
+    for (let i = 0; i < hex.length; i += FP_BYTES * 2) fps.push(hex.slice(i, i + FP_BYTES * 2));
+  }
+  const current = item['currentSessionStartMs']?.N;
+  return {
+    userId: str(item, 'userId'),
+    watermarks,
+    recentFingerprints: fps,
+    activeWindows: (item['activeWindows']?.L ?? []).map((v) => Number(v.N)),
+    currentSessionStartMs: current === undefined ? undefined : Number(current),
+  };
+}
+
+export function encodeWindow(x: WindowMetrics, life: Lifetimes): Item {
+  return {
+    windowStart: s(new Date(x.windowStartMs).toISOString()),
+    shardId: s(x.shardId),
+    watermark: s((x.watermark ?? 0n).toString()),
+    events: n(x.events),
+    eventsByType: { M: countMap(x.eventsByType) },
+    pageViews: n(x.pageViews),
+    pageViewsByPage: { M: countMap(x.pageViewsByPage) },
+    conversions: n(x.conversions),
+    revenueMicros: n(x.revenueMicros),
+    sessionsStarted: n(x.sessionsStarted),
+    activeUsers: n(x.activeUsers),
+    duplicates: n(x.duplicates),
+    lateEvents: n(x.lateEvents),
+    [TTL_ATTRIBUTE]: expiry(x.windowStartMs, life.metricsTtlDays),
+  };
+}
+
+export function decodeWindow(item: Item): WindowMetrics {
+  return {
+    windowStartMs: Date.parse(str(item, 'windowStart')),
+    shardId: str(item, 'shardId'),
+    watermark: item['watermark']?.S === undefined ? undefined : BigInt(item['watermark'].S),
+    events: num(item, 'events'),
+    eventsByType: countsOf(item['eventsByType']),
+    pageViews: num(item, 'pageViews'),
+    pageViewsByPage: countsOf(item['pageViewsByPage']),
+    conversions: num(item, 'conversions'),
+    revenueMicros: num(item, 'revenueMicros'),
+    sessionsStarted: num(item, 'sessionsStarted'),
+    activeUsers: num(item, 'activeUsers'),
+    duplicates: num(item, 'duplicates'),
+    lateEvents: num(item, 'lateEvents'),
+  };
+}
+
+/** True when an item of the sessions table is a session (not a state item). */
+export function isSessionItem(item: Item): boolean {
+  return item['sk']?.S?.startsWith(SESSION_SORT_PREFIX) === true;
+}
+
+function countMap(counts: Readonly<Record<string, number>>): Item {
+  const m = Object.create(null) as Item;
+  for (const [k, v] of Object.entries(counts)) m[k] = n(v);
+  return m;
+}
+
+function countsOf(v: AttributeValue | undefined): Record<string, number> {
+  const out = Object.create(null) as Record<string, number>;
+  for (const [k, x] of Object.entries(v?.M ?? {})) out[k] = Number(x.N);
+  return out;
+}
+
+function str(item: Item, name: string): string {
+  return item[name]?.S ?? '';
+}
+function optStr(item: Item, name: string): string | undefined {
+  return item[name]?.S;
+}
+function num(item: Item, name: string): number {
+  const v = item[name]?.N;
+  return v === undefined ? 0 : Number(v);
+}

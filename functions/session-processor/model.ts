@@ -1,0 +1,89 @@
+/** The session-processor's domain types: what is kept per session, per user and per metrics window. */
+import type { ClickEvent } from '../shared/event-contract';
+
+/** A user's session, as stored and exported. Times are epoch milliseconds UTC. */
+export interface Session {
+  readonly userId: string;
+  /** Deterministic: a hash of the user id and the start time, so every run gives the same id. */
+  readonly sessionId: string;
+  readonly clientSessionId: string | undefined;
+  readonly startMs: number;
+  readonly lastMs: number;
+  readonly eventCount: number;
+  readonly pageViews: number;
+  readonly landingPage: string;
+  readonly exitPage: string;
+  readonly referrer: string | undefined;
+  readonly utmSource: string | undefined;
+  readonly utmMedium: string | undefined;
+  readonly utmCampaign: string | undefined;
+  readonly converted: boolean;
+  /** Revenue in millionths, summed as integers so that retries and batching cannot change the total. */
+  readonly revenueMicros: number;
+  /** Page paths of the session's page views in event-time order, at most `journeyMaxPages`. */
+  readonly journey: readonly string[];
+  /** Event time of each journey entry, so that an out-of-order page view lands in its place. */
+  readonly journeyTimes: readonly number[];
+  /** Page views left out of `journey` once it was full. */
+  readonly journeyCut: number;
+}
+
+/** What the processor remembers per user between batches. */
+export interface UserState {
+  readonly userId: string;
+  /** Highest record position applied, per shard (see {@link recordPosition}). */
+  readonly watermarks: Readonly<Record<string, bigint>>;
+  /** 64-bit fingerprints of the user's most recent applied events, oldest first. */
+  readonly recentFingerprints: readonly string[];
+  /** Metrics windows (start, epoch ms) in which the user was already counted active during the current session. */
+  readonly activeWindows: readonly number[];
+  /** Start of the user's current (latest) session, if any. */
+  readonly currentSessionStartMs: number | undefined;
+}
+
+/** A valid event with its place in the shard. */
+export interface PositionedEvent {
+  readonly position: bigint;
+  readonly sequenceNumber: string;
+  readonly event: ClickEvent;
+}
+
+/** What applying one event did; metrics are derived from these, never from the raw events. */
+export type EffectKind = 'applied' | 'duplicate' | 'late' | 'already_applied';
+
+export interface EventEffect {
+  readonly position: bigint;
+  readonly kind: EffectKind;
+  readonly event: ClickEvent;
+  /** The event started a new session. */
+  readonly sessionStarted: boolean;
+  /** First event of this user counted in this event's metrics window. */
+  readonly newActiveUser: boolean;
+  readonly page: string;
+}
+
+/** Aggregated figures of one metrics window from one shard. */
+export interface WindowMetrics {
+  readonly windowStartMs: number;
+  readonly shardId: string;
+  /** Highest record position of this shard already counted in this window. */
+  readonly watermark: bigint | undefined;
+  readonly events: number;
+  readonly eventsByType: Readonly<Record<string, number>>;
+  readonly pageViews: number;
+  readonly pageViewsByPage: Readonly<Record<string, number>>;
+  readonly conversions: number;
+  readonly revenueMicros: number;
+  readonly sessionsStarted: number;
+  readonly activeUsers: number;
+  readonly duplicates: number;
+  readonly lateEvents: number;
+}
+
+/** Bits of a record position given to the KPL sub-sequence number (an aggregate holds far fewer). */
+const SUB_SEQUENCE_BITS = 20n;
+
+/** A total order over user records in one shard: sequence number, then KPL sub-sequence number. */
+export function recordPosition(sequenceNumber: string, subSequenceNumber: number): bigint {
+  return (BigInt(sequenceNumber) << SUB_SEQUENCE_BITS) | BigInt(subSequenceNumber);
+}

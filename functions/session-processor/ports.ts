@@ -1,0 +1,39 @@
+/** The session-processor's outside world, as small interfaces: the store and the log. */
+import type { Session, UserState, WindowMetrics } from './model';
+
+/** What a batch needs to read before it can be applied. */
+export interface LoadedState {
+  readonly states: ReadonlyMap<string, UserState>;
+  /** Each user's current session, by user id. */
+  readonly sessions: ReadonlyMap<string, Session>;
+  /** This shard's metrics item of each window, by window start. */
+  readonly metrics: ReadonlyMap<number, WindowMetrics>;
+}
+
+/** Everything written for one user after a batch: the sessions it touched, then the state that covers them. */
+export interface UserWrite {
+  readonly state: UserState;
+  readonly sessions: readonly Session[];
+}
+
+/** Persistence of sessions, user states and window metrics. */
+export interface SessionStore {
+  load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState>;
+  /**
+   * Writes each window item if nobody changed it since `previous` was read. Throws a retryable error when
+   * any write fails or loses the race.
+   */
+  putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void>;
+  /**
+   * Writes every user's sessions before that user's state, so a state never covers an unwritten session.
+   * Returns the users whose writes did not all succeed.
+   */
+  putUsers(writes: readonly UserWrite[]): Promise<{ readonly failedUserIds: readonly string[] }>;
+}
+
+/** Structured log lines; Powertools Logger fits it. */
+export interface Log {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}

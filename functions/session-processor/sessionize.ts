@@ -1,0 +1,191 @@
+/**
+ * Sessionization of one user's events: pure, deterministic, and idempotent through the per-shard watermark
+ * and the recent-fingerprint list kept in {@link UserState}.
+ */
+import { createHash } from 'node:crypto';
+import { pagePath, queryParams } from '../shared/url';
+import type { ClickEvent } from '../shared/event-contract';
+import type { EventEffect, PositionedEvent, Session, UserState } from './model';
+
+/** Windows remembered per session for counting active users once (42 hours of 5-minute windows). */
+export const MAX_ACTIVE_WINDOWS = 512;
+
+export interface SessionRules {
+  /** A gap longer than this between two events of a user starts a new session. */
+  readonly timeoutMs: number;
+  readonly windowMs: number;
+  readonly journeyMaxPages: number;
+  /** How many recent event fingerprints are kept per user to recognise producer duplicates. */
+  readonly dedupHistory: number;
+}
+
+export interface UserOutcome {
+  readonly state: UserState;
+  /** Sessions this batch created or changed, oldest first. */
+  readonly sessions: Session[];
+  /** One effect per input event, in processing order. */
+  readonly effects: EventEffect[];
+}
+
+/** A fresh state for a user never seen before. */
+export function emptyState(userId: string): UserState {
+  return { userId, watermarks: {}, recentFingerprints: [], activeWindows: [], currentSessionStartMs: undefined };
+}
+
+/** Deterministic session id: the same user and start time always give the same id. */
+export function sessionIdFor(userId: string, startMs: number): string {
+  return createHash('sha256').update(`${userId}\u0000${startMs}`).digest('hex').slice(0, 32);
+}
+
+/** Start of the metrics window holding `ms`. */
+export function windowStart(ms: number, windowMs: number): number {
+  return Math.floor(ms / windowMs) * windowMs;
+}
+
+/** Events in processing order: event time, then shard position for equal times. */
+export function byEventTime(a: PositionedEvent, b: PositionedEvent): number {
+  const dt = a.event.timestampMs - b.event.timestampMs;
+  if (dt !== 0) return dt;
+  return a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
+}
+
+/**
+ * Applies one user's events from one shard to the user's state and current session.
+ * An event at or below the shard watermark was applied before and changes nothing; an event whose
+ * fingerprint is in the recent list is a duplicate; an event older than the start of the current session
+ * is late. Late and duplicate events are reported as effects so that they are counted, never dropped.
+ */
+export function applyUserEvents(
+  prior: UserState,
+  current: Session | undefined,
+  shardId: string,
+  events: readonly PositionedEvent[],
+  rules: SessionRules,
+): UserOutcome {
+  const watermark = prior.watermarks[shardId];
+  const fingerprints = [...prior.recentFingerprints];
+  const seen = new Set(fingerprints);
+  let activeWindows = [...prior.activeWindows];
+  let session = current;
+  let highest = watermark;
+  const touched = new Map<number, Session>();
+  const effects: EventEffect[] = [];
+
+  for (const item of [...events].sort(byEventTime)) {
+    const { event, position } = item;
+    const page = pagePath(event.url);
+    if (watermark !== undefined && position <= watermark) {
+      effects.push({ position, kind: 'already_applied', event, sessionStarted: false, newActiveUser: false, page });
+      continue;
+    }
+    if (highest === undefined || position > highest) highest = position;
+    const fp = event.eventId.slice(0, 16);
+    if (seen.has(fp)) {
+      effects.push({ position, kind: 'duplicate', event, sessionStarted: false, newActiveUser: false, page });
+      continue;
+    }
+    if (session !== undefined && event.timestampMs < session.startMs) {
+      effects.push({ position, kind: 'late', event, sessionStarted: false, newActiveUser: false, page });
+      continue;
+    }
+    let sessionStarted = false;
+    if (session === undefined || event.timestampMs - session.lastMs > rules.timeoutMs) {
+      session = startSession(event, page);
+      activeWindows = [];
+      sessionStarted = true;
+    } else {
+      session = extendSession(session, event, page, rules.journeyMaxPages);
+    }
+    if (sessionStarted) session = withPageView(session, event, page, rules.journeyMaxPages);
+    touched.set(session.startMs, session);
+
+    const window = windowStart(event.timestampMs, rules.windowMs);
+    const newActiveUser = !activeWindows.includes(window);
+    if (newActiveUser) activeWindows = [...activeWindows, window].slice(-MAX_ACTIVE_WINDOWS);
+    fingerprints.push(fp);
+    seen.add(fp);
+    if (fingerprints.length > rules.dedupHistory) seen.delete(fingerprints.shift()!);
+    effects.push({ position, kind: 'applied', event, sessionStarted, newActiveUser, page });
+  }
+
+  const state: UserState = {
+    userId: prior.userId,
+    watermarks: highest === undefined ? prior.watermarks : withWatermark(prior.watermarks, shardId, highest),
+    recentFingerprints: fingerprints,
+    activeWindows,
+    currentSessionStartMs: session?.startMs,
+  };
+  return { state, sessions: [...touched.values()].sort((a, b) => a.startMs - b.startMs), effects };
+}
+
+/** Shards remembered per user; after resharding, the parents with the lowest positions are forgotten first. */
+export const MAX_SHARD_WATERMARKS = 16;
+
+function withWatermark(prior: Readonly<Record<string, bigint>>, shardId: string, position: bigint): Record<string, bigint> {
+  const next: Record<string, bigint> = Object.assign(Object.create(null) as Record<string, bigint>, prior);
+  next[shardId] = position;
+  const shards = Object.keys(next);
+  if (shards.length <= MAX_SHARD_WATERMARKS) return next;
+  shards.sort((a, b) => (next[a]! < next[b]! ? -1 : 1));
+  for (const shard of shards.slice(0, shards.length - MAX_SHARD_WATERMARKS)) delete next[shard];
+  return next;
+}
+
+function startSession(event: ClickEvent, page: string): Session {
+  const params = queryParams(event.url);
+  return {
+    userId: event.userId,
+    sessionId: sessionIdFor(event.userId, event.timestampMs),
+    clientSessionId: event.clientSessionId,
+    startMs: event.timestampMs,
+    lastMs: event.timestampMs,
+    eventCount: 1,
+    pageViews: 0,
+    landingPage: page,
+    exitPage: page,
+    referrer: event.referrer,
+    utmSource: params?.get('utm_source') ?? undefined,
+    utmMedium: params?.get('utm_medium') ?? undefined,
+    utmCampaign: params?.get('utm_campaign') ?? undefined,
+    converted: event.eventType === 'conversion',
+    revenueMicros: revenueOf(event),
+    journey: [],
+    journeyTimes: [],
+    journeyCut: 0,
+  };
+}
+
+function extendSession(s: Session, event: ClickEvent, page: string, journeyMax: number): Session {
+  const isLatest = event.timestampMs >= s.lastMs;
+  const next: Session = {
+    ...s,
+    clientSessionId: s.clientSessionId ?? event.clientSessionId,
+    lastMs: isLatest ? event.timestampMs : s.lastMs,
+    exitPage: isLatest ? page : s.exitPage,
+    eventCount: s.eventCount + 1,
+    converted: s.converted || event.eventType === 'conversion',
+    revenueMicros: s.revenueMicros + revenueOf(event),
+  };
+  return withPageView(next, event, page, journeyMax);
+}
+
+function withPageView(s: Session, event: ClickEvent, page: string, journeyMax: number): Session {
+  if (event.eventType !== 'page_view') return s;
+  if (s.journey.length >= journeyMax) return { ...s, pageViews: s.pageViews + 1, journeyCut: s.journeyCut + 1 };
+  // Insert after every entry at or before this time: in-order events append, late ones land in place.
+  let at = s.journeyTimes.length;
+  while (at > 0 && s.journeyTimes[at - 1]! > event.timestampMs) at -= 1;
+  return {
+    ...s,
+    pageViews: s.pageViews + 1,
+    journey: [...s.journey.slice(0, at), page, ...s.journey.slice(at)],
+    journeyTimes: [...s.journeyTimes.slice(0, at), event.timestampMs, ...s.journeyTimes.slice(at)],
+  };
+}
+
+/** Revenue of a conversion in millionths, when `properties.revenue` is a finite number. */
+export function revenueOf(event: ClickEvent): number {
+  if (event.eventType !== 'conversion') return 0;
+  const revenue = event.properties?.['revenue'];
+  return typeof revenue === 'number' && Number.isFinite(revenue) ? Math.round(revenue * 1e6) : 0;
+}

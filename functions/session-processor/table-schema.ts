@@ -1,0 +1,24 @@
+/**
+ * Keys and attributes of the session-processor's two tables, as data: the DynamoDB adapter, the stack and
+ * the local runtime all read them from here.
+ *
+ * Sessions table (partition `userId`, sort `sk`):
+ * - `sk = STATE`: the user's processing state (per-shard watermarks, recent fingerprints, current session).
+ * - `sk = SESSION#<ISO start time>`: one item per session; a descending query on `SESSION#` lists a user's
+ *   sessions newest first.
+ * Metrics table (partition `windowStart`, sort `shardId`): one item per window per shard, so that every
+ * shard writes its own item (no hot key) and a window is read with one query.
+ */
+export const SESSIONS_TABLE_KEYS = { partitionKey: 'userId', sortKey: 'sk' } as const;
+export const METRICS_TABLE_KEYS = { partitionKey: 'windowStart', sortKey: 'shardId' } as const;
+
+/** Attribute holding the expiry time (epoch seconds) that DynamoDB TTL reads. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const STATE_SORT_KEY = 'STATE';
+export const SESSION_SORT_PREFIX = 'SESSION#';
+
+/** Sort key of a session item. */
+export function sessionSortKey(startMs: number): string {
+  return `${SESSION_SORT_PREFIX}${new Date(startMs).toISOString()}`;
+}

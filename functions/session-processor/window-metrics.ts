@@ -1,0 +1,82 @@
+/** Aggregation of event effects into per-window, per-shard metrics: pure, and idempotent by watermark. */
+import type { EventEffect, WindowMetrics } from './model';
+import { revenueOf, windowStart } from './sessionize';
+
+/** Distinct pages kept per window and shard; further pages are counted under {@link OTHER_PAGES}. */
+export const MAX_PAGES_PER_WINDOW = 100;
+export const OTHER_PAGES = '(other)';
+
+/** An empty metrics item for a window of one shard. */
+export function emptyWindow(windowStartMs: number, shardId: string): WindowMetrics {
+  return {
+    windowStartMs, shardId, watermark: undefined, events: 0, eventsByType: {}, pageViews: 0, pageViewsByPage: {},
+    conversions: 0, revenueMicros: 0, sessionsStarted: 0, activeUsers: 0, duplicates: 0, lateEvents: 0,
+  };
+}
+
+/**
+ * Folds effects into the windows they belong to. An effect at or below its window's watermark was counted
+ * by an earlier attempt and is skipped, so a retried or duplicated batch adds nothing. Returns only the
+ * windows that changed, each with its new watermark.
+ */
+export function aggregateEffects(
+  effects: readonly EventEffect[],
+  shardId: string,
+  windowMs: number,
+  prior: ReadonlyMap<number, WindowMetrics>,
+): WindowMetrics[] {
+  const changed = new Map<number, Mutable>();
+  for (const effect of effects) {
+    if (effect.kind === 'already_applied') continue;
+    const start = windowStart(effect.event.timestampMs, windowMs);
+    const before = prior.get(start);
+    if (before?.watermark !== undefined && effect.position <= before.watermark) continue;
+    let w = changed.get(start);
+    if (!w) {
+      w = toMutable(before ?? emptyWindow(start, shardId));
+      changed.set(start, w);
+    }
+    if (w.watermark === undefined || effect.position > w.watermark) w.watermark = effect.position;
+    addEffect(w, effect);
+  }
+  return [...changed.values()].sort((a, b) => a.windowStartMs - b.windowStartMs);
+}
+
+type Mutable = { -readonly [K in keyof WindowMetrics]: WindowMetrics[K] } & {
+  eventsByType: Record<string, number>;
+  pageViewsByPage: Record<string, number>;
+};
+
+function toMutable(w: WindowMetrics): Mutable {
+  return { ...w, eventsByType: counts(w.eventsByType), pageViewsByPage: counts(w.pageViewsByPage) };
+}
+
+/** A prototype-free copy, so that a page named like `__proto__` is only ever a key. */
+export function counts(from: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.assign(Object.create(null) as Record<string, number>, from);
+}
+
+function addEffect(w: Mutable, effect: EventEffect): void {
+  if (effect.kind === 'duplicate') {
+    w.duplicates += 1;
+    return;
+  }
+  if (effect.kind === 'late') {
+    w.lateEvents += 1;
+    return;
+  }
+  const { event } = effect;
+  w.events += 1;
+  w.eventsByType[event.eventType] = (w.eventsByType[event.eventType] ?? 0) + 1;
+  if (event.eventType === 'page_view') {
+    w.pageViews += 1;
+    const key = Object.hasOwn(w.pageViewsByPage, effect.page) || Object.keys(w.pageViewsByPage).length < MAX_PAGES_PER_WINDOW ? effect.page : OTHER_PAGES;
+    w.pageViewsByPage[key] = (w.pageViewsByPage[key] ?? 0) + 1;
+  }
+  if (event.eventType === 'conversion') {
+    w.conversions += 1;
+    w.revenueMicros += revenueOf(event);
+  }
+  if (effect.sessionStarted) w.sessionsStarted += 1;
+  if (effect.newActiveUser) w.activeUsers += 1;
+}

@@ -1,0 +1,86 @@
+/**
+ * The producer event contract, declared once. Both Lambdas validate against it, producers are documented
+ * from it (README "Event contract"), and the archive schema is derived from the validated event.
+ */
+import { type } from 'arktype';
+
+/** The kinds of interaction a producer may report. */
+export const EVENT_TYPES = ['page_view', 'click', 'conversion', 'form_submit', 'video_play', 'scroll'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Bounds on untrusted input. A record outside them is refused, never truncated, so that what is archived
+ * is what the producer sent.
+ */
+export const LIMITS = {
+  /** Bytes of one user record after base64 decoding and KPL de-aggregation. */
+  recordBytes: 32 * 1024,
+  userId: 256,
+  sessionId: 256,
+  eventName: 128,
+  url: 4096,
+  referrer: 4096,
+  userAgent: 1024,
+  /** Longest textual IPv6 form with an embedded IPv4 address. */
+  ip: 45,
+  /** ISO-8601 with nanoseconds and an offset fits well within this. */
+  timestampText: 40,
+  /** Keys and array elements counted at every depth of `properties`. */
+  propertyEntries: 64,
+  /** `properties` itself is depth 1. */
+  propertyDepth: 4,
+  propertyKey: 128,
+  propertyString: 2048,
+  /** `properties.revenue` is summed in millionths as a safe integer; this keeps any sum of them exact. */
+  revenue: 1e9,
+} as const;
+
+/** Keys that could reach an object prototype if copied carelessly; refused anywhere in an event. */
+export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const optionalText = (max: number) => `string <= ${max} | null` as const;
+
+/**
+ * The producer event. Required: `userId`, `eventType`, `timestamp`, `url`. Everything else is optional;
+ * `null` counts as absent. Unknown top-level fields are refused: custom data belongs in `properties`.
+ */
+export const producerEvent = type({
+  '+': 'reject',
+  userId: `0 < string <= ${LIMITS.userId}`,
+  'sessionId?': optionalText(LIMITS.sessionId),
+  'eventName?': optionalText(LIMITS.eventName),
+  eventType: type.enumerated(...EVENT_TYPES),
+  timestamp: `number | string <= ${LIMITS.timestampText}`,
+  url: `0 < string <= ${LIMITS.url}`,
+  'referrer?': optionalText(LIMITS.referrer),
+  'userAgent?': optionalText(LIMITS.userAgent),
+  'ip?': optionalText(LIMITS.ip),
+  'properties?': 'object | null',
+});
+
+/** The event as a producer sends it, after schema validation. */
+export type ProducerEvent = typeof producerEvent.infer;
+
+/** Custom event data: a plain JSON object within {@link LIMITS}. */
+export type EventProperties = { readonly [key: string]: unknown };
+
+/** A producer event that passed the contract, normalised; the input to both Lambdas' domain code. */
+export interface ClickEvent {
+  readonly userId: string;
+  /** The client's own session id, when it sent one. */
+  readonly clientSessionId: string | undefined;
+  /** Defaults to `eventType` when the producer sent none. */
+  readonly eventName: string;
+  readonly eventType: EventType;
+  /** Event time, epoch milliseconds UTC. */
+  readonly timestampMs: number;
+  readonly url: string;
+  readonly referrer: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly ip: string | undefined;
+  readonly properties: EventProperties | undefined;
+  /** Deterministic fingerprint of the producer payload (32 hex digits): equal bytes, equal id. */
+  readonly eventId: string;
+  /** When Kinesis accepted the record, epoch milliseconds. */
+  readonly receivedAtMs: number;
+}

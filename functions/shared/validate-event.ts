@@ -1,0 +1,141 @@
+/** Decoding and validating one user record against the event contract. Pure: no I/O, no clock. */
+import { type } from 'arktype';
+import { EVENT_TYPES, LIMITS, UNSAFE_KEYS, producerEvent } from './event-contract';
+import type { ClickEvent, ProducerEvent } from './event-contract';
+import { fingerprint } from './fingerprint';
+import { asProperties, checkProperties } from './properties';
+import { preview, refuse } from './reasons';
+import type { ReasonCode, Refusal } from './reasons';
+import { parseTimestamp } from './timestamps';
+
+/** How far an event may lie from its record's arrival time. */
+export interface EventTimeBounds {
+  /** Oldest accepted event, as milliseconds before arrival. */
+  readonly maxAgeMs: number;
+  /** Latest accepted event, as milliseconds after arrival. */
+  readonly maxFutureMs: number;
+}
+
+/** Events more than 5 minutes after their arrival time are refused: producer clocks are wrong by more. */
+export const DEFAULT_MAX_FUTURE_MS = 5 * 60_000;
+
+export type Validation = { readonly ok: true; readonly event: ClickEvent } | { readonly ok: false; readonly refusal: Refusal };
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Validates one producer payload. Event-time bounds are measured against `arrivalMs` (the record's
+ * approximateArrivalTimestamp), never the wall clock, so that a replay decides as the original run did.
+ */
+export function validateRecord(payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
+  if (payload.length === 0) return fail(refuse('empty_record', '', 'a JSON object', 'zero bytes'));
+  if (payload.length > LIMITS.recordBytes) {
+    return fail(refuse('record_too_large', '', `at most ${LIMITS.recordBytes} bytes`, `${payload.length} bytes`));
+  }
+  const text = decodeUtf8(payload);
+  if (text === undefined) return fail(refuse('invalid_utf8', '', 'UTF-8 text', 'bytes that are not UTF-8'));
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return fail(refuse('malformed_json', '', 'one JSON object', `${(err as Error).message.slice(0, 80)}`));
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail(refuse('not_an_object', '', 'a JSON object', preview(parsed)));
+  }
+  for (const key of Object.keys(parsed)) {
+    if (UNSAFE_KEYS.has(key)) return fail(refuse('unsafe_key', key, 'a field of the event contract', preview(key)));
+  }
+
+  const out = producerEvent(parsed);
+  if (out instanceof type.errors) return fail(fromSchemaError(out[0]!, parsed as Record<string, unknown>, out.length));
+  return checkSemantics(out, payload, arrivalMs, bounds);
+}
+
+function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
+  if (e.properties !== undefined && e.properties !== null) {
+    const refusal = checkProperties(e.properties);
+    if (refusal) return fail(refusal);
+    const revenue: unknown = (e.properties as Record<string, unknown>)['revenue'];
+    if (typeof revenue === 'number' && Math.abs(revenue) > LIMITS.revenue) {
+      return fail(refuse('invalid_value', 'properties.revenue', `a number within ±${LIMITS.revenue}`, preview(revenue)));
+    }
+  }
+  const timestampMs = parseTimestamp(e.timestamp);
+  if (timestampMs === undefined) {
+    return fail(refuse('invalid_timestamp', 'timestamp', 'epoch seconds, epoch milliseconds or ISO-8601 with a zone', preview(e.timestamp)));
+  }
+  if (timestampMs > arrivalMs + bounds.maxFutureMs) {
+    const ahead = Math.round((timestampMs - arrivalMs) / 1000);
+    return fail(refuse('timestamp_in_future', 'timestamp', `at most ${bounds.maxFutureMs / 1000}s after arrival`, `${preview(e.timestamp)}, ${ahead}s after arrival`));
+  }
+  if (timestampMs < arrivalMs - bounds.maxAgeMs) {
+    const age = Math.round((arrivalMs - timestampMs) / 1000);
+    return fail(refuse('timestamp_too_old', 'timestamp', `at most ${bounds.maxAgeMs / 1000}s before arrival`, `${preview(e.timestamp)}, ${age}s before arrival`));
+  }
+  return {
+    ok: true,
+    event: {
+      userId: e.userId,
+      clientSessionId: e.sessionId ?? undefined,
+      eventName: e.eventName ?? e.eventType,
+      eventType: e.eventType,
+      timestampMs,
+      url: e.url,
+      referrer: e.referrer ?? undefined,
+      userAgent: e.userAgent ?? undefined,
+      ip: e.ip ?? undefined,
+      properties: asProperties(e.properties),
+      eventId: fingerprint(payload),
+      receivedAtMs: arrivalMs,
+    },
+  };
+}
+
+function decodeUtf8(payload: Buffer): string | undefined {
+  const text = payload.toString('utf8');
+  // Only text with a replacement character can hide invalid bytes; check those strictly.
+  if (!text.includes('\uFFFD')) return text;
+  try {
+    return strictUtf8.decode(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+interface SchemaIssue {
+  readonly code: string;
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly expected?: string;
+}
+
+const EXPECTED_TYPE: Readonly<Record<string, string>> = {
+  eventType: `one of ${EVENT_TYPES.join(', ')}`,
+  timestamp: 'epoch seconds, epoch milliseconds or an ISO-8601 string',
+  properties: 'a JSON object',
+};
+
+/** Translates the first schema issue into a refusal with one of the contract's reason codes. */
+function fromSchemaError(issue: SchemaIssue, event: Record<string, unknown>, issueCount: number): Refusal {
+  const field = issue.path.map(String).join('.');
+  const seen: unknown = field === '' ? event : event[field];
+  const more = issueCount > 1 ? ` (and ${issueCount - 1} more issue${issueCount > 2 ? 's' : ''})` : '';
+  const expected = EXPECTED_TYPE[field] ?? issue.expected ?? 'a value of the contract';
+  const [reason, what] = classify(issue, field, seen, expected);
+  const refusal = refuse(reason, field, what, preview(seen));
+  return { ...refusal, message: refusal.message + more };
+}
+
+function classify(issue: SchemaIssue, field: string, seen: unknown, expected: string): [ReasonCode, string] {
+  if (issue.code === 'required') return ['missing_field', expected];
+  if (issue.expected === 'removed') return ['unknown_field', `no field named ${JSON.stringify(field)} (custom data goes in properties)`];
+  if (issue.code === 'maxLength') return ['too_long', `a string of ${issue.expected ?? 'bounded length'}`];
+  if (issue.code === 'minLength') return ['invalid_value', 'a non-empty string'];
+  if (typeof seen === 'string' && field === 'eventType') return ['invalid_value', expected];
+  return ['wrong_type', expected];
+}
+
+function fail(refusal: Refusal): Validation {
+  return { ok: false, refusal };
+}
