@@ -1,9 +1,13 @@
 /** Jest runs TypeScript through @swc/jest; type-checking is `tsc --noEmit`, run once by `npm test`. */
+const swc = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // arktype ships ES modules only; Node 20's require() cannot load them, so swc turns them into CommonJS.
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(arktype|arkregex|@ark)/)'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/setup.ts'],
   testTimeout: 60_000,
 };
