@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, KeysAndAttributes, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { MetricsConflictError, RetryableStoreError, isRetryable } from './errors';
-import { decodeSession, decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from './item-codec';
+import { decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from './item-codec';
 import type { Lifetimes } from './item-codec';
-import type { Session, UserState, WindowMetrics } from './model';
+import type { UserState, WindowMetrics } from './model';
 import type { LoadedState, SessionStore, UserWrite } from './ports';
-import { STATE_SORT_KEY, sessionSortKey } from './table-schema';
+import { STATE_SORT_KEY } from './table-schema';
 
 type Item = Record<string, AttributeValue>;
 
@@ -61,17 +61,7 @@ export class DynamoSessionStore implements SessionStore {
         metrics.set(w.windowStartMs, w);
       }
     }
-    const sessionKeys: Array<[string, Item]> = [];
-    for (const state of states.values()) {
-      if (state.currentSessionStartMs === undefined) continue;
-      sessionKeys.push([sessionsTable, { userId: { S: state.userId }, sk: { S: sessionSortKey(state.currentSessionStartMs) } }]);
-    }
-    const sessions = new Map<string, Session>();
-    for (const [, item] of await this.batchGet(sessionKeys)) {
-      const session = decodeSession(item);
-      sessions.set(session.userId, session);
-    }
-    return { states, sessions, metrics };
+    return { states, metrics };
   }
 
   async putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {
@@ -88,8 +78,7 @@ export class DynamoSessionStore implements SessionStore {
     const stateItems: Array<[string, Item]> = [];
     for (const w of writes) {
       if (failed.has(w.state.userId)) continue;
-      const lastActivity = Math.max(0, ...w.sessions.map((x) => x.lastMs));
-      stateItems.push([w.state.userId, encodeState(w.state, lastActivity, life)]);
+      stateItems.push([w.state.userId, encodeState(w.state, life)]);
     }
     for (const userId of await this.batchWrite(stateItems)) failed.add(userId);
     return { failedUserIds: [...failed] };

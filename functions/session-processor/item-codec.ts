@@ -21,10 +21,18 @@ const optS = (item: Item, name: string, v: string | undefined): void => {
 };
 const expiry = (ms: number, days: number): AttributeValue => n(Math.floor((ms + days * DAY_MS) / 1000));
 
+/** A session item: the queryable copy of a session, keyed by user and start time. */
 export function encodeSession(x: Session, life: Lifetimes): Item {
+  return {
+    ...sessionAttributes(x),
+    sk: s(sessionSortKey(x.startMs)),
+    [TTL_ATTRIBUTE]: expiry(x.lastMs, life.sessionTtlDays),
+  };
+}
+
+function sessionAttributes(x: Session): Item {
   const item: Item = {
     userId: s(x.userId),
-    sk: s(sessionSortKey(x.startMs)),
     sessionId: s(x.sessionId),
     startTime: s(new Date(x.startMs).toISOString()),
     lastActivityTime: s(new Date(x.lastMs).toISOString()),
@@ -39,7 +47,6 @@ export function encodeSession(x: Session, life: Lifetimes): Item {
     journey: { L: x.journey.map(s) },
     journeyTimes: { L: x.journeyTimes.map(n) },
     journeyCut: n(x.journeyCut),
-    [TTL_ATTRIBUTE]: expiry(x.lastMs, life.sessionTtlDays),
   };
   optS(item, 'clientSessionId', x.clientSessionId);
   optS(item, 'referrer', x.referrer);
@@ -72,8 +79,8 @@ export function decodeSession(item: Item): Session {
   };
 }
 
-/** The state item expires with the user's current session, or a TTL after now-ish when there is none. */
-export function encodeState(x: UserState, lastActivityMs: number, life: Lifetimes): Item {
+/** The state item, with the current session inside it; it expires with that session. */
+export function encodeState(x: UserState, life: Lifetimes): Item {
   const watermarks: Item = {};
   for (const [shard, position] of Object.entries(x.watermarks)) watermarks[shard] = s(position.toString());
   const item: Item = {
@@ -81,10 +88,10 @@ export function encodeState(x: UserState, lastActivityMs: number, life: Lifetime
     sk: s(STATE_SORT_KEY),
     watermarks: { M: watermarks },
     activeWindows: { L: x.activeWindows.map(n) },
-    [TTL_ATTRIBUTE]: expiry(lastActivityMs, life.sessionTtlDays),
+    [TTL_ATTRIBUTE]: expiry(x.currentSession?.lastMs ?? 0, life.sessionTtlDays),
   };
   if (x.recentFingerprints.length > 0) item['fingerprints'] = { B: Buffer.from(x.recentFingerprints.join(''), 'hex') };
-  if (x.currentSessionStartMs !== undefined) item['currentSessionStartMs'] = n(x.currentSessionStartMs);
+  if (x.currentSession !== undefined) item['currentSession'] = { M: sessionAttributes(x.currentSession) };
   return item;
 }
 
@@ -97,13 +104,13 @@ export function decodeState(item: Item): UserState {
     const hex = Buffer.from(raw).toString('hex');
     for (let i = 0; i < hex.length; i += FP_BYTES * 2) fps.push(hex.slice(i, i + FP_BYTES * 2));
   }
-  const current = item['currentSessionStartMs']?.N;
+  const current = item['currentSession']?.M;
   return {
     userId: str(item, 'userId'),
     watermarks,
     recentFingerprints: fps,
     activeWindows: (item['activeWindows']?.L ?? []).map((v) => Number(v.N)),
-    currentSessionStartMs: current === undefined ? undefined : Number(current),
+    currentSession: current === undefined ? undefined : decodeSession(current),
   };
 }
 

@@ -37,8 +37,11 @@ export interface UserState {
   readonly recentFingerprints: readonly string[];
   /** Metrics windows (start, epoch ms) in which the user was already counted active during the current session. */
   readonly activeWindows: readonly number[];
-  /** Start of the user's current (latest) session, if any. */
-  readonly currentSessionStartMs: number | undefined;
+  /**
+   * The user's current (latest) session. It lives here, in the same item as the watermark, so that the two
+   * change together: a session item is only a queryable copy, rewritten from this on every retry.
+   */
+  readonly currentSession: Session | undefined;
 }
 
 /** A valid event with its place in the shard. */

@@ -3,9 +3,8 @@ import type { Session, UserState, WindowMetrics } from './model';
 
 /** What a batch needs to read before it can be applied. */
 export interface LoadedState {
+  /** Each user's state, with the current session, by user id. */
   readonly states: ReadonlyMap<string, UserState>;
-  /** Each user's current session, by user id. */
-  readonly sessions: ReadonlyMap<string, Session>;
   /** This shard's metrics item of each window, by window start. */
   readonly metrics: ReadonlyMap<number, WindowMetrics>;
 }

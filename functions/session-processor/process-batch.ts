@@ -88,7 +88,7 @@ export async function processBatch(
       if (events.length === 0) continue;
       try {
         const prior = loaded.states.get(userId) ?? emptyState(userId);
-        outcomes.set(userId, applyUserEvents(prior, loaded.sessions.get(userId), shardId, events, deps.rules));
+        outcomes.set(userId, applyUserEvents(prior, shardId, events, deps.rules));
       } catch (err) {
         const lowest = minPosition(events);
         deps.log.error('user processing failed; retrying from its first record', { shardId, userId: preview(userId), error: describe(err) });

@@ -29,7 +29,7 @@ export interface UserOutcome {
 
 /** A fresh state for a user never seen before. */
 export function emptyState(userId: string): UserState {
-  return { userId, watermarks: {}, recentFingerprints: [], activeWindows: [], currentSessionStartMs: undefined };
+  return { userId, watermarks: {}, recentFingerprints: [], activeWindows: [], currentSession: undefined };
 }
 
 /** Deterministic session id: the same user and start time always give the same id. */
@@ -50,14 +50,13 @@ export function byEventTime(a: PositionedEvent, b: PositionedEvent): number {
 }
 
 /**
- * Applies one user's events from one shard to the user's state and current session.
+ * Applies one user's events from one shard to the user's state, which holds the current session.
  * An event at or below the shard watermark was applied before and changes nothing; an event whose
  * fingerprint is in the recent list is a duplicate; an event older than the start of the current session
  * is late. Late and duplicate events are reported as effects so that they are counted, never dropped.
  */
 export function applyUserEvents(
   prior: UserState,
-  current: Session | undefined,
   shardId: string,
   events: readonly PositionedEvent[],
   rules: SessionRules,
@@ -66,7 +65,7 @@ export function applyUserEvents(
   const fingerprints = [...prior.recentFingerprints];
   const seen = new Set(fingerprints);
   let activeWindows = [...prior.activeWindows];
-  let session = current;
+  let session = prior.currentSession;
   let highest = watermark;
   const touched = new Map<number, Session>();
   const effects: EventEffect[] = [];
@@ -113,7 +112,7 @@ export function applyUserEvents(
     watermarks: highest === undefined ? prior.watermarks : withWatermark(prior.watermarks, shardId, highest),
     recentFingerprints: fingerprints,
     activeWindows,
-    currentSessionStartMs: session?.startMs,
+    currentSession: session,
   };
   return { state, sessions: [...touched.values()].sort((a, b) => a.startMs - b.startMs), effects };
 }

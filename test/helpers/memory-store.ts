@@ -11,34 +11,37 @@ export class MemoryStore implements SessionStore {
   readonly metrics = new Map<string, WindowMetrics>();
   /** Users whose state write fails (their session writes still succeed, as a partial BatchWrite would). */
   failStateFor = new Set<string>();
+  /** Users whose state write lands but whose response is lost: the caller sees a failure. */
+  loseStateResponseFor = new Set<string>();
   /** Window starts whose metrics write fails. */
   failMetricsFor = new Set<number>();
+  /** When set, only this many window writes of the next putMetrics land; the rest fail. */
+  metricsWritesBeforeFailure: number | undefined;
+  /** The next putMetrics writes everything, then reports a failure (a lost response). */
+  loseMetricsResponse = false;
   failLoad = false;
 
   load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState> {
     if (this.failLoad) return Promise.reject(new RetryableStoreError('BatchGetItem', 'throttled'));
     const states = new Map<string, UserState>();
-    const sessions = new Map<string, Session>();
     for (const u of userIds) {
       const state = this.states.get(u);
-      if (!state) continue;
-      states.set(u, state);
-      const current = state.currentSessionStartMs === undefined ? undefined : this.sessions.get(`${u}|${state.currentSessionStartMs}`);
-      if (current) sessions.set(u, current);
+      if (state) states.set(u, state);
     }
     const metrics = new Map<number, WindowMetrics>();
     for (const w of windowStarts) {
       const item = this.metrics.get(`${w}|${shardId}`);
       if (item) metrics.set(w, item);
     }
-    return Promise.resolve({ states, sessions, metrics });
+    return Promise.resolve({ states, metrics });
   }
 
   putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {
     let failure: Error | undefined;
+    let budget = this.metricsWritesBeforeFailure ?? Infinity;
     for (const item of items) {
       const key = `${item.windowStartMs}|${item.shardId}`;
-      if (this.failMetricsFor.has(item.windowStartMs)) {
+      if (this.failMetricsFor.has(item.windowStartMs) || budget-- <= 0) {
         failure = new RetryableStoreError('PutItem', 'throttled');
         continue;
       }
@@ -48,6 +51,7 @@ export class MemoryStore implements SessionStore {
       }
       this.metrics.set(key, item);
     }
+    if (this.loseMetricsResponse) failure ??= new RetryableStoreError('PutItem', 'socket hang up after the write');
     return failure ? Promise.reject(failure) : Promise.resolve();
   }
 
@@ -55,8 +59,12 @@ export class MemoryStore implements SessionStore {
     const failedUserIds: string[] = [];
     for (const w of writes) {
       for (const s of w.sessions) this.sessions.set(`${s.userId}|${s.startMs}`, s);
-      if (this.failStateFor.has(w.state.userId)) failedUserIds.push(w.state.userId);
-      else this.states.set(w.state.userId, w.state);
+      if (this.failStateFor.has(w.state.userId)) {
+        failedUserIds.push(w.state.userId);
+        continue;
+      }
+      this.states.set(w.state.userId, w.state);
+      if (this.loseStateResponseFor.has(w.state.userId)) failedUserIds.push(w.state.userId);
     }
     return Promise.resolve({ failedUserIds });
   }

@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { applyUserEvents, emptyState } from '../../../functions/session-processor/sessionize';
+import { processBatch } from '../../../functions/session-processor/process-batch';
+import { EVENT_TYPES } from '../../../functions/shared/event-contract';
+import { T0, kinesisRecord, producerEvent } from '../../helpers/events';
+import { MemoryLog, MemoryStore } from '../../helpers/memory-store';
+import { BOUNDS, RULES, positioned } from '../../helpers/positioned';
+
+const TIMEOUT = RULES.timeoutMs;
+const SHARD = 'shardId-000000000000';
+
+/** Gaps that often sit right at the timeout, where off-by-one mistakes live. */
+const gap = fc.oneof(
+  fc.constantFrom(0, TIMEOUT - 1, TIMEOUT, TIMEOUT + 1),
+  fc.integer({ min: 0, max: 120_000 }),
+  fc.integer({ min: TIMEOUT - 2_000, max: TIMEOUT + 2_000 }),
+  fc.integer({ min: 0, max: 3 * TIMEOUT }),
+);
+
+interface StreamEvent {
+  readonly payload: Record<string, unknown>;
+  readonly ts: number;
+}
+
+/** A stream of several users' events, each user's in time order, with producer retries re-sent later. */
+const stream = fc
+  .record({
+    picks: fc.array(fc.record({ user: fc.integer({ min: 0, max: 3 }), gap, type: fc.constantFrom(...EVENT_TYPES), page: fc.integer({ min: 0, max: 5 }), resend: fc.boolean() }), { minLength: 1, maxLength: 60 }),
+  })
+  .map(({ picks }) => {
+    const clocks = [T0, T0, T0, T0];
+    const sent: StreamEvent[][] = [[], [], [], []];
+    const out: StreamEvent[] = [];
+    picks.forEach((p, i) => {
+      const previous = sent[p.user]!;
+      if (p.resend && previous.length > 0) {
+        out.push(previous[previous.length - 1]!);
+        return;
+      }
+      clocks[p.user]! += p.gap;
+      const ts = clocks[p.user]!;
+      const payload = producerEvent({
+        userId: `user-${p.user}`, eventType: p.type, timestamp: ts, url: `https://shop.example.com/p${p.page}`,
+        properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
+      });
+      previous.push({ payload, ts });
+      out.push({ payload, ts });
+    });
+    return out;
+  });
+
+function toRecords(events: readonly StreamEvent[]): KinesisStreamRecord[] {
+  return events.map((e, i) => kinesisRecord(e.payload, { index: i, arrivalMs: e.ts + 1000 }));
+}
+
+/** Runs records through processBatch the way Lambda does: batches, retry from the reported record. */
+async function runLikeLambda(records: KinesisStreamRecord[], batchSizes: number[], faults: Fault[], deliverTwice: boolean, store = new MemoryStore()) {
+  const deps = { store, log: new MemoryLog(), rules: RULES, bounds: BOUNDS };
+  let i = 0;
+  let attempt = 0;
+  while (i < records.length) {
+    const size = batchSizes[attempt % batchSizes.length]!;
+    const batch = records.slice(i, i + size);
+    const fault = faults[attempt];
+    attempt += 1;
+    if (fault?.kind === 'state') store.failStateFor.add(`user-${fault.user}`);
+    if (fault?.kind === 'lost-state') store.loseStateResponseFor.add(`user-${fault.user}`);
+    if (fault?.kind === 'metrics') store.metricsWritesBeforeFailure = fault.landed;
+    if (fault?.kind === 'lost-metrics') store.loseMetricsResponse = true;
+    const { response } = await processBatch(batch, deps);
+    store.failStateFor.clear();
+    store.loseStateResponseFor.clear();
+    store.metricsWritesBeforeFailure = undefined;
+    store.loseMetricsResponse = false;
+    if (deliverTwice) await processBatch(batch, deps);
+    const failed = response.batchItemFailures[0]?.itemIdentifier;
+    i = failed === undefined ? i + batch.length : records.findIndex((r) => r.kinesis.sequenceNumber === failed);
+  }
+  return store;
+}
+
+/** What goes wrong in one attempt: a user's state write fails or lands unacknowledged, or metrics writes do. */
+type Fault =
+  | { kind: 'none' }
+  | { kind: 'state' | 'lost-state'; user: number }
+  | { kind: 'metrics'; landed: number }
+  | { kind: 'lost-metrics' };
+const user = fc.integer({ min: 0, max: 3 });
+const fault: fc.Arbitrary<Fault> = fc.oneof(
+  fc.constant<Fault>({ kind: 'none' }),
+  user.map((u): Fault => ({ kind: 'state', user: u })),
+  user.map((u): Fault => ({ kind: 'lost-state', user: u })),
+  fc.integer({ min: 0, max: 2 }).map((landed): Fault => ({ kind: 'metrics', landed })),
+  fc.constant<Fault>({ kind: 'lost-metrics' }),
+);
+
+describe('sessionization properties', () => {
+  it('a gap above the timeout always splits, a gap at or below never does', () => {
+    fc.assert(
+      fc.property(fc.array(gap, { minLength: 1, maxLength: 40 }), (gaps) => {
+        let ts = T0;
+        const events = gaps.map((g, i) => positioned(i, { timestamp: (ts += g), properties: { n: i } }));
+        const out = applyUserEvents(emptyState('user-1'), SHARD, events, RULES);
+        out.effects.forEach((effect, i) => {
+          const expected = i === 0 || gaps[i]! > TIMEOUT;
+          expect(effect.sessionStarted).toBe(expected);
+        });
+      }),
+    );
+  });
+
+  it('every valid event lands in exactly one session, or is counted as late or duplicate; sessions never overlap', async () => {
+    // Any arrival order: timestamps are shuffled relative to positions, and cut into random batches.
+    const shuffled = stream.chain((events) => fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }));
+    await fc.assert(
+      fc.asyncProperty(shuffled, fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }), async (events, sizes) => {
+        const store = await runLikeLambda(toRecords(events), sizes, [], false);
+        const { sessions, metrics } = store.snapshot();
+        const applied = metrics.reduce((n, m) => n + m.events, 0);
+        const late = metrics.reduce((n, m) => n + m.lateEvents, 0);
+        const duplicates = metrics.reduce((n, m) => n + m.duplicates, 0);
+        expect(applied + late + duplicates).toBe(events.length);
+        expect(sessions.reduce((n, s) => n + s.eventCount, 0)).toBe(applied);
+        for (let i = 1; i < sessions.length; i += 1) {
+          const [prev, next] = [sessions[i - 1]!, sessions[i]!];
+          if (prev.userId === next.userId) expect(next.startMs - prev.lastMs).toBeGreaterThan(TIMEOUT);
+        }
+        expect(metrics.reduce((n, m) => n + m.sessionsStarted, 0)).toBe(sessions.length);
+      }),
+    );
+  });
+
+  it('processing a batch twice, or any part of it again, changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(stream, fc.nat(), fc.nat(), async (events, a, b) => {
+        const records = toRecords(events);
+        const store = await runLikeLambda(records, [records.length], [], false);
+        const before = store.snapshot();
+        const [from, to] = [a % records.length, b % records.length].sort((x, y) => x - y);
+        await runLikeLambda(records.slice(from!, to! + 1), [7], [], true, store);
+        await runLikeLambda(records, [records.length], [], false, store);
+        expect(store.snapshot()).toEqual(before);
+      }),
+    );
+  });
+
+  it('batching, failed writes, retries and duplicate deliveries give the same sessions and metrics as one clean pass', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        stream,
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fault, { maxLength: 30 }),
+        fc.boolean(),
+        async (events, sizes, faults, twice) => {
+          const records = toRecords(events);
+          const clean = (await runLikeLambda(records, [records.length], [], false)).snapshot();
+          const messy = (await runLikeLambda(records, sizes, faults, twice)).snapshot();
+          expect(messy).toEqual(clean);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
