@@ -95,7 +95,7 @@ export class DynamoSessionStore implements SessionStore {
           };
     try {
       const out = await this.client.send(new PutItemCommand({ TableName: this.options.metricsTable, Item: encodeWindow(item, this.options), ...condition }));
-      this.stats.retries += (out.$metadata.attempts ?? 1) - 1;
+      this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
     } catch (err) {
       const start = new Date(item.windowStartMs).toISOString();
       if (err instanceof ConditionalCheckFailedException) throw new MetricsConflictError(start, item.shardId, { cause: err });
@@ -117,7 +117,7 @@ export class DynamoSessionStore implements SessionStore {
         } catch (err) {
           throw translate('BatchGetItem', err);
         }
-        this.stats.retries += (out.$metadata.attempts ?? 1) - 1;
+        this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
         for (const [table, items] of Object.entries(out.Responses ?? {})) for (const item of items) found.push([table, item]);
         request = out.UnprocessedKeys;
       }
@@ -136,7 +136,7 @@ export class DynamoSessionStore implements SessionStore {
         if (round > 0) await backoff(round, this.stats);
         try {
           const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-          this.stats.retries += (out.$metadata.attempts ?? 1) - 1;
+          this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
           pending = out.UnprocessedItems?.[table] ?? [];
         } catch (err) {
           if (!isRetryable(err)) throw translate('BatchWriteItem', err);

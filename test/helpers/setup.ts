@@ -4,3 +4,5 @@ import 'aws-sdk-client-mock-jest';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_REGION ??= 'eu-west-1';
+// The SDK warns that its releases from 2027 need Node 22; package-lock.json pins one that runs on Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { applyUserEvents, emptyState } from '../../../functions/session-processor/sessionize';
-import { processBatch } from '../../../functions/session-processor/process-batch';
 import { EVENT_TYPES } from '../../../functions/shared/event-contract';
 import { T0, kinesisRecord, producerEvent } from '../../helpers/events';
+import { runLikeLambda as runLoop } from '../../helpers/lambda-loop';
 import { MemoryLog, MemoryStore } from '../../helpers/memory-store';
 import { BOUNDS, RULES, positioned } from '../../helpers/positioned';
 
@@ -54,29 +54,26 @@ function toRecords(events: readonly StreamEvent[]): KinesisStreamRecord[] {
   return events.map((e, i) => kinesisRecord(e.payload, { index: i, arrivalMs: e.ts + 1000 }));
 }
 
-/** Runs records through processBatch the way Lambda does: batches, retry from the reported record. */
+/** Runs records through the Lambda loop with faults armed per attempt, on a memory store. */
 async function runLikeLambda(records: KinesisStreamRecord[], batchSizes: number[], faults: Fault[], deliverTwice: boolean, store = new MemoryStore()) {
   const deps = { store, log: new MemoryLog(), rules: RULES, bounds: BOUNDS };
-  let i = 0;
-  let attempt = 0;
-  while (i < records.length) {
-    const size = batchSizes[attempt % batchSizes.length]!;
-    const batch = records.slice(i, i + size);
-    const fault = faults[attempt];
-    attempt += 1;
-    if (fault?.kind === 'state') store.failStateFor.add(`user-${fault.user}`);
-    if (fault?.kind === 'lost-state') store.loseStateResponseFor.add(`user-${fault.user}`);
-    if (fault?.kind === 'metrics') store.metricsWritesBeforeFailure = fault.landed;
-    if (fault?.kind === 'lost-metrics') store.loseMetricsResponse = true;
-    const { response } = await processBatch(batch, deps);
-    store.failStateFor.clear();
-    store.loseStateResponseFor.clear();
-    store.metricsWritesBeforeFailure = undefined;
-    store.loseMetricsResponse = false;
-    if (deliverTwice) await processBatch(batch, deps);
-    const failed = response.batchItemFailures[0]?.itemIdentifier;
-    i = failed === undefined ? i + batch.length : records.findIndex((r) => r.kinesis.sequenceNumber === failed);
-  }
+  await runLoop(records, deps, {
+    batchSizes,
+    deliverTwice,
+    beforeAttempt: (attempt) => {
+      const fault = faults[attempt];
+      if (fault?.kind === 'state') store.failStateFor.add(`user-${fault.user}`);
+      if (fault?.kind === 'lost-state') store.loseStateResponseFor.add(`user-${fault.user}`);
+      if (fault?.kind === 'metrics') store.metricsWritesBeforeFailure = fault.landed;
+      if (fault?.kind === 'lost-metrics') store.loseMetricsResponse = true;
+    },
+    afterAttempt: () => {
+      store.failStateFor.clear();
+      store.loseStateResponseFor.clear();
+      store.metricsWritesBeforeFailure = undefined;
+      store.loseMetricsResponse = false;
+    },
+  });
   return store;
 }
 

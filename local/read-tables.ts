@@ -1,0 +1,79 @@
+/**
+ * Reading what the session-processor wrote: a user's latest session (one GetItem), a user's recent sessions
+ * (one Query, newest first), and whole-table reads for export and reports.
+ */
+import { GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../functions/session-processor/item-codec';
+import type { Session, WindowMetrics } from '../functions/session-processor/model';
+import { SESSION_SORT_PREFIX, STATE_SORT_KEY } from '../functions/session-processor/table-schema';
+import { counts } from '../functions/session-processor/window-metrics';
+
+/** The user's current session, read from the state item that holds it. */
+export async function latestSession(client: DynamoDBClient, table: string, userId: string): Promise<Session | undefined> {
+  const out = await client.send(new GetItemCommand({ TableName: table, Key: { userId: { S: userId }, sk: { S: STATE_SORT_KEY } }, ConsistentRead: true }));
+  return out.Item ? decodeState(out.Item).currentSession : undefined;
+}
+
+/** The user's sessions, newest first, with one Query (up to `limit`). */
+export async function recentSessions(client: DynamoDBClient, table: string, userId: string, limit = 20): Promise<Session[]> {
+  const out = await client.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':u': { S: userId }, ':p': { S: SESSION_SORT_PREFIX } },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map(decodeSession);
+}
+
+/** Every session item, sorted by user then start time. */
+export async function allSessions(client: DynamoDBClient, table: string): Promise<Session[]> {
+  const sessions: Session[] = [];
+  for await (const item of scan(client, table)) if (isSessionItem(item)) sessions.push(decodeSession(item));
+  return sessions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.startMs - b.startMs));
+}
+
+/** Every window, its shards' items summed (users are disjoint across shards when the partition key is the user). */
+export async function allWindows(client: DynamoDBClient, table: string): Promise<WindowMetrics[]> {
+  const byWindow = new Map<number, WindowMetrics>();
+  for await (const item of scan(client, table)) {
+    const w = decodeWindow(item);
+    const sum = byWindow.get(w.windowStartMs);
+    byWindow.set(w.windowStartMs, sum ? addWindows(sum, w) : { ...w, shardId: '*', watermark: undefined });
+  }
+  return [...byWindow.values()].sort((a, b) => a.windowStartMs - b.windowStartMs);
+}
+
+function addWindows(a: WindowMetrics, b: WindowMetrics): WindowMetrics {
+  return {
+    ...a,
+    events: a.events + b.events,
+    eventsByType: addCounts(a.eventsByType, b.eventsByType),
+    pageViews: a.pageViews + b.pageViews,
+    pageViewsByPage: addCounts(a.pageViewsByPage, b.pageViewsByPage),
+    conversions: a.conversions + b.conversions,
+    revenueMicros: a.revenueMicros + b.revenueMicros,
+    sessionsStarted: a.sessionsStarted + b.sessionsStarted,
+    activeUsers: a.activeUsers + b.activeUsers,
+    duplicates: a.duplicates + b.duplicates,
+    lateEvents: a.lateEvents + b.lateEvents,
+  };
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out = counts(a);
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+async function* scan(client: DynamoDBClient, table: string): AsyncGenerator<Record<string, AttributeValue>> {
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    yield* out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}

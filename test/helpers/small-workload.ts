@@ -1,0 +1,27 @@
+/** A small seeded workload for integration tests: users' events in time order, interleaved, some gaps over 30 minutes. */
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { MINUTE, T0, kinesisRecord, producerEvent } from './events';
+
+const TYPES = ['page_view', 'page_view', 'page_view', 'click', 'scroll', 'form_submit', 'conversion'] as const;
+
+export function smallWorkload(users: number, eventsPerUser: number, seed = 1): KinesisStreamRecord[] {
+  let x = seed;
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const clocks = Array.from({ length: users }, () => T0 + Math.floor(rand() * 30 * MINUTE));
+  const left = Array.from({ length: users }, () => eventsPerUser);
+  const records: KinesisStreamRecord[] = [];
+  while (records.length < users * eventsPerUser) {
+    const u = Math.floor(rand() * users);
+    if (left[u] === 0) continue;
+    left[u]! -= 1;
+    const gap = rand() < 0.1 ? 31 * MINUTE + Math.floor(rand() * 20 * MINUTE) : Math.floor(rand() * 4 * MINUTE);
+    const ts = (clocks[u]! += gap);
+    const type = TYPES[Math.floor(rand() * TYPES.length)]!;
+    const payload = producerEvent({
+      userId: `user-${u}`, eventType: type, timestamp: ts, url: `https://shop.example.com/p/${Math.floor(rand() * 8)}`,
+      properties: type === 'conversion' ? { revenue: Math.round(rand() * 10000) / 100 } : { n: records.length },
+    });
+    records.push(kinesisRecord(payload, { index: records.length, arrivalMs: ts + 2000, partitionKey: `user-${u}` }));
+  }
+  return records;
+}

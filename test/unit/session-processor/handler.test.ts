@@ -1,0 +1,99 @@
+import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { BatchWriteItemCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { KinesisStreamEvent, KinesisStreamBatchResponse } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { aggregate } from '../../../local/kpl-aggregate';
+import { MINUTE, T0, kinesisEvent, producerEvent, sequenceNumber } from '../../helpers/events';
+
+const ddb = mockClient(DynamoDBClient);
+const savedEnv = { ...process.env };
+let handler: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+
+beforeAll(async () => {
+  process.env.SESSIONS_TABLE = 'sessions';
+  process.env.METRICS_TABLE = 'metrics';
+  ({ handler } = await import('../../../functions/session-processor/index'));
+});
+
+afterAll(() => {
+  process.env = savedEnv;
+});
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(BatchGetItemCommand).resolves({ Responses: {} });
+  ddb.on(PutItemCommand).resolves({});
+  ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+});
+
+const ev = (user: string, minutes: number, extra: Record<string, unknown> = {}) =>
+  producerEvent({ userId: user, timestamp: T0 + minutes * MINUTE, ...extra });
+
+/** Items written through BatchWriteItem, by sort-key kind. */
+function written(): { sessions: string[]; states: string[] } {
+  const requests = ddb.commandCalls(BatchWriteItemCommand).flatMap((c) => (c.args[0].input as BatchWriteItemCommandInput).RequestItems!['sessions'] ?? []);
+  const items = requests.map((r: WriteRequest) => r.PutRequest!.Item!);
+  return {
+    sessions: items.filter((i) => i['sk']!.S!.startsWith('SESSION#')).map((i) => i['userId']!.S!),
+    states: items.filter((i) => i['sk']!.S === 'STATE').map((i) => i['userId']!.S!),
+  };
+}
+
+describe('session-processor handler', () => {
+  it('returns no failures and writes sessions, states and one metrics item per window when all records are valid', async () => {
+    const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('a', 1)]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(written()).toEqual({ sessions: ['a', 'b'], states: ['a', 'b'] });
+    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(BatchGetItemCommand, {
+      RequestItems: expect.objectContaining({ sessions: expect.objectContaining({ ConsistentRead: true }) }) as unknown,
+    });
+  });
+
+  it('does not report invalid records in a mixed batch', async () => {
+    const response = await handler(kinesisEvent([ev('a', 0), '{"userId": 1}', ev('b', 0, { eventType: 'hover' }), ev('c', 1)]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(written().states).toEqual(['a', 'c']);
+  });
+
+  it('reports the lowest sequence number of the user whose write was throttled', async () => {
+    ddb.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
+      const pending = (input.RequestItems!['sessions'] ?? []).filter((r) => r.PutRequest!.Item!['userId']!.S === 'c' && r.PutRequest!.Item!['sk']!.S === 'STATE');
+      return { UnprocessedItems: pending.length > 0 ? { sessions: pending } : {} };
+    });
+    const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('c', 1), ev('a', 2), ev('c', 3)]));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(2) }] });
+  });
+
+  it('reports the first record when every write is throttled', async () => {
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+    ddb.on(BatchWriteItemCommand).rejects(throttled);
+    const response = await handler(kinesisEvent([ev('b', 0), ev('a', 1)], 5));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(5) }] });
+  });
+
+  it('retries the whole batch when a metrics write is throttled, and writes no user', async () => {
+    ddb.on(PutItemCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const response = await handler(kinesisEvent([ev('a', 0), ev('b', 1)], 3));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(3) }] });
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteItemCommand, 0);
+  });
+
+  it('returns no failures and touches no table for an empty batch', async () => {
+    expect(await handler({ Records: [] })).toEqual({ batchItemFailures: [] });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('de-aggregates KPL records and applies every user record', async () => {
+    const packed = aggregate(['a', 'b', 'c'].map((u, i) => ({ partitionKey: u, data: Buffer.from(JSON.stringify(ev(u, i))) })));
+    const response = await handler(kinesisEvent(packed.map((p) => p.data)));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(written().states).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses garbage bytes without failing the batch', async () => {
+    const response = await handler(kinesisEvent([Buffer.from([0, 1, 2, 254, 255]), Buffer.from('\u0000\u0000'), ev('a', 0)]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(written().states).toEqual(['a']);
+  });
+});
