@@ -1,9 +1,11 @@
 // The emulators ship without type declarations; each returns an http.Server.
 declare module 'dynalite' {
-  function dynalite(options?: Record<string, unknown>): import('node:http').Server;
+  import type { Server } from 'node:http';
+  function dynalite(options?: Record<string, unknown>): Server;
   export = dynalite;
 }
 declare module 'kinesalite' {
-  function kinesalite(options?: Record<string, unknown>): import('node:http').Server;
+  import type { Server } from 'node:http';
+  function kinesalite(options?: Record<string, unknown>): Server;
   export = kinesalite;
 }

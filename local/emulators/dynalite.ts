@@ -17,7 +17,7 @@ export interface DynaliteOptions {
 
 /** Starts dynalite on 127.0.0.1; rejects with an actionable message when the port is taken. */
 export function startDynalite(options: DynaliteOptions = {}): Promise<RunningEmulator> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) }) as Server;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.path ? { path: options.path } : {}) });
   return listen(server, options.port ?? 0, 'DynamoDB (dynalite)');
 }
 
