@@ -1,0 +1,68 @@
+/**
+ * Builds the session-processor's Lambda handler. Wiring only: configuration, the DynamoDB client, logger and
+ * metrics are built once per execution environment; the work is {@link processBatch}.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { loadConfig } from './config';
+import { DynamoSessionStore } from './dynamodb-store';
+import { processBatch } from './process-batch';
+import type { BatchReport } from './process-batch';
+
+export const SERVICE_NAME = 'session-processor';
+
+/** Injection points; everything defaults to what the deployed function uses. */
+export interface HandlerOverrides {
+  /** Environment to read the configuration from; defaults to `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** A client pointed elsewhere (the local emulator); defaults to one from the environment. */
+  readonly dynamoDb?: DynamoDBClient;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  /** Receives each invocation's report (the local runtime sums them). */
+  readonly onReport?: (report: BatchReport) => void;
+}
+
+export type SessionProcessorHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+
+/** A handler for the Kinesis event source mapping (ReportBatchItemFailures on). */
+export function createHandler(o: HandlerOverrides = {}): SessionProcessorHandler {
+  const config = loadConfig(o.env);
+  const logger = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const metrics = o.metrics ?? new Metrics({ namespace: 'Clickstream', serviceName: SERVICE_NAME });
+  const store = new DynamoSessionStore({ ...config, ...(o.dynamoDb ? { client: o.dynamoDb } : {}) });
+  const deps = { store, log: logger, rules: config.rules, bounds: config.bounds };
+
+  return async (event) => {
+    const retriesBefore = store.stats.retries;
+    try {
+      const { response, report } = await processBatch(event.Records, deps);
+      publish(metrics, report, store.stats.retries - retriesBefore);
+      o.onReport?.(report);
+      if (report.retryFrom !== undefined) logger.info('batch partly retried', { retryFrom: report.retryFrom, records: event.Records.length });
+      return response;
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+function publish(metrics: Metrics, report: BatchReport, ddbRetries: number): void {
+  metrics.addMetric('RecordsIn', MetricUnit.Count, report.recordsIn);
+  metrics.addMetric('RecordsValid', MetricUnit.Count, report.valid);
+  metrics.addMetric('RecordsRefused', MetricUnit.Count, report.refused);
+  metrics.addMetric('EventsApplied', MetricUnit.Count, report.applied);
+  metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
+  metrics.addMetric('EventsLate', MetricUnit.Count, report.late);
+  metrics.addMetric('EventsAlreadyApplied', MetricUnit.Count, report.alreadyApplied);
+  metrics.addMetric('SessionsStarted', MetricUnit.Count, report.sessionsStarted);
+  metrics.addMetric('DynamoDBRetries', MetricUnit.Count, ddbRetries);
+  if (report.retryFrom !== undefined) metrics.addMetric('BatchesRetried', MetricUnit.Count, 1);
+  for (const [reason, count] of Object.entries(report.refusedByReason)) {
+    const single = metrics.singleMetric();
+    single.addDimension('reason', reason);
+    single.addMetric('RecordsRefusedByReason', MetricUnit.Count, count);
+  }
+}
