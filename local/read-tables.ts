@@ -60,6 +60,8 @@ function addWindows(a: WindowMetrics, b: WindowMetrics): WindowMetrics {
     activeUsers: a.activeUsers + b.activeUsers,
     duplicates: a.duplicates + b.duplicates,
     lateEvents: a.lateEvents + b.lateEvents,
+    refused: a.refused + b.refused,
+    refusedByReason: addCounts(a.refusedByReason, b.refusedByReason),
   };
 }
 

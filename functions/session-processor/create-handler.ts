@@ -10,6 +10,7 @@ import { loadConfig } from './config';
 import { DynamoSessionStore } from './dynamodb-store';
 import { processBatch } from './process-batch';
 import type { BatchReport } from './process-batch';
+import type { Log } from './ports';
 
 export const SERVICE_NAME = 'session-processor';
 
@@ -19,7 +20,8 @@ export interface HandlerOverrides {
   readonly env?: NodeJS.ProcessEnv;
   /** A client pointed elsewhere (the local emulator); defaults to one from the environment. */
   readonly dynamoDb?: DynamoDBClient;
-  readonly logger?: Logger;
+  /** Structured logs; defaults to Powertools Logger (CloudWatch Logs in AWS). */
+  readonly logger?: Log;
   readonly metrics?: Metrics;
   /** Receives each invocation's report (the local runtime sums them). */
   readonly onReport?: (report: BatchReport) => void;
@@ -30,7 +32,7 @@ export type SessionProcessorHandler = (event: KinesisStreamEvent) => Promise<Kin
 /** A handler for the Kinesis event source mapping (ReportBatchItemFailures on). */
 export function createHandler(o: HandlerOverrides = {}): SessionProcessorHandler {
   const config = loadConfig(o.env);
-  const logger = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const logger: Log = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
   const metrics = o.metrics ?? new Metrics({ namespace: 'Clickstream', serviceName: SERVICE_NAME });
   const store = new DynamoSessionStore({ ...config, ...(o.dynamoDb ? { client: o.dynamoDb } : {}) });
   const deps = { store, log: logger, rules: config.rules, bounds: config.bounds };

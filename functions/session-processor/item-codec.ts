@@ -129,6 +129,8 @@ export function encodeWindow(x: WindowMetrics, life: Lifetimes): Item {
     activeUsers: n(x.activeUsers),
     duplicates: n(x.duplicates),
     lateEvents: n(x.lateEvents),
+    refused: n(x.refused),
+    refusedByReason: { M: countMap(x.refusedByReason) },
     [TTL_ATTRIBUTE]: expiry(x.windowStartMs, life.metricsTtlDays),
   };
 }
@@ -148,6 +150,8 @@ export function decodeWindow(item: Item): WindowMetrics {
     activeUsers: num(item, 'activeUsers'),
     duplicates: num(item, 'duplicates'),
     lateEvents: num(item, 'lateEvents'),
+    refused: num(item, 'refused'),
+    refusedByReason: countsOf(item['refusedByReason']),
   };
 }
 

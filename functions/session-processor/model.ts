@@ -81,6 +81,16 @@ export interface WindowMetrics {
   readonly activeUsers: number;
   readonly duplicates: number;
   readonly lateEvents: number;
+  /** Records refused by the contract, counted in the window of their arrival time (they have no valid event time). */
+  readonly refused: number;
+  readonly refusedByReason: Readonly<Record<string, number>>;
+}
+
+/** A refused record's place in the shard and the window it is counted in. */
+export interface RefusedRecord {
+  readonly position: bigint;
+  readonly arrivalMs: number;
+  readonly reason: string;
 }
 
 /** Bits of a record position given to the KPL sub-sequence number (an aggregate holds far fewer). */

@@ -16,7 +16,7 @@ import type { ReasonCode, Refusal } from '../shared/reasons';
 import { validateRecord } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
 import { recordPosition } from './model';
-import type { EventEffect, PositionedEvent } from './model';
+import type { EventEffect, PositionedEvent, RefusedRecord } from './model';
 import type { Log, SessionStore, UserWrite } from './ports';
 import { applyUserEvents, emptyState, windowStart } from './sessionize';
 import type { SessionRules, UserOutcome } from './sessionize';
@@ -62,12 +62,13 @@ export async function processBatch(
   const first = records[0];
   if (!first) return { response: { batchItemFailures: [] }, report };
   const shardId = shardOf(first.eventID);
-  const { byUser, decoded } = decodeBatch(records, shardId, deps, report);
+  const { byUser, decoded, refusals } = decodeBatch(records, shardId, deps, report);
   const retryWholeBatch = () => done(report, first.kinesis.sequenceNumber);
 
   const userIds = [...byUser.keys()].sort();
   const windows = new Set<number>();
   for (const events of byUser.values()) for (const e of events) windows.add(windowStart(e.event.timestampMs, deps.rules.windowMs));
+  for (const r of refusals) windows.add(windowStart(r.arrivalMs, deps.rules.windowMs));
 
   let loaded;
   try {
@@ -106,7 +107,8 @@ export async function processBatch(
   for (const outcome of outcomes.values()) effects.push(...outcome.effects);
   countEffects(effects, report);
 
-  const windowItems = aggregateEffects(effects, shardId, deps.rules.windowMs, loaded.metrics);
+  const committedRefusals = cutoff === undefined ? refusals : refusals.filter((r) => r.position < cutoff!);
+  const windowItems = aggregateEffects(effects, committedRefusals, shardId, deps.rules.windowMs, loaded.metrics);
   try {
     await deps.store.putMetrics(windowItems, loaded.metrics);
   } catch (err) {
@@ -131,13 +133,16 @@ export async function processBatch(
 function decodeBatch(records: readonly KinesisStreamRecord[], shardId: string, deps: BatchDeps, report: BatchReport) {
   const byUser = new Map<string, PositionedEvent[]>();
   const decoded: Decoded[] = [];
+  const refusals: RefusedRecord[] = [];
   for (const record of records) {
     const { sequenceNumber } = record.kinesis;
     const unpacked = unpackRecord(record.kinesis);
     if (!unpacked.ok) {
       report.recordsIn += 1;
       refuseRecord(unpacked.refusal, shardId, sequenceNumber, 0, deps.log, report);
-      decoded.push({ position: recordPosition(sequenceNumber, 0), sequenceNumber });
+      const position = recordPosition(sequenceNumber, 0);
+      decoded.push({ position, sequenceNumber });
+      refusals.push({ position, arrivalMs: Math.round(record.kinesis.approximateArrivalTimestamp * 1000), reason: unpacked.refusal.reason });
       continue;
     }
     for (const user of unpacked.records) {
@@ -147,6 +152,7 @@ function decodeBatch(records: readonly KinesisStreamRecord[], shardId: string, d
       const result = validateRecord(user.payload, user.arrivalMs, deps.bounds);
       if (!result.ok) {
         refuseRecord(result.refusal, shardId, sequenceNumber, user.subSequenceNumber, deps.log, report);
+        refusals.push({ position, arrivalMs: user.arrivalMs, reason: result.refusal.reason });
         continue;
       }
       report.valid += 1;
@@ -156,12 +162,13 @@ function decodeBatch(records: readonly KinesisStreamRecord[], shardId: string, d
       else byUser.set(result.event.userId, [item]);
     }
   }
-  return { byUser, decoded };
+  return { byUser, decoded, refusals };
 }
 
 /**
  * A refused record is counted and logged with its reason and position, and not reported to Lambda:
- * retrying cannot fix it and would block the shard. The archive path keeps its bytes under the error prefix.
+ * retrying cannot fix it and would block the shard. It is counted once in the metrics window of its arrival
+ * (by the same watermark as events); the archive path keeps its bytes under the error prefix.
  */
 function refuseRecord(refusal: Refusal, shardId: string, sequenceNumber: string, subSequenceNumber: number, log: Log, report: BatchReport): void {
   report.refused += 1;

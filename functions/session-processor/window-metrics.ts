@@ -1,5 +1,5 @@
 /** Aggregation of event effects into per-window, per-shard metrics: pure, and idempotent by watermark. */
-import type { EventEffect, WindowMetrics } from './model';
+import type { EventEffect, RefusedRecord, WindowMetrics } from './model';
 import { revenueOf, windowStart } from './sessionize';
 
 /** Distinct pages kept per window and shard; further pages are counted under {@link OTHER_PAGES}. */
@@ -10,34 +10,45 @@ export const OTHER_PAGES = '(other)';
 export function emptyWindow(windowStartMs: number, shardId: string): WindowMetrics {
   return {
     windowStartMs, shardId, watermark: undefined, events: 0, eventsByType: {}, pageViews: 0, pageViewsByPage: {},
-    conversions: 0, revenueMicros: 0, sessionsStarted: 0, activeUsers: 0, duplicates: 0, lateEvents: 0,
+    conversions: 0, revenueMicros: 0, sessionsStarted: 0, activeUsers: 0, duplicates: 0, lateEvents: 0, refused: 0, refusedByReason: {},
   };
 }
 
 /**
- * Folds effects into the windows they belong to. An effect at or below its window's watermark was counted
+ * Folds effects into the windows of their event time, and refused records into the windows of their arrival. An effect at or below its window's watermark was counted
  * by an earlier attempt and is skipped, so a retried or duplicated batch adds nothing. Returns only the
  * windows that changed, each with its new watermark.
  */
 export function aggregateEffects(
   effects: readonly EventEffect[],
+  refusals: readonly RefusedRecord[],
   shardId: string,
   windowMs: number,
   prior: ReadonlyMap<number, WindowMetrics>,
 ): WindowMetrics[] {
   const changed = new Map<number, Mutable>();
-  for (const effect of effects) {
-    if (effect.kind === 'already_applied') continue;
-    const start = windowStart(effect.event.timestampMs, windowMs);
+  const windowFor = (ms: number, position: bigint): Mutable | undefined => {
+    const start = windowStart(ms, windowMs);
     const before = prior.get(start);
-    if (before?.watermark !== undefined && effect.position <= before.watermark) continue;
+    if (before?.watermark !== undefined && position <= before.watermark) return undefined;
     let w = changed.get(start);
     if (!w) {
       w = toMutable(before ?? emptyWindow(start, shardId));
       changed.set(start, w);
     }
-    if (w.watermark === undefined || effect.position > w.watermark) w.watermark = effect.position;
-    addEffect(w, effect);
+    if (w.watermark === undefined || position > w.watermark) w.watermark = position;
+    return w;
+  };
+  for (const effect of effects) {
+    if (effect.kind === 'already_applied') continue;
+    const w = windowFor(effect.event.timestampMs, effect.position);
+    if (w) addEffect(w, effect);
+  }
+  for (const r of refusals) {
+    const w = windowFor(r.arrivalMs, r.position);
+    if (!w) continue;
+    w.refused += 1;
+    w.refusedByReason[r.reason] = (w.refusedByReason[r.reason] ?? 0) + 1;
   }
   return [...changed.values()].sort((a, b) => a.windowStartMs - b.windowStartMs);
 }
@@ -45,10 +56,11 @@ export function aggregateEffects(
 type Mutable = { -readonly [K in keyof WindowMetrics]: WindowMetrics[K] } & {
   eventsByType: Record<string, number>;
   pageViewsByPage: Record<string, number>;
+  refusedByReason: Record<string, number>;
 };
 
 function toMutable(w: WindowMetrics): Mutable {
-  return { ...w, eventsByType: counts(w.eventsByType), pageViewsByPage: counts(w.pageViewsByPage) };
+  return { ...w, eventsByType: counts(w.eventsByType), pageViewsByPage: counts(w.pageViewsByPage), refusedByReason: counts(w.refusedByReason) };
 }
 
 /** A prototype-free copy, so that a page named like `__proto__` is only ever a key. */

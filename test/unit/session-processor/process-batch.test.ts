@@ -115,4 +115,17 @@ describe('processBatch', () => {
     await processBatch(kinesisEvent(payloads.slice(1), 1).Records, d);
     expect(d.store.snapshot()).toEqual(await processedOnce());
   });
+
+  it('counts a refused record once, in the window of its arrival, however often it is delivered', async () => {
+    const d = deps();
+    const batch = kinesisEvent([ev('a', 0), '{broken', ev('a', 1, { colour: 'red' })]).Records;
+    await processBatch(batch, d);
+    await processBatch(batch, d);
+    await processBatch(batch.slice(1), d);
+    const { metrics } = d.store.snapshot();
+    const arrivalWindow = metrics.find((m) => m.refused > 0)!;
+    expect(arrivalWindow.windowStartMs).toBe(at(60));
+    expect(arrivalWindow.refusedByReason).toEqual({ malformed_json: 1, unknown_field: 1 });
+    expect(metrics.reduce((n, m) => n + m.refused + m.events + m.duplicates + m.lateEvents, 0)).toBe(3);
+  });
 });

@@ -19,14 +19,15 @@ const gap = fc.oneof(
 );
 
 interface StreamEvent {
-  readonly payload: Record<string, unknown>;
+  /** A producer event, or raw bytes that the contract refuses. */
+  readonly payload: Record<string, unknown> | string;
   readonly ts: number;
 }
 
 /** A stream of several users' events, each user's in time order, with producer retries re-sent later. */
 const stream = fc
   .record({
-    picks: fc.array(fc.record({ user: fc.integer({ min: 0, max: 3 }), gap, type: fc.constantFrom(...EVENT_TYPES), page: fc.integer({ min: 0, max: 5 }), resend: fc.boolean() }), { minLength: 1, maxLength: 60 }),
+    picks: fc.array(fc.record({ user: fc.integer({ min: 0, max: 3 }), gap, type: fc.constantFrom(...EVENT_TYPES), page: fc.integer({ min: 0, max: 5 }), resend: fc.boolean(), garbage: fc.integer({ min: 0, max: 15 }) }), { minLength: 1, maxLength: 60 }),
   })
   .map(({ picks }) => {
     const clocks = [T0, T0, T0, T0];
@@ -34,6 +35,10 @@ const stream = fc
     const out: StreamEvent[] = [];
     picks.forEach((p, i) => {
       const previous = sent[p.user]!;
+      if (p.garbage === 0) {
+        out.push({ payload: `{"userId": "user-${p.user}", "eventType": ${i}`, ts: clocks[p.user]! });
+        return;
+      }
       if (p.resend && previous.length > 0) {
         out.push(previous[previous.length - 1]!);
         return;
@@ -107,7 +112,7 @@ describe('sessionization properties', () => {
     );
   });
 
-  it('every valid event lands in exactly one session, or is counted as late or duplicate; sessions never overlap', async () => {
+  it('every record is counted once: in exactly one session, or as late, duplicate or refused; sessions never overlap', async () => {
     // Any arrival order: timestamps are shuffled relative to positions, and cut into random batches.
     const shuffled = stream.chain((events) => fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }));
     await fc.assert(
@@ -117,7 +122,8 @@ describe('sessionization properties', () => {
         const applied = metrics.reduce((n, m) => n + m.events, 0);
         const late = metrics.reduce((n, m) => n + m.lateEvents, 0);
         const duplicates = metrics.reduce((n, m) => n + m.duplicates, 0);
-        expect(applied + late + duplicates).toBe(events.length);
+        const refused = metrics.reduce((n, m) => n + m.refused, 0);
+        expect(applied + late + duplicates + refused).toBe(events.length);
         expect(sessions.reduce((n, s) => n + s.eventCount, 0)).toBe(applied);
         for (let i = 1; i < sessions.length; i += 1) {
           const [prev, next] = [sessions[i - 1]!, sessions[i]!];

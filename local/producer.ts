@@ -1,0 +1,70 @@
+/** Putting records on a stream with PutRecords: 500 per call, failed records retried, optional rate limit. */
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+
+export interface ProduceRecord {
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+}
+
+export interface ProduceOptions {
+  /** Records per second; unlimited when absent. */
+  readonly rate?: number;
+  readonly onProgress?: (done: number) => void;
+  /** Called with the time each record was accepted, by index (for put-to-visible latency). */
+  readonly onAccepted?: (index: number, atMs: number) => void;
+}
+
+export interface ProduceResult {
+  readonly put: number;
+  /** Records Kinesis refused at first (throttling) and that were put again. */
+  readonly retried: number;
+  readonly calls: number;
+}
+
+/** PutRecords' limits: 500 records and 5 MiB per call. */
+const MAX_RECORDS = 500;
+const MAX_BYTES = 5 * 1024 * 1024;
+
+export async function putAll(client: KinesisClient, streamName: string, records: readonly ProduceRecord[], o: ProduceOptions = {}): Promise<ProduceResult> {
+  let calls = 0;
+  let retried = 0;
+  let done = 0;
+  const started = Date.now();
+  for (let i = 0; i < records.length; ) {
+    let bytes = 0;
+    let end = i;
+    while (end < records.length && end - i < MAX_RECORDS && bytes + records[end]!.data.length + records[end]!.partitionKey.length <= MAX_BYTES) {
+      bytes += records[end]!.data.length + records[end]!.partitionKey.length;
+      end += 1;
+    }
+    let pending = Array.from({ length: end - i }, (_, k) => i + k);
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round > 10) throw new Error(`PutRecords: ${pending.length} records still refused after 10 retries`);
+      if (round > 0) await sleep(Math.min(2000, 50 * 2 ** round));
+      const entries: PutRecordsRequestEntry[] = pending.map((k) => ({ Data: records[k]!.data, PartitionKey: records[k]!.partitionKey }));
+      const out = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }));
+      calls += 1;
+      const now = Date.now();
+      const failed: number[] = [];
+      (out.Records ?? []).forEach((r, k) => {
+        if (r.ErrorCode) failed.push(pending[k]!);
+        else o.onAccepted?.(pending[k]!, now);
+      });
+      retried += failed.length;
+      done += pending.length - failed.length;
+      pending = failed;
+    }
+    o.onProgress?.(done);
+    i = end;
+    if (o.rate) {
+      const due = started + (done / o.rate) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+  }
+  return { put: done, retried, calls };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

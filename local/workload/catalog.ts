@@ -1,0 +1,51 @@
+/** What the synthetic shop is made of: pages, user agents, traffic sources. Real-looking, all invented. */
+
+export const SITE = 'https://shop.example.com';
+export const CATEGORIES = ['shoes', 'bags', 'jackets', 'hats', 'watches'] as const;
+export const PRODUCTS_PER_CATEGORY = 12;
+
+/** Browsers and devices people use, with rough weights. */
+export const HUMAN_AGENTS: ReadonlyArray<readonly [string, number]> = [
+  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 30],
+  ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1', 22],
+  ['Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', 16],
+  ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15', 10],
+  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0', 6],
+  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0', 5],
+  ['Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1', 4],
+  ['Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36', 4],
+  ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 2],
+  ['Mozilla/5.0 (Linux; Android 12; SM-T870) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36', 1],
+];
+
+/** Crawlers and tools; they browse like robots do (many pages, no cart). */
+export const BOT_AGENTS: readonly string[] = [
+  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+  'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)',
+  'curl/8.5.0',
+  'python-requests/2.32.3',
+];
+
+export interface TrafficSource {
+  readonly referrer: string | undefined;
+  /** Query string added to the landing URL. */
+  readonly query: string;
+}
+
+/** Where sessions come from, with weights, spanning GA4's default channel groups. */
+export const SOURCES: ReadonlyArray<readonly [TrafficSource, number]> = [
+  [{ referrer: undefined, query: '' }, 25],
+  [{ referrer: 'https://www.google.com/', query: '' }, 22],
+  [{ referrer: 'https://www.google.com/', query: '?utm_source=google&utm_medium=cpc&utm_campaign=winter_sale&gclid=Cj0KCQiA' }, 9],
+  [{ referrer: 'https://www.bing.com/', query: '' }, 4],
+  [{ referrer: 'https://duckduckgo.com/', query: '' }, 2],
+  [{ referrer: 'https://l.facebook.com/', query: '' }, 6],
+  [{ referrer: 'https://l.facebook.com/', query: '?utm_source=facebook&utm_medium=paid_social&utm_campaign=winter_sale&fbclid=IwAR2x' }, 5],
+  [{ referrer: 'https://t.co/', query: '' }, 2],
+  [{ referrer: 'https://www.instagram.com/', query: '' }, 3],
+  [{ referrer: undefined, query: '?utm_source=newsletter&utm_medium=email&utm_campaign=december_news' }, 8],
+  [{ referrer: 'https://blog.example.org/best-bags-2026', query: '' }, 6],
+  [{ referrer: 'https://deals.example.net/', query: '?utm_source=deals&utm_medium=affiliate&utm_campaign=partner' }, 3],
+  [{ referrer: 'https://shop.example.com/', query: '' }, 5],
+];
