@@ -33,7 +33,7 @@ export class FolderFailureDestination implements FailureDestination {
       version: '1.0',
       timestamp: now.toISOString(),
       requestContext: { functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${b.functionName}`, condition: b.condition, approximateInvokeCount: 1 },
-      responseContext: { executedVersion: '$LATEST', functionError: b.error === undefined ? undefined : String(b.error instanceof Error ? b.error.message : b.error).slice(0, 500) },
+      responseContext: { executedVersion: '$LATEST', functionError: describeError(b.error) },
       KinesisBatchInfo: {
         shardId: b.shardId,
         startSequenceNumber: first.kinesis.sequenceNumber,
@@ -48,4 +48,10 @@ export class FolderFailureDestination implements FailureDestination {
     writeFileSync(join(dir, `${b.shardId}-${first.kinesis.sequenceNumber}.json`), JSON.stringify(body));
     return Promise.resolve();
   }
+}
+
+function describeError(err: unknown): string | undefined {
+  if (err === undefined) return undefined;
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 500);
+  return JSON.stringify(err)?.slice(0, 500);
 }
