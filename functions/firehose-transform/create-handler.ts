@@ -1,0 +1,49 @@
+/**
+ * Builds the firehose-transform Lambda handler. Wiring only: configuration, the user-agent cache, logger and
+ * metrics live for the execution environment; the work is {@link transformBatch}.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { loadConfig } from './config';
+import { UserAgentCache } from './enrich/user-agent';
+import { transformBatch } from './transform-batch';
+import type { TransformLog, TransformReport } from './transform-batch';
+
+export const SERVICE_NAME = 'firehose-transform';
+
+export interface TransformHandlerOverrides {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: TransformLog;
+  readonly metrics?: Metrics;
+  readonly onReport?: (report: TransformReport) => void;
+}
+
+export type FirehoseTransformHandler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+
+export function createHandler(o: TransformHandlerOverrides = {}): FirehoseTransformHandler {
+  const settings = loadConfig(o.env);
+  const logger: TransformLog = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
+  const metrics = o.metrics ?? new Metrics({ namespace: 'Clickstream', serviceName: SERVICE_NAME });
+  const agents = new UserAgentCache();
+
+  return (event) => {
+    try {
+      const { result, report } = transformBatch(event, agents, settings, logger);
+      metrics.addMetric('TransformRecords', MetricUnit.Count, report.records);
+      metrics.addMetric('TransformOk', MetricUnit.Count, report.ok);
+      metrics.addMetric('TransformDropped', MetricUnit.Count, report.dropped);
+      metrics.addMetric('TransformProcessingFailed', MetricUnit.Count, report.processingFailed);
+      metrics.addMetric('TransformOverBudget', MetricUnit.Count, report.overBudget);
+      for (const [reason, count] of Object.entries(report.failedByReason)) {
+        const single = metrics.singleMetric();
+        single.addDimension('reason', reason);
+        single.addMetric('TransformFailedByReason', MetricUnit.Count, count);
+      }
+      o.onReport?.(report);
+      return Promise.resolve(result);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,43 @@
+/** IP anonymisation: IPv4 to /24, IPv6 to /48 by default; the full address only when a setting says so. */
+import { isIPv4, isIPv6 } from 'node:net';
+
+/** `anonymize` (default) keeps the network part; `full` keeps the address; `omit` drops it. */
+export type IpMode = 'anonymize' | 'full' | 'omit';
+export const IP_MODES: readonly IpMode[] = ['anonymize', 'full', 'omit'];
+
+/** The address as the archive keeps it, or null when absent, not an address, or omitted. */
+export function archiveIp(ip: string | undefined, mode: IpMode): string | null {
+  if (ip === undefined || mode === 'omit') return null;
+  const address = ip.trim();
+  if (isIPv4(address)) return mode === 'full' ? address : anonymizeV4(address);
+  if (isIPv6(address)) return mode === 'full' ? address.toLowerCase() : anonymizeV6(address);
+  return null;
+}
+
+function anonymizeV4(ip: string): string {
+  return `${ip.slice(0, ip.lastIndexOf('.'))}.0`;
+}
+
+/** Keeps the first 48 bits; an IPv4-mapped address (::ffff:a.b.c.d) is anonymised as IPv4. */
+function anonymizeV6(ip: string): string {
+  const lower = ip.toLowerCase().replace(/%.*$/, '');
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (mapped && isIPv4(mapped[1]!)) return `::ffff:${anonymizeV4(mapped[1]!)}`;
+  const groups = expandV6(lower);
+  return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail becomes two groups). */
+function expandV6(ip: string): string[] {
+  let text = ip;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array<string>(8 - h.length - t.length).fill('0');
+  return [...h, ...zeros, ...t].map((g) => g.padStart(4, '0'));
+}

@@ -1,0 +1,68 @@
+/** A validated event and its enrichments as one flat archive row, with its partition keys. */
+import type { ArchiveRow } from '../shared/archive-schema';
+import type { ClickEvent } from '../shared/event-contract';
+import { archiveIp } from './enrich/ip';
+import type { IpMode } from './enrich/ip';
+import { classifyTraffic } from './enrich/traffic-source';
+import { hostOf, urlParts } from './enrich/url-parts';
+import type { UserAgentCache } from './enrich/user-agent';
+
+export interface RowSettings {
+  readonly ipMode: IpMode;
+  readonly internalHosts: ReadonlySet<string>;
+}
+
+/** UTC `yyyy-MM-dd HH:mm:ss.SSS`: read as a timestamp by Athena's JSON SerDe, Firehose's Parquet conversion and DuckDB. */
+export function archiveTimestamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** Event-time partition keys, UTC. */
+export function partitionKeys(ms: number): { dt: string; hour: string } {
+  const iso = new Date(ms).toISOString();
+  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+}
+
+export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): ArchiveRow {
+  const page = urlParts(e.url);
+  const referrerHost = hostOf(e.referrer);
+  const traffic = classifyTraffic(page, referrerHost, s.internalHosts);
+  const ua = agents.lookup(e.userAgent);
+  const revenue = e.eventType === 'conversion' ? e.properties?.['revenue'] : undefined;
+  return {
+    event_id: e.eventId,
+    event_time: archiveTimestamp(e.timestampMs),
+    received_at: archiveTimestamp(e.receivedAtMs),
+    user_id: e.userId,
+    client_session_id: e.clientSessionId ?? null,
+    event_name: e.eventName,
+    event_type: e.eventType,
+    page_url: e.url,
+    page_host: page.host,
+    page_path: page.path,
+    page_query: page.query,
+    utm_source: page.utmSource,
+    utm_medium: page.utmMedium,
+    utm_campaign: page.utmCampaign,
+    utm_term: page.utmTerm,
+    utm_content: page.utmContent,
+    gclid: page.gclid,
+    fbclid: page.fbclid,
+    referrer: e.referrer ?? null,
+    referrer_host: referrerHost,
+    traffic_channel: traffic.channel,
+    traffic_source: traffic.source,
+    ua_browser: ua.browser,
+    ua_browser_version: ua.browserVersion,
+    ua_os: ua.os,
+    ua_os_version: ua.osVersion,
+    ua_device_type: ua.deviceType,
+    ua_device_vendor: ua.deviceVendor,
+    ua_device_model: ua.deviceModel,
+    is_bot: ua.isBot,
+    ip: archiveIp(e.ip, s.ipMode),
+    revenue: typeof revenue === 'number' && Number.isFinite(revenue) ? revenue : null,
+    properties: e.properties === undefined ? null : JSON.stringify(e.properties),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The archive's columns, declared once. This list types the transform's output rows, becomes the Glue
+ * table's columns and the Athena DDL, and gives the local runtime and the tests their column list.
+ */
+
+/** Glue/Hive column types used by the archive. */
+export type ColumnType = 'string' | 'timestamp' | 'boolean' | 'double';
+
+export interface ArchiveColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly comment: string;
+}
+
+/**
+ * Row columns, in output order. Timestamps are UTC text `yyyy-MM-dd HH:mm:ss.SSS`, the form that Athena's
+ * JSON SerDe, Firehose's Parquet conversion and DuckDB all read as a timestamp. Absent values are null.
+ */
+export const ARCHIVE_COLUMNS = [
+  { name: 'event_id', type: 'string', comment: 'Fingerprint of the producer payload (SHA-256, 128 bits, hex); equal for producer retries and redeliveries' },
+  { name: 'event_time', type: 'timestamp', comment: 'Event time from the producer, normalised to UTC' },
+  { name: 'received_at', type: 'timestamp', comment: 'When Kinesis accepted the record (approximateArrivalTimestamp), UTC' },
+  { name: 'user_id', type: 'string', comment: 'The producer user id' },
+  { name: 'client_session_id', type: 'string', comment: 'The client session id, when the producer sent one' },
+  { name: 'event_name', type: 'string', comment: 'Event name; the event type when the producer sent none' },
+  { name: 'event_type', type: 'string', comment: 'page_view, click, conversion, form_submit, video_play or scroll' },
+  { name: 'page_url', type: 'string', comment: 'The URL as sent' },
+  { name: 'page_host', type: 'string', comment: 'Host of the URL, lower case' },
+  { name: 'page_path', type: 'string', comment: 'Path of the URL without query or fragment (at most 256 chars)' },
+  { name: 'page_query', type: 'string', comment: 'Query string of the URL without the leading ?' },
+  { name: 'utm_source', type: 'string', comment: 'utm_source query parameter' },
+  { name: 'utm_medium', type: 'string', comment: 'utm_medium query parameter' },
+  { name: 'utm_campaign', type: 'string', comment: 'utm_campaign query parameter' },
+  { name: 'utm_term', type: 'string', comment: 'utm_term query parameter' },
+  { name: 'utm_content', type: 'string', comment: 'utm_content query parameter' },
+  { name: 'gclid', type: 'string', comment: 'Google Ads click id' },
+  { name: 'fbclid', type: 'string', comment: 'Meta click id' },
+  { name: 'referrer', type: 'string', comment: 'The referrer as sent' },
+  { name: 'referrer_host', type: 'string', comment: 'Host of the referrer, lower case' },
+  { name: 'traffic_channel', type: 'string', comment: 'direct, organic_search, paid_search, organic_social, paid_social, email, affiliate, referral, internal or unassigned' },
+  { name: 'traffic_source', type: 'string', comment: 'Source name (google, bing, facebook, newsletter, …): utm_source, else the known name of the referrer, else its host; (direct) without either' },
+  { name: 'ua_browser', type: 'string', comment: 'Browser name (ua-parser-js)' },
+  { name: 'ua_browser_version', type: 'string', comment: 'Browser version' },
+  { name: 'ua_os', type: 'string', comment: 'Operating system name' },
+  { name: 'ua_os_version', type: 'string', comment: 'Operating system version' },
+  { name: 'ua_device_type', type: 'string', comment: 'desktop, mobile, tablet, smarttv, wearable, console, embedded or bot' },
+  { name: 'ua_device_vendor', type: 'string', comment: 'Device vendor' },
+  { name: 'ua_device_model', type: 'string', comment: 'Device model' },
+  { name: 'is_bot', type: 'boolean', comment: 'The user agent is a known crawler or tool (isbot)' },
+  { name: 'ip', type: 'string', comment: 'Client address, anonymised by default (IPv4 /24, IPv6 /48); null when absent or not an address' },
+  { name: 'revenue', type: 'double', comment: 'properties.revenue of a conversion, when a number' },
+  { name: 'properties', type: 'string', comment: 'The properties object as JSON text' },
+] as const satisfies readonly ArchiveColumn[];
+
+/** Partition columns: from event time, UTC; Firehose takes their values from the transform's partition keys. */
+export const PARTITION_COLUMNS = [
+  { name: 'dt', type: 'date', comment: 'Event date, yyyy-MM-dd, UTC' },
+  { name: 'hour', type: 'int', comment: 'Event hour, 00-23, UTC' },
+] as const;
+
+type ValueOf<T extends ColumnType> = T extends 'timestamp' ? string : T extends 'boolean' ? boolean : T extends 'double' ? number | null : string | null;
+
+/** One archive row, typed from {@link ARCHIVE_COLUMNS}. */
+export type ArchiveRow = { -readonly [C in (typeof ARCHIVE_COLUMNS)[number] as C['name']]: ValueOf<C['type']> };
+
+/** Column names in output order. */
+export const ARCHIVE_COLUMN_NAMES: readonly string[] = ARCHIVE_COLUMNS.map((c) => c.name);
+
+/** Columns in the shape of the Glue table's `storageDescriptor.columns`. */
+export function glueColumns(): Array<{ name: string; type: string; comment: string }> {
+  return ARCHIVE_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment }));
+}
+
+/** Partition keys in the shape of the Glue table's `partitionKeys`. */
+export function gluePartitionKeys(): Array<{ name: string; type: string; comment: string }> {
+  return PARTITION_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment }));
+}
+
+/** Table properties for partition projection: no crawler, no MSCK REPAIR. */
+export function projectionProperties(location: string, firstDate = '2025-01-01'): Record<string, string> {
+  return {
+    'projection.enabled': 'true',
+    'projection.dt.type': 'date',
+    'projection.dt.format': 'yyyy-MM-dd',
+    'projection.dt.range': `${firstDate},NOW`,
+    'projection.dt.interval': '1',
+    'projection.dt.interval.unit': 'DAYS',
+    'projection.hour.type': 'integer',
+    'projection.hour.range': '0,23',
+    'projection.hour.digits': '2',
+    'storage.location.template': `${location.replace(/\/$/, '')}/dt=\${dt}/hour=\${hour}/`,
+  };
+}
+
+/** The Athena DDL of the archive table over JSON (OpenX SerDe), with partition projection. */
+export function athenaDdl(database: string, table: string, location: string): string {
+  const cols = ARCHIVE_COLUMNS.map((c) => `  \`${c.name}\` ${c.type} COMMENT '${c.comment.replace(/'/g, "''")}'`).join(',\n');
+  const parts = PARTITION_COLUMNS.map((c) => `  \`${c.name}\` ${c.type} COMMENT '${c.comment}'`).join(',\n');
+  const props = Object.entries(projectionProperties(location)).map(([k, v]) => `  '${k}' = '${v}'`).join(',\n');
+  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${database}\`.\`${table}\` (\n${cols}\n)\nPARTITIONED BY (\n${parts}\n)\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES ('ignore.malformed.json' = 'false')\nLOCATION '${location}'\nTBLPROPERTIES (\n${props}\n);\n`;
+}
