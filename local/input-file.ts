@@ -9,7 +9,7 @@ export function readInput(path: string): ProduceRecord[] {
   try {
     bytes = path === '-' ? readFileSync(0) : readFileSync(path);
   } catch (err) {
-    throw new Error(`cannot read --input ${path}: ${(err as Error).message}; give a readable file of one event per line, or - for standard input`);
+    throw new Error(`cannot read --input ${path}: ${(err as Error).message}; give a readable file of one event per line, or - for standard input`, { cause: err });
   }
   const records: ProduceRecord[] = [];
   let start = 0;

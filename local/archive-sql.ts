@@ -1,0 +1,70 @@
+/** DuckDB over the local archive: the shipped named queries, run on the files Firehose's model wrote. */
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARCHIVE_COLUMNS } from '../functions/shared/archive-schema';
+import type { ColumnType } from '../functions/shared/archive-schema';
+import { bindTable } from '../queries';
+
+const DUCKDB_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' };
+
+export interface ArchiveDb {
+  readonly connection: DuckDBConnection;
+  /** Rows of a query with `${events}` bound to the local archive. */
+  query(sql: string): Promise<Array<Record<string, unknown>>>;
+  close(): void;
+}
+
+/**
+ * Opens an in-memory DuckDB with a view `events` over `<archive>/events/dt=…/hour=…/*` (gzip NDJSON or
+ * Parquet), typed from the archive schema. Extensions are never downloaded: json and parquet are built in.
+ */
+export async function openArchive(archiveDir: string, scratchDir: string): Promise<ArchiveDb> {
+  const extensions = join(scratchDir, 'duckdb-extensions');
+  mkdirSync(extensions, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', extension_directory: extensions });
+  const connection = await instance.connect();
+  await connection.run(viewSql(join(archiveDir, 'events')));
+  return {
+    connection,
+    async query(sql) {
+      const reader = await connection.runAndReadAll(bindTable(sql, 'events'));
+      return reader.getRowObjectsJson();
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function viewSql(eventsDir: string): string {
+  const files = listFiles(eventsDir);
+  const empty = `SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(NULL AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, CAST(NULL AS DATE) AS dt, CAST(NULL AS INTEGER) AS hour WHERE false`;
+  if (files.length === 0) return `CREATE VIEW events AS ${empty}`;
+  const parquet = files.filter((f) => f.endsWith('.parquet'));
+  const json = files.filter((f) => !f.endsWith('.parquet'));
+  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const parts: string[] = [];
+  if (json.length > 0) {
+    const columns = `{${ARCHIVE_COLUMNS.map((c) => `${quote(c.name)}: ${quote(DUCKDB_TYPES[c.type])}`).join(', ')}}`;
+    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '%Y-%m-%d %H:%M:%S.%g', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
+  }
+  if (parquet.length > 0) {
+    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
+  }
+  return `CREATE VIEW events AS ${parts.join(' UNION ALL ')}`;
+}
+
+/** Every object file under the data prefix. */
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else if (!name.endsWith('.tmp')) out.push(p);
+  }
+  return out.sort();
+}

@@ -1,0 +1,34 @@
+-- Traffic sources and channels: sessions by the channel and source of their first event (GA4-style default
+-- channel groups), with conversions and revenue, bots excluded. Sessions follow the 30-minute rule.
+WITH events_once AS (
+  SELECT *
+  FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e)
+  WHERE copy_number = 1
+),
+marked AS (
+  SELECT *,
+         CASE WHEN date_diff('millisecond', lag(event_time) OVER (PARTITION BY user_id ORDER BY event_time, event_id), event_time) <= 1800000
+              THEN 0 ELSE 1 END AS starts_session
+  FROM events_once
+  WHERE NOT is_bot
+),
+numbered AS (
+  SELECT *, sum(starts_session) OVER (PARTITION BY user_id ORDER BY event_time, event_id ROWS UNBOUNDED PRECEDING) AS session_number
+  FROM marked
+),
+sessions AS (
+  SELECT user_id, session_number,
+         max(CASE WHEN starts_session = 1 THEN traffic_channel END) AS channel,
+         max(CASE WHEN starts_session = 1 THEN traffic_source END) AS source,
+         max(CASE WHEN event_type = 'conversion' THEN 1 ELSE 0 END) AS converted,
+         sum(CASE WHEN event_type = 'conversion' THEN coalesce(revenue, 0) ELSE 0 END) AS revenue
+  FROM numbered
+  GROUP BY 1, 2
+)
+SELECT channel, source,
+       count(*) AS sessions,
+       sum(converted) AS conversions,
+       round(sum(revenue), 2) AS revenue
+FROM sessions
+GROUP BY 1, 2
+ORDER BY 3 DESC, 1, 2
