@@ -32,6 +32,9 @@ async function main(argv: string[]): Promise<number> {
         fresh: { type: 'boolean', default: false },
         'summary-json': { type: 'string' },
         'batch-size': { type: 'string' },
+        'archive-format': { type: 'string', default: 'json' },
+        'buffer-seconds': { type: 'string' },
+        'buffer-mb': { type: 'string' },
       },
       strict: true,
     });
@@ -46,11 +49,19 @@ async function main(argv: string[]): Promise<number> {
       fresh: values.fresh,
       ...(values['summary-json'] ? { summaryJson: values['summary-json'] } : {}),
       ...(values['batch-size'] ? { batchSize: positive('--batch-size', values['batch-size']) } : {}),
+      archiveFormat: archiveFormat(values['archive-format']),
+      ...(values['buffer-seconds'] ? { bufferIntervalSeconds: positive('--buffer-seconds', values['buffer-seconds']) } : {}),
+      ...(values['buffer-mb'] ? { bufferSizeMb: positive('--buffer-mb', values['buffer-mb']) } : {}),
     });
     return 0;
   }
   process.stderr.write(`clickstream: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   return 2;
+}
+
+function archiveFormat(raw: string): 'json' | 'parquet' {
+  if (raw === 'json' || raw === 'parquet') return raw;
+  throw new UsageError(`--archive-format must be json or parquet; got ${JSON.stringify(raw)}`);
 }
 
 function positive(flag: string, raw: string, min = 1): number {

@@ -5,8 +5,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { join } from 'node:path';
+import { createHandler as createTransformHandler } from '../functions/firehose-transform/create-handler';
 import { createHandler } from '../functions/session-processor/create-handler';
-import type { BatchReport } from '../functions/session-processor/process-batch';
 import { dynamoDbClient, kinesisClient } from './aws-clients';
 import { CheckpointFile } from './checkpoints';
 import type { DataDir } from './data-dir';
@@ -15,12 +15,18 @@ import type { RunningEmulator } from './emulators/dynalite';
 import { startKinesalite } from './emulators/kinesalite';
 import { FolderFailureDestination } from './failure-destination';
 import { FileLog } from './file-log';
+import { LocalDeliveryStream } from './firehose/delivery-stream';
+import type { ArchiveFormat } from './firehose/delivery-stream';
+import { ParquetWriter } from './firehose/parquet';
 import { KinesisEventSource } from './lambda-event-source';
 import type { StreamInfo } from './stream';
 import { ensureStream } from './stream';
 import { ensureTables } from './tables';
 
-export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics' } as const;
+export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics', deliveryStream: 'clickstream-archive' } as const;
+
+/** Firehose buffering in the local model: the smallest that AWS allows with dynamic partitioning. */
+export const LOCAL_BUFFERING = { intervalSeconds: 60, sizeMb: 64 } as const;
 
 export interface PipelineOptions {
   readonly dataDir: DataDir;
@@ -29,19 +35,9 @@ export interface PipelineOptions {
   readonly port?: number;
   /** Records per session-processor invocation (Lambda's BatchSize). */
   readonly batchSize?: number;
-}
-
-/** Totals of the session path, summed over invocations. */
-export interface SessionTotals {
-  recordsIn: number;
-  valid: number;
-  refused: number;
-  refusedByReason: Record<string, number>;
-  applied: number;
-  duplicates: number;
-  late: number;
-  alreadyApplied: number;
-  sessionsStarted: number;
+  readonly archiveFormat?: ArchiveFormat;
+  readonly bufferIntervalSeconds?: number;
+  readonly bufferSizeMb?: number;
 }
 
 export class LocalPipeline {
@@ -51,7 +47,8 @@ export class LocalPipeline {
   dynamodb!: DynamoDBClient;
   stream!: StreamInfo;
   sessionSource!: KinesisEventSource;
-  readonly sessionTotals: SessionTotals = { recordsIn: 0, valid: 0, refused: 0, refusedByReason: {}, applied: 0, duplicates: 0, late: 0, alreadyApplied: 0, sessionsStarted: 0 };
+  archive!: LocalDeliveryStream;
+  private parquet: ParquetWriter | undefined;
   private readonly logs: FileLog[] = [];
 
   constructor(readonly o: PipelineOptions) {}
@@ -65,20 +62,24 @@ export class LocalPipeline {
     this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards);
     await ensureTables(this.dynamodb, LOCAL_NAMES);
     this.sessionSource = this.sessionProcessorMapping();
+    this.archive = this.deliveryStream();
   }
 
   /** Starts polling the stream with every consumer. */
   startConsumers(): void {
     this.sessionSource.start();
+    this.archive.start();
   }
 
-  /** Waits until every consumer has read every shard to its tip. */
+  /** Waits until every consumer has read every shard to its tip, and Firehose has written every buffer. */
   async drain(): Promise<void> {
-    await this.sessionSource.drain();
+    await Promise.all([this.sessionSource.drain(), this.archive.drain()]);
   }
 
   async stop(): Promise<void> {
     await this.sessionSource.stop();
+    await this.archive.stop();
+    this.parquet?.close();
     for (const log of this.logs) await log.close();
     this.kinesis.destroy();
     this.dynamodb.destroy();
@@ -91,7 +92,7 @@ export class LocalPipeline {
     this.logs.push(log);
     // The same variables the stack sets on the deployed function.
     const env = { SESSIONS_TABLE: LOCAL_NAMES.sessionsTable, METRICS_TABLE: LOCAL_NAMES.metricsTable };
-    const handler = createHandler({ env, dynamoDb: this.dynamodb, logger: log, onReport: (r) => this.add(r) });
+    const handler = createHandler({ env, dynamoDb: this.dynamodb, logger: log });
     return new KinesisEventSource({
       functionName: 'session-processor',
       client: this.kinesis,
@@ -105,17 +106,23 @@ export class LocalPipeline {
     });
   }
 
-  private add(r: BatchReport): void {
-    const t = this.sessionTotals;
-    // A retried record is decoded again; count records by what was finally applied, refused once per delivery.
-    t.recordsIn += r.recordsIn;
-    t.valid += r.valid;
-    t.refused += r.refused;
-    for (const [k, v] of Object.entries(r.refusedByReason)) t.refusedByReason[k] = (t.refusedByReason[k] ?? 0) + v;
-    t.applied += r.applied;
-    t.duplicates += r.duplicates;
-    t.late += r.late;
-    t.alreadyApplied += r.alreadyApplied;
-    t.sessionsStarted += r.sessionsStarted;
+  private deliveryStream(): LocalDeliveryStream {
+    const log = new FileLog(join(this.o.dataDir.logs, 'firehose-transform.log'), 'firehose-transform');
+    this.logs.push(log);
+    const format = this.o.archiveFormat ?? 'json';
+    if (format === 'parquet') this.parquet = new ParquetWriter(join(this.o.dataDir.root, 'tmp'));
+    return new LocalDeliveryStream({
+      name: LOCAL_NAMES.deliveryStream,
+      client: this.kinesis,
+      stream: this.stream,
+      transform: createTransformHandler({ env: {}, logger: log }),
+      transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
+      checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, 'firehose.json')),
+      bucketDir: this.o.dataDir.archive,
+      format,
+      ...(this.parquet ? { parquet: this.parquet } : {}),
+      bufferBytes: (this.o.bufferSizeMb ?? LOCAL_BUFFERING.sizeMb) * 1024 * 1024,
+      bufferIntervalMs: (this.o.bufferIntervalSeconds ?? LOCAL_BUFFERING.intervalSeconds) * 1000,
+    });
   }
 }

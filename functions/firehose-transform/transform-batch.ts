@@ -9,6 +9,7 @@
  * the error prefix whole and can be replayed. Since the request itself is within 6 MB, the answer always is.
  */
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
+import { fingerprint } from '../shared/fingerprint';
 import { isAggregate } from '../shared/kinesis-records';
 import { refuse } from '../shared/reasons';
 import type { Refusal } from '../shared/reasons';
@@ -66,7 +67,8 @@ export function transformBatch(event: FirehoseTransformationEvent, agents: UserA
     else {
       report.processingFailed += 1;
       report.failedByReason[outcome.refusal.reason] = (report.failedByReason[outcome.refusal.reason] ?? 0) + 1;
-      log.warn('record failed processing', { recordId: r.recordId, reason: outcome.refusal.reason, field: outcome.refusal.field, detail: outcome.refusal.message });
+      // payloadSha identifies the record in Firehose's error output, whose rawData hashes to the same value.
+      log.warn('record failed processing', { recordId: r.recordId, payloadSha: fingerprint(Buffer.from(r.data, 'base64')), reason: outcome.refusal.reason, field: outcome.refusal.field, detail: outcome.refusal.message });
     }
     return answer;
   });

@@ -1,6 +1,9 @@
 /** `clickstream run`: the whole pipeline on a workload, until the stream is drained, then the report. */
 import { writeFileSync } from 'node:fs';
+import { loadNamedQueries } from '../../queries';
+import { openArchive } from '../archive-sql';
 import { openDataDir } from '../data-dir';
+import type { ArchiveFormat, DeliveryStats } from '../firehose/delivery-stream';
 import { readInput } from '../input-file';
 import { LocalPipeline } from '../pipeline';
 import { putAll } from '../producer';
@@ -22,6 +25,9 @@ export interface RunOptions {
   readonly fresh: boolean;
   readonly summaryJson?: string;
   readonly batchSize?: number;
+  readonly archiveFormat?: ArchiveFormat;
+  readonly bufferIntervalSeconds?: number;
+  readonly bufferSizeMb?: number;
   /** Print nothing but errors (tests). */
   readonly quiet?: boolean;
 }
@@ -38,6 +44,13 @@ export interface RunSummary {
   readonly sessions: number;
   readonly users: number;
   readonly session_path_balanced: boolean;
+  /** Ok records the archive path wrote (this run). */
+  readonly archived: number;
+  readonly processing_failed: number;
+  readonly dropped: number;
+  readonly archive_objects: number;
+  readonly archive_error_objects: number;
+  readonly archive_path_balanced: boolean;
   readonly elapsed_seconds: number;
   readonly session_stats: SessionStats;
 }
@@ -49,7 +62,14 @@ export async function run(o: RunOptions): Promise<RunSummary> {
   const records = loadRecords(o, started);
   progress.line(`clickstream run: ${records.length} records${o.input ? ` from ${o.input}` : ` (synthetic: ${o.users} users, seed ${o.seed})`}, ${o.shards} shard(s), data in ${dataDir.root}`);
 
-  const pipeline = new LocalPipeline({ dataDir, shards: o.shards, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
+  const pipeline = new LocalPipeline({
+    dataDir,
+    shards: o.shards,
+    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+    ...(o.archiveFormat ? { archiveFormat: o.archiveFormat } : {}),
+    ...(o.bufferIntervalSeconds ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
+    ...(o.bufferSizeMb ? { bufferSizeMb: o.bufferSizeMb } : {}),
+  });
   await pipeline.start();
   try {
     const { metricsTable, sessionsTable } = { metricsTable: 'clickstream-metrics', sessionsTable: 'clickstream-sessions' };
@@ -60,18 +80,21 @@ export async function run(o: RunOptions): Promise<RunSummary> {
       onProgress: (done) => progress.update('put on the stream', done, records.length),
     });
     progress.finish();
-    const timer = setInterval(() => progress.update('sessionized', pipeline.sessionSource.stats.recordsDelivered, records.length), 500);
+    const timer = setInterval(() => progress.update('consumed (both paths)', consumed(pipeline), records.length * 2), 500);
     await pipeline.drain();
     clearInterval(timer);
-    progress.update('sessionized', records.length, records.length);
+    progress.update('consumed (both paths)', records.length * 2, records.length * 2);
     progress.finish();
 
     const windows = await allWindows(pipeline.dynamodb, metricsTable);
     const sessions = await allSessions(pipeline.dynamodb, sessionsTable);
     const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
-    const summary = toSummary(records.length, totals, stats, (Date.now() - started) / 1000);
+    const summary = toSummary(records.length, totals, stats, pipeline.archive.stats, (Date.now() - started) / 1000);
     printReport(progress, summary, windows, pipeline.sessionSource.stats.recordsToFailureDestination);
+    await printArchiveReport(progress, dataDir.archive, dataDir.root);
+    progress.line('');
+    progress.line(`Done in ${summary.elapsed_seconds}s. Data, logs and archive in ${dataDir.root}`);
     if (o.summaryJson) writeFileSync(o.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
@@ -84,7 +107,12 @@ function loadRecords(o: RunOptions, nowMs: number): ProduceRecord[] {
   return syntheticWorkload({ users: o.users, events: o.events, seed: o.seed, nowMs }).records;
 }
 
-function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, elapsed: number): RunSummary {
+/** Records both consumers have taken so far, for the progress bar. */
+function consumed(p: LocalPipeline): number {
+  return p.sessionSource.stats.recordsDelivered + p.archive.stats.recordsIn;
+}
+
+function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, elapsed: number): RunSummary {
   const valid = t.applied + t.duplicates + t.late;
   return {
     records_in: recordsIn,
@@ -97,6 +125,12 @@ function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats,
     sessions: stats.sessions,
     users: stats.users,
     session_path_balanced: recordsIn === valid + t.refused,
+    archived: a.ok,
+    processing_failed: a.processingFailed,
+    dropped: a.dropped,
+    archive_objects: a.dataObjects,
+    archive_error_objects: a.errorObjects,
+    archive_path_balanced: recordsIn === a.ok + a.processingFailed + a.dropped,
     elapsed_seconds: Math.round(elapsed * 10) / 10,
     session_stats: stats,
   };
@@ -114,8 +148,10 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
     ['  refused', s.refused],
     ...Object.entries(s.refused_by_reason).sort().map(([k, v]): [string, number] => [`    ${k}`, v]),
   ]));
-  const ok = s.session_path_balanced ? 'holds' : 'DOES NOT HOLD';
-  p.line(`  conservation (session path): records in ${s.records_in} = valid ${s.valid} + refused ${s.refused}: ${ok}`);
+  const ok = (b: boolean) => (b ? 'holds' : 'DOES NOT HOLD');
+  p.line(`  session path: records in ${s.records_in} = valid ${s.valid} + refused ${s.refused}: ${ok(s.session_path_balanced)}`);
+  p.line(`  archive path: records in ${s.records_in} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
+  p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
   if (failedToDestination > 0) p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
   const st = s.session_stats;
   p.line('');
@@ -129,8 +165,39 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
   p.line(table(['window (UTC)', 'events', 'page views', 'users', 'sessions', 'conversions'], busiestWindows(windows, 5).map((w) => [
     new Date(w.windowStartMs).toISOString().slice(0, 16).replace('T', ' '), w.events, w.pageViews, w.activeUsers, w.sessionsStarted, w.conversions,
   ])));
-  p.line('');
-  p.line(`Done in ${s.elapsed_seconds}s.`);
+}
+
+/** Top pages, channels, devices and the funnel, from the shipped named queries run by DuckDB over the archive. */
+async function printArchiveReport(p: Progress, archiveDir: string, scratch: string): Promise<void> {
+  const db = await openArchive(archiveDir, scratch);
+  try {
+    const queries = new Map(loadNamedQueries().map((q) => [q.name, q.sql]));
+    const run = (name: string) => db.query(queries.get(name)!);
+    p.line('');
+    p.line('From the archive (DuckDB, shipped queries, whole data directory)');
+    const pages = (await run('top_pages')).slice(0, 5);
+    p.line(table(['top pages', 'views', 'users'], pages.map((r) => [String(r['page_path']), Number(r['page_views']), Number(r['users'])])));
+    p.line('');
+    const channels = (await run('traffic_channels')).slice(0, 8);
+    p.line(table(['channel', 'source', 'sessions', 'conversions', 'revenue'], channels.map((r) => [String(r['channel']), String(r['source']).slice(0, 24), Number(r['sessions']), Number(r['conversions']), Number(r['revenue'])])));
+    p.line('');
+    const devices = (await run('devices_and_browsers')).slice(0, 6);
+    p.line(table(['device', 'os', 'browser', 'users', 'events'], devices.map((r) => [String(r['device_type']), String(r['os']), String(r['browser']), Number(r['users']), Number(r['events'])])));
+    p.line('');
+    const [f] = await run('funnel');
+    if (f) {
+      const views = Number(f['sessions_with_page_view']);
+      const forms = Number(f['then_form_submit']);
+      const conv = Number(f['then_conversion']);
+      p.line(table(['funnel (sessions)', 'count', 'of previous'], [
+        ['page view', views, '100.0%'],
+        ['then form submit', forms, percent(views ? forms / views : 0)],
+        ['then conversion', conv, percent(forms ? conv / forms : 0)],
+      ]));
+    }
+  } finally {
+    db.close();
+  }
 }
 
 function devNull(): NodeJS.WriteStream {
