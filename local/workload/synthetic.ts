@@ -181,7 +181,7 @@ const INVALID: ReadonlyArray<(d: Draft) => string> = [
   (d) => JSON.stringify(d.body).slice(0, 40),
   (d) => JSON.stringify({ ...d.body, userId: undefined }),
   (d) => JSON.stringify({ ...d.body, eventType: 'purchase' }),
-  (d) => JSON.stringify({ ...d.body, timestamp: d.ts + 3_600_000 }),
+  (d) => JSON.stringify({ ...d.body, timestamp: d.ts + 48 * 3_600_000 }),
   (d) => JSON.stringify({ ...d.body, timestamp: 'yesterday' }),
   (d) => JSON.stringify({ ...d.body, colour: 'red' }),
   (d) => JSON.stringify({ ...d.body, userId: 12345 }),

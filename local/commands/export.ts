@@ -1,0 +1,120 @@
+/** `clickstream export sessions|metrics`: the local DynamoDB state as newline-delimited JSON, snake_case. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Session, WindowMetrics } from '../../functions/session-processor/model';
+import { dynamoDbClient } from '../aws-clients';
+import { openDataDir } from '../data-dir';
+import { startDynalite } from '../emulators/dynalite';
+import { LOCAL_NAMES } from '../pipeline';
+import { allSessions, allWindows } from '../read-tables';
+
+export interface SessionExport {
+  readonly user_id: string;
+  readonly session_id: string;
+  readonly client_session_id: string | null;
+  readonly start_time: string;
+  readonly last_activity_time: string;
+  readonly event_count: number;
+  readonly page_views: number;
+  readonly landing_page: string;
+  readonly exit_page: string;
+  readonly referrer: string | null;
+  readonly utm_campaign: string | null;
+  readonly converted: boolean;
+  readonly revenue: number;
+  readonly journey: readonly string[];
+  readonly journey_cut: number;
+}
+
+export interface MetricsExport {
+  readonly window_start: string;
+  readonly events_by_type: Readonly<Record<string, number>>;
+  readonly page_views: number;
+  readonly page_views_by_page: Readonly<Record<string, number>>;
+  readonly conversions: number;
+  readonly revenue: number;
+  readonly sessions_started: number;
+  readonly active_users: number;
+  readonly duplicates: number;
+  readonly late_events: number;
+  readonly refused: number;
+}
+
+export function exportSession(s: Session): SessionExport {
+  return {
+    user_id: s.userId,
+    session_id: s.sessionId,
+    client_session_id: s.clientSessionId ?? null,
+    start_time: new Date(s.startMs).toISOString(),
+    last_activity_time: new Date(s.lastMs).toISOString(),
+    event_count: s.eventCount,
+    page_views: s.pageViews,
+    landing_page: s.landingPage,
+    exit_page: s.exitPage,
+    referrer: s.referrer ?? null,
+    utm_campaign: s.utmCampaign ?? null,
+    converted: s.converted,
+    revenue: s.revenueMicros / 1e6,
+    journey: s.journey,
+    journey_cut: s.journeyCut,
+  };
+}
+
+export function exportWindow(w: WindowMetrics): MetricsExport {
+  return {
+    window_start: new Date(w.windowStartMs).toISOString(),
+    events_by_type: sorted(w.eventsByType),
+    page_views: w.pageViews,
+    page_views_by_page: sorted(w.pageViewsByPage),
+    conversions: w.conversions,
+    revenue: w.revenueMicros / 1e6,
+    sessions_started: w.sessionsStarted,
+    active_users: w.activeUsers,
+    duplicates: w.duplicates,
+    late_events: w.lateEvents,
+    refused: w.refused,
+  };
+}
+
+function sorted(counts: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Reads sessions or metrics from a running DynamoDB endpoint (`clickstream up`), or from a data directory's
+ * DynamoDB, started on a free port for the purpose.
+ */
+export async function readExport(what: 'sessions' | 'metrics', dataDirPath: string, endpoint?: string): Promise<Array<SessionExport | MetricsExport>> {
+  if (endpoint) {
+    const client = dynamoDbClient(endpoint);
+    try {
+      return await readTables(what, client);
+    } finally {
+      client.destroy();
+    }
+  }
+  const dataDir = openDataDir(dataDirPath, false);
+  let emulator;
+  try {
+    emulator = await startDynalite({ path: dataDir.dynamodb });
+  } catch (err) {
+    throw new Error(`cannot open the DynamoDB data in ${dataDir.dynamodb} (is \`clickstream up\` or a run using it?): ${(err as Error).message}`, { cause: err });
+  }
+  const client = dynamoDbClient(emulator.endpoint);
+  try {
+    return await readTables(what, client);
+  } finally {
+    client.destroy();
+    await emulator.close();
+  }
+}
+
+async function readTables(what: 'sessions' | 'metrics', client: DynamoDBClient): Promise<Array<SessionExport | MetricsExport>> {
+  if (what === 'sessions') return (await allSessions(client, LOCAL_NAMES.sessionsTable).catch(missingTable)).map(exportSession);
+  return (await allWindows(client, LOCAL_NAMES.metricsTable).catch(missingTable)).map(exportWindow);
+}
+
+/** A data directory without tables yet has nothing to export. */
+function missingTable(err: unknown): never[] {
+  if (err instanceof Error && err.name === 'ResourceNotFoundException') return [];
+  throw err;
+}

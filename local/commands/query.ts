@@ -1,0 +1,49 @@
+/** `clickstream query NAME|FILE.sql`: a shipped named query, or a SQL file, over the local archive with DuckDB. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadNamedQueries, readQuery } from '../../queries';
+import { openArchive } from '../archive-sql';
+import { openDataDir } from '../data-dir';
+import { table } from '../report';
+
+/** Rows of the query; throws with the list of names when the name is unknown. */
+export async function runNamedQuery(nameOrFile: string, dataDirPath: string): Promise<Array<Record<string, unknown>>> {
+  const sql = resolveSql(nameOrFile);
+  const dataDir = openDataDir(dataDirPath, false);
+  const db = await openArchive(dataDir.archive, join(dataDir.root, 'tmp'));
+  try {
+    return await db.query(sql);
+  } finally {
+    db.close();
+  }
+}
+
+function resolveSql(nameOrFile: string): string {
+  if (nameOrFile.endsWith('.sql')) {
+    if (!existsSync(nameOrFile)) throw new Error(`no SQL file at ${nameOrFile}`);
+    return readQuery(nameOrFile).sql;
+  }
+  const named = loadNamedQueries();
+  const q = named.find((n) => n.name === nameOrFile);
+  if (!q) throw new Error(`no named query ${JSON.stringify(nameOrFile)}; the shipped ones are: ${named.map((n) => n.name).join(', ')} (or give a path ending in .sql)`);
+  return q.sql;
+}
+
+/** Rows as a terminal table; numbers right-aligned. */
+export function formatRows(rows: ReadonlyArray<Record<string, unknown>>): string {
+  if (rows.length === 0) return '  (no rows)';
+  const headers = Object.keys(rows[0]!);
+  return table(headers, rows.map((r) => headers.map((h) => cell(r[h]))));
+}
+
+function cell(v: unknown): string | number {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) && v.length < 16) return Number(v);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** The shipped queries with what each answers. */
+export function listQueries(): string {
+  return loadNamedQueries().map((q) => `  ${q.name.padEnd(26)} ${q.description}`).join('\n');
+}
