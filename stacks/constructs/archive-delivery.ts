@@ -1,0 +1,106 @@
+/**
+ * Archive delivery: Kinesis Data Firehose reads the stream, calls the firehose-transform function, and
+ * writes partitioned, batched objects to the archive bucket with the prefixes the local runtime also uses.
+ */
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import type { CfnTable } from 'aws-cdk-lib/aws-glue';
+import {
+  Compression,
+  DeliveryStream,
+  EnableLogging,
+  HiveJsonInputFormat,
+  KinesisStreamSource,
+  LambdaFunctionProcessor,
+  ParquetCompression,
+  ParquetOutputFormat,
+  S3Bucket,
+  SchemaConfiguration,
+  TimestampParser,
+} from 'aws-cdk-lib/aws-kinesisfirehose';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
+import type { ArchiveFormat, IpMode } from '../config';
+import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
+import { functionRole } from './function-role';
+
+export interface ArchiveDeliveryProps {
+  readonly stream: IStream;
+  readonly bucket: IBucket;
+  readonly namePrefix: string;
+  readonly format: ArchiveFormat;
+  /** The Glue table Parquet conversion reads its schema from (needed for `parquet`). */
+  readonly table?: CfnTable;
+  readonly bufferingIntervalSeconds: number;
+  readonly bufferingSizeMb: number;
+  readonly maxEventAgeHours: number;
+  readonly ipMode: IpMode;
+  readonly dropBots: boolean;
+}
+
+export class ArchiveDelivery extends Construct {
+  readonly deliveryStream: DeliveryStream;
+  readonly transform: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ArchiveDeliveryProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'TransformLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.transform = new NodejsFunction(this, 'Transform', {
+      functionName: `${props.namePrefix}-firehose-transform`,
+      description: 'Validates and enriches click events for the Firehose archive',
+      entry: join(__dirname, '../../functions/firehose-transform/index.ts'),
+      handler: 'handler',
+      runtime: FUNCTION_RUNTIME,
+      architecture: FUNCTION_ARCHITECTURE,
+      memorySize: 1024,
+      // Firehose allows the transform up to 5 minutes; a 1 MB batch takes a fraction of a second.
+      timeout: Duration.minutes(1),
+      bundling: BUNDLING,
+      logGroup,
+      role: functionRole(this, 'TransformRole', logGroup),
+      environment: {
+        IP_MODE: props.ipMode,
+        DROP_BOTS: String(props.dropBots),
+        MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours),
+        POWERTOOLS_SERVICE_NAME: 'firehose-transform',
+        POWERTOOLS_METRICS_NAMESPACE: 'Clickstream',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    if (props.format === 'parquet' && !props.table) throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
+    const destination = new S3Bucket(props.bucket, {
+      dataOutputPrefix: ARCHIVE_DATA_PREFIX,
+      errorOutputPrefix: ARCHIVE_ERROR_PREFIX,
+      bufferingInterval: Duration.seconds(props.bufferingIntervalSeconds),
+      bufferingSize: Size.mebibytes(props.bufferingSizeMb),
+      // Parquet compresses inside the file (SNAPPY); the two cannot be combined.
+      ...(props.format === 'json' ? { compression: Compression.GZIP, fileExtension: '.gz' } : {}),
+      processors: [
+        // 1 MB in keeps the enriched answer far below Firehose's 6 MB response limit.
+        new LambdaFunctionProcessor(this.transform, { bufferSize: Size.mebibytes(1), bufferInterval: Duration.seconds(60), retries: 3 }),
+      ],
+      dynamicPartitioning: { enabled: true, retryDuration: Duration.minutes(5) },
+      loggingConfig: new EnableLogging(new LogGroup(this, 'DeliveryLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY })),
+      ...(props.format === 'parquet' && props.table
+        ? {
+            dataFormatConversion: {
+              schemaConfiguration: SchemaConfiguration.fromCfnTable(props.table),
+              // The rows' timestamps are `yyyy-MM-dd HH:mm:ss.SSS` in UTC.
+              inputFormat: new HiveJsonInputFormat({ timestampParsers: [TimestampParser.fromFormatString('yyyy-MM-dd HH:mm:ss.SSS')] }),
+              outputFormat: new ParquetOutputFormat({ compression: ParquetCompression.SNAPPY }),
+            },
+          }
+        : {}),
+    });
+    this.deliveryStream = new DeliveryStream(this, 'DeliveryStream', {
+      deliveryStreamName: `${props.namePrefix}-archive`,
+      source: new KinesisStreamSource(props.stream),
+      destination,
+    });
+  }
+}

@@ -1,0 +1,16 @@
+/** An execution role that may write to its own log group and nothing else until granted more. */
+import { Effect, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Narrower than AWSLambdaBasicExecutionRole, which may write to every log group in the account. The log group's ARN attribute already ends in `:*` (its streams). */
+export function functionRole(scope: Construct, id: string, logGroup: ILogGroup): Role {
+  return new Role(scope, id, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    inlinePolicies: {
+      Logs: new PolicyDocument({
+        statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
+      }),
+    },
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Monitoring: an SNS topic for alarms (with an e-mail subscription when configured), the alarms that say the
+ * pipeline is falling behind or losing its footing, and a dashboard of the pipeline's key figures.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface MonitoringProps {
+  readonly namePrefix: string;
+  readonly stream: IStream;
+  readonly sessionProcessor: IFunction;
+  readonly transform: IFunction;
+  readonly deliveryStream: DeliveryStream;
+  readonly tables: readonly ITableV2[];
+  readonly failureBucket: IBucket;
+  readonly failureMetricsFilter: string;
+  /** The event source's record-age budget; the iterator-age alarm fires well inside it. */
+  readonly maxRecordAgeHours: number;
+  readonly alarmEmail?: string;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+export class Monitoring extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    // CloudWatch cannot publish to a topic under the AWS managed SNS key, so the topic has its own key.
+    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the clickstream alarm topic' });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.topic = new Topic(this, 'AlarmTopic', { topicName: `${props.namePrefix}-alarms`, masterKey: key, enforceSSL: true });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const sp = props.sessionProcessor;
+    const budgetMs = props.maxRecordAgeHours * 3_600_000;
+    // A quarter of the record-age budget: records this old still have three quarters of it to be processed.
+    this.alarm('IteratorAge', sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES }), budgetMs / 4, 'session-processor is behind the stream by a quarter of its record-age budget', 3);
+    // Any thrown invocation is a bug or an outage: the handler reports ordinary failures per record instead.
+    this.alarm('SessionProcessorErrors', sp.metricErrors({ period: FIVE_MINUTES }), 1, 'session-processor invocations threw');
+    // Throttling stops the shard: a concurrency limit is in the way.
+    this.alarm('SessionProcessorThrottles', sp.metricThrottles({ period: FIVE_MINUTES }), 1, 'session-processor invocations were throttled');
+    // A failed transform invocation sends its whole batch to the error prefix after Firehose's retries.
+    this.alarm('TransformErrors', props.transform.metricErrors({ period: FIVE_MINUTES }), 1, 'firehose-transform invocations failed');
+    this.alarm('TransformThrottles', props.transform.metricThrottles({ period: FIVE_MINUTES }), 1, 'firehose-transform invocations were throttled');
+    const fh = props.deliveryStream;
+    // Buffering is 60 s; 15 minutes of age means delivery has stalled, not merely batched.
+    this.alarm('ArchiveFreshness', fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }), 900, 'the oldest record in Firehose is 15 minutes old', 2);
+    // Any failed delivery to S3 is retried by Firehose, but a sustained share below 1 means records wait or fail.
+    this.alarm('ArchiveDeliveryFailures', fh.metric('DeliveryToS3.Success', { statistic: 'Average', period: FIVE_MINUTES }), 1, 'Firehose could not write to the archive bucket', 1, ComparisonOperator.LESS_THAN_THRESHOLD);
+    this.alarm('ArchiveTransformFailures', fh.metric('ExecuteProcessing.Success', { statistic: 'Average', period: FIVE_MINUTES }), 1, 'Firehose could not run the transform', 1, ComparisonOperator.LESS_THAN_THRESHOLD);
+    // Every object here is a batch that exhausted retries or record age: someone must look at it.
+    const failedWrites = new Metric({ namespace: 'AWS/S3', metricName: 'PutRequests', dimensionsMap: { BucketName: props.failureBucket.bucketName, FilterId: props.failureMetricsFilter }, statistic: 'Sum', period: FIVE_MINUTES });
+    this.alarm('OnFailureDestinationWrites', failedWrites, 1, 'records were written to the on-failure bucket');
+    for (const table of props.tables) {
+      const throttles = new MathExpression({
+        expression: 'r + w',
+        usingMetrics: { r: table.metric('ReadThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }), w: table.metric('WriteThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }) },
+        period: FIVE_MINUTES,
+      });
+      // On-demand tables throttle only past their previous peak's doubling or on a hot key: worth knowing at once.
+      this.alarm(`${table.node.id}Throttles`, throttles, 1, `DynamoDB throttled requests on ${table.node.id}`);
+    }
+    const service = { service: 'session-processor' };
+    const refusedShare = new MathExpression({
+      expression: 'IF(total > 0, refused / total, 0)',
+      usingMetrics: {
+        refused: new Metric({ namespace: 'Clickstream', metricName: 'RecordsRefused', dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES }),
+        total: new Metric({ namespace: 'Clickstream', metricName: 'RecordsIn', dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES }),
+      },
+      period: FIVE_MINUTES,
+    });
+    // A few refused records are normal; 5% means a producer broke the contract.
+    this.alarm('RefusedShare', refusedShare, 0.05, 'more than 5% of records were refused by the event contract', 2);
+
+    const custom = (name: string) => new Metric({ namespace: 'Clickstream', metricName: name, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES });
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${props.namePrefix}-pipeline` });
+    this.dashboard.addWidgets(
+      graph('Stream: records in', [props.stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES })]),
+      graph('session-processor: iterator age (ms)', [sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES })]),
+      graph('Events: applied, duplicate, late, refused', ['EventsApplied', 'EventsDuplicate', 'EventsLate', 'RecordsRefused'].map(custom)),
+      graph('Sessions started', [custom('SessionsStarted')]),
+    );
+    this.dashboard.addWidgets(
+      graph('Lambda errors and throttles', [sp.metricErrors(), sp.metricThrottles(), props.transform.metricErrors(), props.transform.metricThrottles()]),
+      graph('Archive: records in and freshness (s)', [fh.metric('IncomingRecords', { statistic: 'Sum', period: FIVE_MINUTES }), fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES })]),
+      graph('DynamoDB: consumed write units', props.tables.map((t) => t.metric('ConsumedWriteCapacityUnits', { statistic: 'Sum', period: FIVE_MINUTES }))),
+      graph('DynamoDB retries', [custom('DynamoDBRetries')]),
+    );
+  }
+
+  private alarm(id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD): void {
+    const alarm = new Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods,
+      comparisonOperator: comparison,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}
+
+function graph(title: string, metrics: IMetric[]): GraphWidget {
+  return new GraphWidget({ title, left: metrics, width: 6 });
+}
