@@ -88,7 +88,7 @@ function coerce(values: Record<string, unknown>): Partial<ClickstreamConfig> {
     else if (v === 'true' || v === 'false') out[k] = v === 'true';
     else out[k] = v;
   }
-  return out as Partial<ClickstreamConfig>;
+  return out;
 }
 
 /** Throws an error naming the setting, the value and what is allowed. */

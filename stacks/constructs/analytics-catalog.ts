@@ -96,16 +96,16 @@ export class AnalyticsCatalog extends Construct {
     });
 
     const tableRef = `"${props.databaseName}"."${props.tableName}"`;
-    this.namedQueries = loadNamedQueries().map((q) => {
-      const named = new CfnNamedQuery(this, `Query-${q.name}`, {
-        name: q.name,
-        description: q.description.slice(0, 1024),
-        database: props.databaseName,
-        workGroup: this.workGroup.ref,
-        queryString: bindTable(q.sql, tableRef),
-      });
-      named.addResourceDependency(this.workGroup);
-      return named;
-    });
+    // Each query refers to the workgroup by Ref, which orders the creation.
+    this.namedQueries = loadNamedQueries().map(
+      (q) =>
+        new CfnNamedQuery(this, `Query-${q.name}`, {
+          name: q.name,
+          description: q.description.slice(0, 1024),
+          database: props.databaseName,
+          workGroup: this.workGroup.ref,
+          queryString: bindTable(q.sql, tableRef),
+        }),
+    );
   }
 }

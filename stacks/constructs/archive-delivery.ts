@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
 import type { ArchiveFormat, IpMode } from '../config';
 import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
-import { functionRole } from './function-role';
+import { allowRoleDependency, functionRole } from './function-role';
 
 export interface ArchiveDeliveryProps {
   readonly stream: IStream;
@@ -72,6 +72,7 @@ export class ArchiveDelivery extends Construct {
       },
     });
 
+    allowRoleDependency(this.transform);
     if (props.format === 'parquet' && !props.table) throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
     const destination = new S3Bucket(props.bucket, {
       dataOutputPrefix: ARCHIVE_DATA_PREFIX,

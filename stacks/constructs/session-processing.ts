@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/session-processor/table-schema';
 import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
-import { functionRole } from './function-role';
+import { allowRoleDependency, functionRole } from './function-role';
 import { secureBucket } from './secure-bucket';
 
 export interface SessionProcessingProps {
@@ -100,6 +100,7 @@ export class SessionProcessing extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    allowRoleDependency(this.function);
     // Only the calls the store makes: batched reads and writes of both tables, conditional puts of metrics.
     this.sessionsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.metricsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:PutItem');

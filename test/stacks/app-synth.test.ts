@@ -1,0 +1,58 @@
+/** The real app, bundled by esbuild, checked by cdk-nag at synth and by cfn-lint where it is installed. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { SynthesisMessageLevel } from 'aws-cdk-lib/cx-api';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildApp } from '../../stacks/build-app';
+import { CDK_CONTEXT } from '../helpers/stack';
+
+const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+let assembly: CloudAssembly;
+
+beforeAll(() => {
+  const app = new App({ context: CDK_CONTEXT, outdir });
+  buildApp(app);
+  assembly = app.synth();
+}, 120_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const hasCfnLint = spawnSync('cfn-lint', ['--version']).status === 0;
+
+describe('the CDK app', () => {
+  it('passes the cdk-nag AWS Solutions checks with every accepted finding acknowledged with a reason', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: Array<{ reason: string }> }>;
+    };
+    const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
+    expect(nag.violations).toEqual([]);
+    expect(nag.conclusion).toBe('success');
+    for (const s of nag.suppressedViolations) expect(s.reason.length).toBeGreaterThan(40);
+  });
+
+  it('synthesizes without warnings', () => {
+    const messages = assembly.stacks.flatMap((s) => s.messages).filter((m) => m.level !== SynthesisMessageLevel.INFO);
+    expect(messages.map((m) => m.entry.data)).toEqual([]);
+  });
+
+  it('bundles each function minified, under 400 KB', () => {
+    const bundles = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, 'index.js')));
+    expect(bundles).toHaveLength(2);
+    for (const b of bundles) {
+      const code = readFileSync(join(outdir, b, 'index.js'), 'utf8');
+      expect(code.length).toBeLessThan(400 * 1024);
+      // Minified: long lines, no indentation left.
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+      expect(existsSync(join(outdir, b, 'index.js.map'))).toBe(true);
+    }
+  });
+
+  (hasCfnLint ? it : it.skip)('passes cfn-lint with no errors or warnings', () => {
+    const template = join(outdir, assembly.stacks[0]!.templateFile);
+    expect(() => execFileSync('cfn-lint', ['-t', template], { encoding: 'utf8' })).not.toThrow();
+  });
+});
+
+if (!hasCfnLint) console.log('cfn-lint is not installed here: the CloudFormation lint check was skipped');
