@@ -6,7 +6,7 @@ import { GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../functions/session-processor/item-codec';
 import type { Session, WindowMetrics } from '../functions/session-processor/model';
-import { SESSION_SORT_PREFIX, STATE_SORT_KEY } from '../functions/session-processor/table-schema';
+import { STATE_SORT_KEY } from '../functions/session-processor/table-schema';
 import { counts } from '../functions/session-processor/window-metrics';
 
 /** The user's current session, read from the state item that holds it. */
@@ -15,24 +15,48 @@ export async function latestSession(client: DynamoDBClient, table: string, userI
   return out.Item ? decodeState(out.Item).currentSession : undefined;
 }
 
-/** The user's sessions, newest first, with one Query (up to `limit`). */
+/**
+ * The user's sessions, newest first, with one Query (up to `limit`): descending, the `STATE` item (holding the
+ * current session) comes before every `SESSION#` item.
+ */
 export async function recentSessions(client: DynamoDBClient, table: string, userId: string, limit = 20): Promise<Session[]> {
   const out = await client.send(
     new QueryCommand({
       TableName: table,
-      KeyConditionExpression: 'userId = :u AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':u': { S: userId }, ':p': { S: SESSION_SORT_PREFIX } },
+      KeyConditionExpression: 'userId = :u',
+      ExpressionAttributeValues: { ':u': { S: userId } },
       ScanIndexForward: false,
       Limit: limit,
+      ConsistentRead: true,
     }),
   );
-  return (out.Items ?? []).map(decodeSession);
+  return (out.Items ?? []).flatMap(sessionsOf);
 }
 
-/** Every session item, sorted by user then start time. */
+/** The sessions an item of the sessions table holds: a closed session, or a state's current session. */
+function sessionsOf(item: Record<string, AttributeValue>): Session[] {
+  if (isSessionItem(item)) return [decodeSession(item)];
+  if (item['sk']?.S === STATE_SORT_KEY) {
+    const current = decodeState(item).currentSession;
+    return current ? [current] : [];
+  }
+  return [];
+}
+
+/**
+ * Every session, closed and current, sorted by user then start time. While a user's write is being retried,
+ * a session can be both closed (its item written) and still current in the older state: the item wins.
+ */
 export async function allSessions(client: DynamoDBClient, table: string): Promise<Session[]> {
-  const sessions: Session[] = [];
-  for await (const item of scan(client, table)) if (isSessionItem(item)) sessions.push(decodeSession(item));
+  const byKey = new Map<string, Session>();
+  for await (const item of scan(client, table)) {
+    const closed = isSessionItem(item);
+    for (const s of sessionsOf(item)) {
+      const key = `${s.userId}\u0000${s.startMs}`;
+      if (closed || !byKey.has(key)) byKey.set(key, s);
+    }
+  }
+  const sessions = [...byKey.values()];
   return sessions.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.startMs - b.startMs));
 }
 

@@ -21,7 +21,7 @@ const optS = (item: Item, name: string, v: string | undefined): void => {
 };
 const expiry = (ms: number, days: number): AttributeValue => n(Math.floor((ms + days * DAY_MS) / 1000));
 
-/** A session item: the queryable copy of a session, keyed by user and start time. */
+/** A closed session's item, keyed by user and start time. */
 export function encodeSession(x: Session, life: Lifetimes): Item {
   return {
     ...sessionAttributes(x),

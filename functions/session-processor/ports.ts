@@ -9,7 +9,7 @@ export interface LoadedState {
   readonly metrics: ReadonlyMap<number, WindowMetrics>;
 }
 
-/** Everything written for one user after a batch: the sessions it touched, then the state that covers them. */
+/** Everything written for one user after a batch: the sessions it closed, then the state (with the current session). */
 export interface UserWrite {
   readonly state: UserState;
   readonly sessions: readonly Session[];

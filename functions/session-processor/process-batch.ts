@@ -118,7 +118,7 @@ export async function processBatch(
 
   const writes: UserWrite[] = [];
   for (const outcome of outcomes.values()) {
-    if (outcome.effects.some((e) => e.kind !== 'already_applied')) writes.push({ state: outcome.state, sessions: outcome.sessions });
+    if (outcome.effects.some((e) => e.kind !== 'already_applied')) writes.push({ state: outcome.state, sessions: outcome.closedSessions });
   }
   const { failedUserIds } = await deps.store.putUsers(writes);
   for (const userId of failedUserIds) {

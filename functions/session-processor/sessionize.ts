@@ -20,9 +20,12 @@ export interface SessionRules {
 }
 
 export interface UserOutcome {
+  /** The new state, holding the user's current session. */
   readonly state: UserState;
   /** Sessions this batch created or changed, oldest first. */
   readonly sessions: Session[];
+  /** Of those, the ones this batch closed (a later event started a new one): written as session items. */
+  readonly closedSessions: Session[];
   /** One effect per input event, in processing order. */
   readonly effects: EventEffect[];
 }
@@ -89,6 +92,8 @@ export function applyUserEvents(
     }
     let sessionStarted = false;
     if (session === undefined || event.timestampMs - session.lastMs > rules.timeoutMs) {
+      // The session this event ends is closed now, even if this batch did not change it: it needs its item.
+      if (session !== undefined) touched.set(session.startMs, session);
       session = startSession(event, page);
       activeWindows = [];
       sessionStarted = true;
@@ -114,7 +119,9 @@ export function applyUserEvents(
     activeWindows,
     currentSession: session,
   };
-  return { state, sessions: [...touched.values()].sort((a, b) => a.startMs - b.startMs), effects };
+  const sessions = [...touched.values()].sort((a, b) => a.startMs - b.startMs);
+  // The current session lives in the state; only sessions this batch closed get items of their own.
+  return { state, sessions, closedSessions: sessions.filter((s) => s.startMs !== session?.startMs), effects };
 }
 
 /** Shards remembered per user; after resharding, the parents with the lowest positions are forgotten first. */

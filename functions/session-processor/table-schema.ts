@@ -3,9 +3,11 @@
  * the local runtime all read them from here.
  *
  * Sessions table (partition `userId`, sort `sk`):
- * - `sk = STATE`: the user's processing state (per-shard watermarks, recent fingerprints, current session).
- * - `sk = SESSION#<ISO start time>`: one item per session; a descending query on `SESSION#` lists a user's
- *   sessions newest first.
+ * - `sk = STATE`: the user's processing state (per-shard watermarks, recent fingerprints) and the current
+ *   session: the latest session of a user is one GetItem.
+ * - `sk = SESSION#<ISO start time>`: one item per closed session, written once when the next session starts.
+ *   `STATE` sorts after every `SESSION#` key, so a descending Query of the partition returns the current
+ *   session first, then the closed ones, newest first.
  * Metrics table (partition `windowStart`, sort `shardId`): one item per window per shard, so that every
  * shard writes its own item (no hot key) and a window is read with one query.
  */

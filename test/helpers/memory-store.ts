@@ -71,7 +71,8 @@ export class MemoryStore implements SessionStore {
 
   /** Everything stored except processing bookkeeping, sorted: what a user of the data would see. */
   snapshot(): { sessions: Session[]; metrics: Array<Omit<WindowMetrics, 'watermark'>> } {
-    const sessions = [...this.sessions.values()].sort((a, b) => a.userId.localeCompare(b.userId) || a.startMs - b.startMs);
+    const current = [...this.states.values()].flatMap((s) => (s.currentSession ? [s.currentSession] : []));
+    const sessions = [...this.sessions.values(), ...current].sort((a, b) => a.userId.localeCompare(b.userId) || a.startMs - b.startMs);
     const metrics = [...this.metrics.values()]
       .sort((a, b) => a.windowStartMs - b.windowStartMs || a.shardId.localeCompare(b.shardId))
       .map(({ watermark: _w, ...rest }) => ({ ...rest, eventsByType: { ...rest.eventsByType }, pageViewsByPage: { ...rest.pageViewsByPage }, refusedByReason: { ...rest.refusedByReason } }));

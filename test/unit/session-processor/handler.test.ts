@@ -40,14 +40,21 @@ function written(): { sessions: string[]; states: string[] } {
 }
 
 describe('session-processor handler', () => {
-  it('returns no failures and writes sessions, states and one metrics item per window when all records are valid', async () => {
+  it("returns no failures and writes each user's state (with its current session) and one metrics item per window when all records are valid", async () => {
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('a', 1)]));
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(written()).toEqual({ sessions: ['a', 'b'], states: ['a', 'b'] });
+    expect(written()).toEqual({ sessions: [], states: ['a', 'b'] });
     expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 1);
     const read = ddb.commandCalls(BatchGetItemCommand)[0]!.args[0].input;
     expect(read.RequestItems?.['sessions']?.ConsistentRead).toBe(true);
     expect(read.RequestItems?.['metrics']?.ConsistentRead).toBe(true);
+  });
+
+  it('writes a session item when a session closes, before the state', async () => {
+    await handler(kinesisEvent([ev('a', 0), ev('a', 31), ev('a', 62)]));
+    expect(written()).toEqual({ sessions: ['a', 'a'], states: ['a'] });
+    const calls = ddb.commandCalls(BatchWriteItemCommand).map((c) => (c.args[0].input as BatchWriteItemCommandInput).RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk']!.S));
+    expect(calls).toEqual([['SESSION#2026-11-27T10:00:00.000Z', 'SESSION#2026-11-27T10:31:00.000Z'], ['STATE']]);
   });
 
   it('does not report invalid records in a mixed batch', async () => {
