@@ -53,7 +53,7 @@ describe('session-processor handler', () => {
   it('writes a session item when a session closes, before the state', async () => {
     await handler(kinesisEvent([ev('a', 0), ev('a', 31), ev('a', 62)]));
     expect(written()).toEqual({ sessions: ['a', 'a'], states: ['a'] });
-    const calls = ddb.commandCalls(BatchWriteItemCommand).map((c) => (c.args[0].input as BatchWriteItemCommandInput).RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk']!.S));
+    const calls = ddb.commandCalls(BatchWriteItemCommand).map((c) => (c.args[0].input).RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk']!.S));
     expect(calls).toEqual([['SESSION#2026-11-27T10:00:00.000Z', 'SESSION#2026-11-27T10:31:00.000Z'], ['STATE']]);
   });
 
