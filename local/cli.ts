@@ -161,10 +161,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // CloudWatch EMF goes to stdout and has no reader locally; the report and --summary-json carry the same counts.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`clickstream: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
-  },
-);
+/** Exits once stdout has taken everything written to it: a pipe may still be draining. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (err: unknown) => {
+  process.stderr.write(`clickstream: ${err instanceof Error ? err.message : String(err)}\n`);
+  exitAfterFlush(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+});
