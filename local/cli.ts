@@ -4,6 +4,7 @@ import { DEFAULT_DATA_DIR } from './data-dir';
 import { readExport } from './commands/export';
 import { produce } from './commands/produce';
 import { formatRows, listQueries, runNamedQuery } from './commands/query';
+import { costReport } from './commands/cost';
 import { run } from './commands/run';
 import { up } from './commands/up';
 
@@ -30,6 +31,9 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
 
   clickstream export sessions|metrics [--data-dir DIR] [--endpoint URL]
       Print the local DynamoDB state as newline-delimited JSON.
+
+  clickstream cost --events-per-month N [--avg-event-bytes B]
+      The modelled monthly AWS cost of a deployment, beside the per-event design.
 `;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -120,6 +124,12 @@ async function main(argv: string[]): Promise<number> {
       const what = positionals[0];
       if (positionals.length !== 1 || (what !== 'sessions' && what !== 'metrics')) throw new UsageError('export needs sessions or metrics');
       for (const row of await readExport(what, values['data-dir'], values.endpoint)) out(JSON.stringify(row));
+      return 0;
+    }
+    case 'cost': {
+      const { values } = parseArgs({ args: rest, strict: true, options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' } } });
+      if (!values['events-per-month']) throw new UsageError('cost needs --events-per-month N');
+      out(costReport(positive('--events-per-month', values['events-per-month']), values['avg-event-bytes'] ? positive('--avg-event-bytes', values['avg-event-bytes']) : undefined));
       return 0;
     }
     case undefined:

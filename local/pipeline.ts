@@ -21,6 +21,8 @@ import { ParquetWriter } from './firehose/parquet';
 import { KinesisEventSource } from './lambda-event-source';
 import type { StreamInfo } from './stream';
 import { ensureStream } from './stream';
+import { countDynamoDb, countKinesis, newCounts } from './request-counter';
+import type { RequestCounts } from './request-counter';
 import { ensureTables } from './tables';
 
 export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics', deliveryStream: 'clickstream-archive' } as const;
@@ -48,6 +50,12 @@ export class LocalPipeline {
   stream!: StreamInfo;
   sessionSource!: KinesisEventSource;
   archive!: LocalDeliveryStream;
+  /** DynamoDB requests and capacity of the session-processor, measured at its SDK client. */
+  readonly dynamoCounts: RequestCounts = newCounts();
+  /** Kinesis requests of both consumers (the producer's are counted by the producer). */
+  readonly kinesisCounts: RequestCounts = newCounts();
+  private functionDynamoDb!: DynamoDBClient;
+  private consumerKinesis!: KinesisClient;
   private parquet: ParquetWriter | undefined;
   private readonly logs: FileLog[] = [];
 
@@ -59,6 +67,11 @@ export class LocalPipeline {
     this.dynamoEmulator = await startDynalite({ port: port === 0 ? 0 : port + 1, path: this.o.dataDir.dynamodb });
     this.kinesis = kinesisClient(this.kinesisEmulator.endpoint);
     this.dynamodb = dynamoDbClient(this.dynamoEmulator.endpoint);
+    // The function gets its own client, as it would in Lambda; only its requests are counted.
+    this.functionDynamoDb = dynamoDbClient(this.dynamoEmulator.endpoint);
+    countDynamoDb(this.functionDynamoDb, this.dynamoCounts);
+    this.consumerKinesis = kinesisClient(this.kinesisEmulator.endpoint);
+    countKinesis(this.consumerKinesis, this.kinesisCounts);
     this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards);
     await ensureTables(this.dynamodb, LOCAL_NAMES);
     this.sessionSource = this.sessionProcessorMapping();
@@ -83,6 +96,8 @@ export class LocalPipeline {
     for (const log of this.logs) await log.close();
     this.kinesis.destroy();
     this.dynamodb.destroy();
+    this.functionDynamoDb.destroy();
+    this.consumerKinesis.destroy();
     await this.kinesisEmulator.close();
     await this.dynamoEmulator.close();
   }
@@ -92,10 +107,10 @@ export class LocalPipeline {
     this.logs.push(log);
     // The same variables the stack sets on the deployed function.
     const env = { SESSIONS_TABLE: LOCAL_NAMES.sessionsTable, METRICS_TABLE: LOCAL_NAMES.metricsTable };
-    const handler = createHandler({ env, dynamoDb: this.dynamodb, logger: log });
+    const handler = createHandler({ env, dynamoDb: this.functionDynamoDb, logger: log });
     return new KinesisEventSource({
       functionName: 'session-processor',
-      client: this.kinesis,
+      client: this.consumerKinesis,
       stream: this.stream,
       handler,
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, 'session-processor.json')),
@@ -113,7 +128,7 @@ export class LocalPipeline {
     if (format === 'parquet') this.parquet = new ParquetWriter(join(this.o.dataDir.root, 'tmp'));
     return new LocalDeliveryStream({
       name: LOCAL_NAMES.deliveryStream,
-      client: this.kinesis,
+      client: this.consumerKinesis,
       stream: this.stream,
       transform: createTransformHandler({ env: {}, logger: log }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',

@@ -30,16 +30,10 @@ export function createHandler(o: TransformHandlerOverrides = {}): FirehoseTransf
   return (event) => {
     try {
       const { result, report } = transformBatch(event, agents, settings, logger);
-      metrics.addMetric('TransformRecords', MetricUnit.Count, report.records);
-      metrics.addMetric('TransformOk', MetricUnit.Count, report.ok);
-      metrics.addMetric('TransformDropped', MetricUnit.Count, report.dropped);
+      // Firehose publishes records in and out itself; these are what only the transform knows.
       metrics.addMetric('TransformProcessingFailed', MetricUnit.Count, report.processingFailed);
+      metrics.addMetric('TransformDropped', MetricUnit.Count, report.dropped);
       metrics.addMetric('TransformOverBudget', MetricUnit.Count, report.overBudget);
-      for (const [reason, count] of Object.entries(report.failedByReason)) {
-        const single = metrics.singleMetric();
-        single.addDimension('reason', reason);
-        single.addMetric('TransformFailedByReason', MetricUnit.Count, count);
-      }
       o.onReport?.(report);
       return Promise.resolve(result);
     } finally {

@@ -23,7 +23,8 @@ export const CONFIG_DEFAULTS = {
   /** GA4's Measurement Protocol accepts events up to 72 hours old; so do we by default. */
   MAX_EVENT_AGE_HOURS: 72,
   JOURNEY_MAX_PAGES: 50,
-  DEDUP_HISTORY: 128,
+  /** 64 fingerprints are 512 bytes of the state item; a producer's retry comes within seconds. */
+  DEDUP_HISTORY: 64,
 } as const;
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the variable at fault. */

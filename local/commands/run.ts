@@ -51,8 +51,22 @@ export interface RunSummary {
   readonly archive_objects: number;
   readonly archive_error_objects: number;
   readonly archive_path_balanced: boolean;
+  /** What the pipeline asked of AWS in this run, counted at the SDK clients. */
+  readonly aws_requests: AwsRequests;
   readonly elapsed_seconds: number;
   readonly session_stats: SessionStats;
+}
+
+export interface AwsRequests {
+  readonly dynamodb: Readonly<Record<string, number>>;
+  readonly dynamodb_write_units: number;
+  readonly dynamodb_read_units: number;
+  readonly kinesis_consumers: Readonly<Record<string, number>>;
+  readonly kinesis_put_records_calls: number;
+  readonly s3_objects: number;
+  /** DynamoDB requests plus S3 objects per 1,000 valid events, and the same for one read, two writes and one PUT per event. */
+  readonly per_1000_valid_events: number;
+  readonly per_event_design_per_1000: number;
 }
 
 export async function run(o: RunOptions): Promise<RunSummary> {
@@ -75,7 +89,7 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     const { metricsTable, sessionsTable } = { metricsTable: 'clickstream-metrics', sessionsTable: 'clickstream-sessions' };
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));
     pipeline.startConsumers();
-    await putAll(pipeline.kinesis, pipeline.stream.name, records, {
+    const produced = await putAll(pipeline.kinesis, pipeline.stream.name, records, {
       ...(o.rate ? { rate: o.rate } : {}),
       onProgress: (done) => progress.update('put on the stream', done, records.length),
     });
@@ -90,7 +104,8 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     const sessions = await allSessions(pipeline.dynamodb, sessionsTable);
     const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
-    const summary = toSummary(records.length, totals, stats, pipeline.archive.stats, (Date.now() - started) / 1000);
+    const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
+    const summary = toSummary(records.length, totals, stats, pipeline.archive.stats, requests, (Date.now() - started) / 1000);
     printReport(progress, summary, windows, pipeline.sessionSource.stats.recordsToFailureDestination);
     await printArchiveReport(progress, dataDir.archive, dataDir.root);
     progress.line('');
@@ -112,7 +127,24 @@ function consumed(p: LocalPipeline): number {
   return p.sessionSource.stats.recordsDelivered + p.archive.stats.recordsIn;
 }
 
-function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, elapsed: number): RunSummary {
+function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequests {
+  const ddb = p.dynamoCounts;
+  const s3Objects = p.archive.stats.dataObjects + p.archive.stats.errorObjects;
+  const ddbRequests = Object.values(ddb.requests).reduce((n, v) => n + v, 0);
+  const per1000 = (n: number) => (valid === 0 ? 0 : Math.round((n / valid) * 1000 * 100) / 100);
+  return {
+    dynamodb: { ...ddb.requests },
+    dynamodb_write_units: ddb.writeUnits,
+    dynamodb_read_units: ddb.readUnits,
+    kinesis_consumers: { ...p.kinesisCounts.requests },
+    kinesis_put_records_calls: putCalls,
+    s3_objects: s3Objects,
+    per_1000_valid_events: per1000(ddbRequests + s3Objects),
+    per_event_design_per_1000: valid === 0 ? 0 : 4000,
+  };
+}
+
+function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, requests: AwsRequests, elapsed: number): RunSummary {
   const valid = t.applied + t.duplicates + t.late;
   return {
     records_in: recordsIn,
@@ -131,6 +163,7 @@ function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats,
     archive_objects: a.dataObjects,
     archive_error_objects: a.errorObjects,
     archive_path_balanced: recordsIn === a.ok + a.processingFailed + a.dropped,
+    aws_requests: requests,
     elapsed_seconds: Math.round(elapsed * 10) / 10,
     session_stats: stats,
   };
@@ -153,6 +186,18 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
   p.line(`  archive path: records in ${s.records_in} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
   p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
   if (failedToDestination > 0) p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
+  const r = s.aws_requests;
+  p.line('');
+  p.line('AWS requests (counted at the SDK clients)');
+  p.line(table(['', 'count'], [
+    ...Object.entries(r.dynamodb).sort().map(([k, v]): [string, number] => [`DynamoDB ${k.replace('Command', '')}`, v]),
+    ['DynamoDB write units consumed', r.dynamodb_write_units],
+    ['DynamoDB read units consumed', r.dynamodb_read_units],
+    ['S3 objects written by Firehose', r.s3_objects],
+    ['Kinesis PutRecords (producer)', r.kinesis_put_records_calls],
+    ...Object.entries(r.kinesis_consumers).sort().map(([k, v]): [string, number] => [`Kinesis ${k.replace('Command', '')} (consumers)`, v]),
+  ]));
+  p.line(`  DynamoDB requests + S3 objects per 1,000 valid events: ${r.per_1000_valid_events} (one read, two writes and one PUT per event: ${r.per_event_design_per_1000})`);
   const st = s.session_stats;
   p.line('');
   p.line('Sessions (whole data directory)');

@@ -1,0 +1,124 @@
+/**
+ * Monthly cost of the pipeline and of the per-event design it replaces (one session read, one session
+ * write, one metrics write and one S3 PUT per event), from {@link PRICES} and per-event rates. Traffic is
+ * taken as steady over the month; the stream is sized for three times the average rate.
+ */
+import { HOURS_PER_MONTH, PRICES } from './prices';
+
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const MB = 1024 * 1024;
+const GB = 1024 ** 3;
+
+/** What one event costs in requests and bytes; defaults are the figures of the last `npm run bench`. */
+export interface Rates {
+  /** Producer payload size. */
+  readonly eventBytes: number;
+  /** Archive bytes per event after GZIP. */
+  readonly archiveBytesPerEvent: number;
+  /** Enriched row size (what Firehose delivers, before compression). */
+  readonly enrichedBytesPerEvent: number;
+  /** Capacity units of one user's state write and read; of a closed session's write; of a metrics write and read. */
+  readonly stateWriteUnits: number;
+  readonly stateReadUnits: number;
+  readonly sessionWriteUnits: number;
+  readonly windowWriteUnits: number;
+  readonly windowReadUnits: number;
+  /** Events per session (closed sessions are written once each). */
+  readonly eventsPerSession: number;
+  /** Lambda time per session-processor invocation: fixed part (DynamoDB round trips) and per event. */
+  readonly invocationMs: number;
+  readonly perEventMs: number;
+}
+
+export const DEFAULT_RATES: Rates = {
+  eventBytes: 420,
+  archiveBytesPerEvent: 120,
+  enrichedBytesPerEvent: 1100,
+  stateWriteUnits: 2,
+  stateReadUnits: 1,
+  sessionWriteUnits: 1,
+  windowWriteUnits: 1,
+  windowReadUnits: 1,
+  eventsPerSession: 5.6,
+  invocationMs: 40,
+  perEventMs: 0.15,
+};
+
+export interface Settings {
+  readonly batchSize: number;
+  readonly batchingWindowSeconds: number;
+  readonly memoryGb: number;
+  readonly bufferIntervalSeconds: number;
+  readonly alarms: number;
+  readonly customMetrics: number;
+}
+
+export const STACK_SETTINGS: Settings = { batchSize: 500, batchingWindowSeconds: 5, memoryGb: 1, bufferIntervalSeconds: 60, alarms: 14, customMetrics: 11 };
+
+export interface CostLine {
+  readonly item: string;
+  readonly usd: number;
+}
+
+export interface Estimate {
+  readonly eventsPerMonth: number;
+  readonly shards: number;
+  readonly lines: CostLine[];
+  readonly total: number;
+}
+
+/** Shards for three times the average rate: 1,000 records/s and 1 MB/s of writes per shard. */
+export function shardsFor(eventsPerMonth: number, eventBytes: number): number {
+  const peak = (3 * eventsPerMonth) / SECONDS_PER_MONTH;
+  return Math.max(1, Math.ceil(peak / 1000), Math.ceil((peak * eventBytes) / MB));
+}
+
+/** The pipeline as this stack deploys it. */
+export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s: Settings = STACK_SETTINGS): Estimate {
+  const n = eventsPerMonth;
+  const shards = shardsFor(n, r.eventBytes);
+  const p = PRICES;
+  // Each shard invokes at most once per batching window while records trickle in, or once per full batch.
+  const invocations = Math.max(n / s.batchSize, Math.min(n, (shards * SECONDS_PER_MONTH) / Math.max(1, s.batchingWindowSeconds)));
+  // At these rates a batch rarely holds two events of one user: one state read and write per event.
+  const wru = n * (r.stateWriteUnits + r.sessionWriteUnits / r.eventsPerSession) + invocations * r.windowWriteUnits;
+  const rru = n * r.stateReadUnits + invocations * r.windowReadUnits;
+  const lambdaSeconds = (invocations * r.invocationMs + n * r.perEventMs) / 1000;
+  const transformInvocations = Math.max((n * r.eventBytes) / MB, SECONDS_PER_MONTH / s.bufferIntervalSeconds);
+  const objects = Math.min(n, SECONDS_PER_MONTH / s.bufferIntervalSeconds) * 1.05;
+  const rounded = Math.ceil(r.eventBytes / p.firehose.recordRoundingBytes) * p.firehose.recordRoundingBytes;
+  const lines: CostLine[] = [
+    { item: 'Kinesis shards', usd: shards * HOURS_PER_MONTH * p.kinesis.shardHour },
+    { item: 'Kinesis PUT payload units', usd: (n * Math.ceil(r.eventBytes / 25_600) * p.kinesis.putPayloadUnitsPerMillion) / 1e6 },
+    { item: 'Lambda (both functions)', usd: ((invocations + transformInvocations) * p.lambda.requestsPerMillion) / 1e6 + (lambdaSeconds + transformInvocations * 0.05) * s.memoryGb * p.lambda.gbSecondArm },
+    { item: 'DynamoDB writes', usd: (wru * p.dynamodb.writeRequestUnitsPerMillion) / 1e6 },
+    { item: 'DynamoDB reads', usd: (rru * p.dynamodb.readRequestUnitsPerMillion) / 1e6 },
+    { item: 'DynamoDB storage and PITR', usd: 0.5 * (p.dynamodb.storageGbMonth + p.dynamodb.pitrGbMonth) },
+    { item: 'Firehose ingestion (5 KB rounding)', usd: ((n * rounded) / GB) * p.firehose.ingestionGb },
+    { item: 'Firehose dynamic partitioning', usd: ((n * r.enrichedBytesPerEvent) / GB) * p.firehose.dynamicPartitioningGb + (objects / 1000) * p.firehose.dynamicPartitioningPer1000Objects },
+    { item: 'S3 PUTs and storage (90 days Standard)', usd: (objects / 1000) * p.s3.putPer1000 + ((3 * n * r.archiveBytesPerEvent) / GB) * p.s3.standardGbMonth },
+    { item: 'CloudWatch alarms, metrics, logs', usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth + ((invocations * 400) / GB) * p.cloudwatch.logsIngestionGb },
+    { item: 'KMS key (alarm topic)', usd: p.kms.keyMonth },
+  ];
+  return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };
+}
+
+/** The per-event design: the same stream and functions, but one read, two writes and one S3 PUT per event. */
+export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s: Settings = STACK_SETTINGS): Estimate {
+  const n = eventsPerMonth;
+  const shards = shardsFor(n, r.eventBytes);
+  const p = PRICES;
+  const invocations = Math.max(n / s.batchSize, Math.min(n, (shards * SECONDS_PER_MONTH) / Math.max(1, s.batchingWindowSeconds)));
+  const lambdaSeconds = (invocations * r.invocationMs + n * (r.perEventMs + 8)) / 1000;
+  const lines: CostLine[] = [
+    { item: 'Kinesis shards', usd: shards * HOURS_PER_MONTH * p.kinesis.shardHour },
+    { item: 'Kinesis PUT payload units', usd: (n * Math.ceil(r.eventBytes / 25_600) * p.kinesis.putPayloadUnitsPerMillion) / 1e6 },
+    { item: 'Lambda', usd: (invocations * p.lambda.requestsPerMillion) / 1e6 + lambdaSeconds * s.memoryGb * p.lambda.gbSecondArm },
+    { item: 'DynamoDB writes (session + metrics per event)', usd: (2 * n * p.dynamodb.writeRequestUnitsPerMillion) / 1e6 },
+    { item: 'DynamoDB reads (session per event)', usd: (n * p.dynamodb.readRequestUnitsPerMillion) / 1e6 },
+    { item: 'S3 PUT per event', usd: (n / 1000) * p.s3.putPer1000 },
+    { item: 'S3 storage (90 days Standard)', usd: ((3 * n * r.enrichedBytesPerEvent) / GB) * p.s3.standardGbMonth },
+    { item: 'CloudWatch alarms, metrics, logs', usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth },
+  ];
+  return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };
+}

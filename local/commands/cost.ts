@@ -1,0 +1,21 @@
+/** `clickstream cost`: the modelled monthly cost of a deployment, beside the per-event design, for sizing. */
+import { DEFAULT_RATES, perEventCost, pipelineCost } from '../../bench/cost-model';
+import { PRICES } from '../../bench/prices';
+import { table } from '../report';
+
+export function costReport(eventsPerMonth: number, avgEventBytes?: number): string {
+  const rates = avgEventBytes ? { ...DEFAULT_RATES, eventBytes: avgEventBytes } : DEFAULT_RATES;
+  const ours = pipelineCost(eventsPerMonth, rates);
+  const theirs = perEventCost(eventsPerMonth, rates);
+  const money = (n: number) => `$${n.toFixed(2)}`;
+  return [
+    `Monthly cost at ${eventsPerMonth.toLocaleString('en-US')} events of ${rates.eventBytes} bytes (${PRICES.region} list prices read ${PRICES.readOn}; bench/prices.ts)`,
+    `Stream: ${ours.shards} provisioned shard(s), sized for three times the average rate.`,
+    '',
+    table(['this pipeline', 'USD/month'], ours.lines.map((l) => [l.item, money(l.usd)])),
+    `  total ${money(ours.total)}`,
+    '',
+    table(['per-event design (read, 2 writes, S3 PUT per event)', 'USD/month'], theirs.lines.map((l) => [l.item, money(l.usd)])),
+    `  total ${money(theirs.total)}   (this pipeline: ${(ours.total / theirs.total).toFixed(2)} of it)`,
+  ].join('\n');
+}
