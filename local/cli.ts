@@ -13,8 +13,8 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
   clickstream run [--input FILE|-] [--users N] [--events N] [--seed S] [--rate EPS]
                   [--shards N] [--data-dir DIR] [--fresh] [--archive-format json|parquet]
                   [--buffer-seconds S] [--buffer-mb M] [--batch-size N] [--summary-json FILE]
-      Start the emulators, put the workload on the stream (default: 20000 synthetic
-      records from 1000 users), run both consumers until the stream is drained and
+      Start the emulators, put the workload on the stream (default: 50000 synthetic
+      records from 2500 users), run both consumers until the stream is drained and
       every Firehose buffer is written, and print the report.
 
   clickstream up [--port P] [--shards N] [--data-dir DIR] [--fresh] [--buffer-seconds S]
@@ -41,8 +41,8 @@ type Values = Record<string, string | boolean | undefined>;
 const COMMON = { 'data-dir': { type: 'string', default: DEFAULT_DATA_DIR } } as const;
 const WORKLOAD = {
   input: { type: 'string' },
-  users: { type: 'string', default: '1000' },
-  events: { type: 'string', default: '20000' },
+  users: { type: 'string', default: '2500' },
+  events: { type: 'string', default: '50000' },
   seed: { type: 'string', default: '42' },
   rate: { type: 'string' },
 } as const;

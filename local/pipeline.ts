@@ -3,6 +3,7 @@
  * very handler modules that deploy, configured through the environment as Lambda configures them.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { join } from 'node:path';
 import { createHandler as createTransformHandler } from '../functions/firehose-transform/create-handler';
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   readonly port?: number;
   /** Records per session-processor invocation (Lambda's BatchSize). */
   readonly batchSize?: number;
+  /** Called after each session-processor invocation with the sequence numbers it committed and the time. */
+  readonly onSessionsVisible?: (sequenceNumbers: readonly string[], atMs: number) => void;
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
@@ -116,9 +119,23 @@ export class LocalPipeline {
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, 'session-processor.json')),
       onFailure: new FolderFailureDestination(this.o.dataDir.failed),
       batchSize: this.o.batchSize ?? 500,
+      ...(this.o.onSessionsVisible ? { invoke: (event, next) => this.observe(event, next) } : {}),
       retryAttempts: 10,
       bisectBatchOnError: true,
     });
+  }
+
+  /** Invokes the handler and reports which records its answer committed (those below the first reported one). */
+  private async observe(event: KinesisStreamEvent, next: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>): Promise<KinesisStreamBatchResponse | void> {
+    const response = await next(event);
+    const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+    const committed: string[] = [];
+    for (const r of event.Records) {
+      if (r.kinesis.sequenceNumber === failed) break;
+      committed.push(r.kinesis.sequenceNumber);
+    }
+    this.o.onSessionsVisible!(committed, Date.now());
+    return response;
   }
 
   private deliveryStream(): LocalDeliveryStream {

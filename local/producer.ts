@@ -11,8 +11,8 @@ export interface ProduceOptions {
   /** Records per second; unlimited when absent. */
   readonly rate?: number;
   readonly onProgress?: (done: number) => void;
-  /** Called with the time each record was accepted, by index (for put-to-visible latency). */
-  readonly onAccepted?: (index: number, atMs: number) => void;
+  /** Called as each record is accepted, with its index, sequence number and time (for put-to-visible latency). */
+  readonly onAccepted?: (index: number, sequenceNumber: string, atMs: number) => void;
 }
 
 export interface ProduceResult {
@@ -49,7 +49,7 @@ export async function putAll(client: KinesisClient, streamName: string, records:
       const failed: number[] = [];
       (out.Records ?? []).forEach((r, k) => {
         if (r.ErrorCode) failed.push(pending[k]!);
-        else o.onAccepted?.(pending[k]!, now);
+        else o.onAccepted?.(pending[k]!, r.SequenceNumber ?? '', now);
       });
       retried += failed.length;
       done += pending.length - failed.length;

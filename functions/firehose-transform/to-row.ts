@@ -18,10 +18,9 @@ export function archiveTimestamp(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
-/** Event-time partition keys, UTC. */
-export function partitionKeys(ms: number): { dt: string; hour: string } {
-  const iso = new Date(ms).toISOString();
-  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+/** Event-time partition keys, UTC, from a row's `event_time`. */
+export function partitionKeys(eventTime: string): { dt: string; hour: string } {
+  return { dt: eventTime.slice(0, 10), hour: eventTime.slice(11, 13) };
 }
 
 export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): ArchiveRow {

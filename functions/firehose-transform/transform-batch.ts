@@ -83,7 +83,7 @@ function transformOne(r: FirehoseTransformationEventRecord, agents: UserAgentCac
   if (!validation.ok) return { kind: 'failed', refusal: validation.refusal };
   const row = toRow(validation.event, agents, s);
   if (s.dropBots && row.is_bot) return { kind: 'dropped' };
-  return { kind: 'ok', data: Buffer.from(`${JSON.stringify(row)}\n`).toString('base64'), keys: partitionKeys(validation.event.timestampMs) };
+  return { kind: 'ok', data: Buffer.from(`${JSON.stringify(row)}\n`).toString('base64'), keys: partitionKeys(row.event_time) };
 }
 
 function toAnswer(r: FirehoseTransformationEventRecord, o: Outcome): FirehoseTransformationResultRecord {

@@ -2,7 +2,7 @@
  * Sessionization of one user's events: pure, deterministic, and idempotent through the per-shard watermark
  * and the recent-fingerprint list kept in {@link UserState}.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { pagePath, queryParams } from '../shared/url';
 import type { ClickEvent } from '../shared/event-contract';
 import type { EventEffect, PositionedEvent, Session, UserState } from './model';
@@ -37,7 +37,7 @@ export function emptyState(userId: string): UserState {
 
 /** Deterministic session id: the same user and start time always give the same id. */
 export function sessionIdFor(userId: string, startMs: number): string {
-  return createHash('sha256').update(`${userId}\u0000${startMs}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${userId}\u0000${startMs}`, 'hex').slice(0, 32);
 }
 
 /** Start of the metrics window holding `ms`. */
@@ -67,13 +67,14 @@ export function applyUserEvents(
   const watermark = prior.watermarks[shardId];
   const fingerprints = [...prior.recentFingerprints];
   const seen = new Set(fingerprints);
-  let activeWindows = [...prior.activeWindows];
-  let session = prior.currentSession;
+  const activeWindows = [...prior.activeWindows];
+  // One mutable copy of the current session per call: no object per event.
+  let session: Draft | undefined = prior.currentSession ? draftOf(prior.currentSession) : undefined;
   let highest = watermark;
   const touched = new Map<number, Session>();
   const effects: EventEffect[] = [];
 
-  for (const item of [...events].sort(byEventTime)) {
+  for (const item of inEventTimeOrder(events)) {
     const { event, position } = item;
     const page = pagePath(event.url);
     if (watermark !== undefined && position <= watermark) {
@@ -95,17 +96,20 @@ export function applyUserEvents(
       // The session this event ends is closed now, even if this batch did not change it: it needs its item.
       if (session !== undefined) touched.set(session.startMs, session);
       session = startSession(event, page);
-      activeWindows = [];
+      activeWindows.length = 0;
       sessionStarted = true;
     } else {
-      session = extendSession(session, event, page, rules.journeyMaxPages);
+      extendSession(session, event, page);
     }
-    if (sessionStarted) session = withPageView(session, event, page, rules.journeyMaxPages);
+    addPageView(session, event, page, rules.journeyMaxPages);
     touched.set(session.startMs, session);
 
     const window = windowStart(event.timestampMs, rules.windowMs);
     const newActiveUser = !activeWindows.includes(window);
-    if (newActiveUser) activeWindows = [...activeWindows, window].slice(-MAX_ACTIVE_WINDOWS);
+    if (newActiveUser) {
+      activeWindows.push(window);
+      if (activeWindows.length > MAX_ACTIVE_WINDOWS) activeWindows.shift();
+    }
     fingerprints.push(fp);
     seen.add(fp);
     if (fingerprints.length > rules.dedupHistory) seen.delete(fingerprints.shift()!);
@@ -121,7 +125,20 @@ export function applyUserEvents(
   };
   const sessions = [...touched.values()].sort((a, b) => a.startMs - b.startMs);
   // The current session lives in the state; only sessions this batch closed get items of their own.
-  return { state, sessions, closedSessions: sessions.filter((s) => s.startMs !== session?.startMs), effects };
+  return { state, sessions, closedSessions: sessions.filter((x) => x.startMs !== session?.startMs), effects };
+}
+
+/** A session under construction: the only mutable one, owned by one applyUserEvents call. */
+type Draft = { -readonly [K in keyof Session]: Session[K] } & { journey: string[]; journeyTimes: number[] };
+
+function draftOf(s: Session): Draft {
+  return { ...s, journey: [...s.journey], journeyTimes: [...s.journeyTimes] };
+}
+
+/** The events sorted by event time (then position); in-order input, the common case, is not copied. */
+function inEventTimeOrder(events: readonly PositionedEvent[]): readonly PositionedEvent[] {
+  for (let i = 1; i < events.length; i += 1) if (byEventTime(events[i - 1]!, events[i]!) > 0) return [...events].sort(byEventTime);
+  return events;
 }
 
 /** Shards remembered per user; after resharding, the parents with the lowest positions are forgotten first. */
@@ -137,7 +154,7 @@ function withWatermark(prior: Readonly<Record<string, bigint>>, shardId: string,
   return next;
 }
 
-function startSession(event: ClickEvent, page: string): Session {
+function startSession(event: ClickEvent, page: string): Draft {
   const params = queryParams(event.url);
   return {
     userId: event.userId,
@@ -161,32 +178,29 @@ function startSession(event: ClickEvent, page: string): Session {
   };
 }
 
-function extendSession(s: Session, event: ClickEvent, page: string, journeyMax: number): Session {
-  const isLatest = event.timestampMs >= s.lastMs;
-  const next: Session = {
-    ...s,
-    clientSessionId: s.clientSessionId ?? event.clientSessionId,
-    lastMs: isLatest ? event.timestampMs : s.lastMs,
-    exitPage: isLatest ? page : s.exitPage,
-    eventCount: s.eventCount + 1,
-    converted: s.converted || event.eventType === 'conversion',
-    revenueMicros: s.revenueMicros + revenueOf(event),
-  };
-  return withPageView(next, event, page, journeyMax);
+function extendSession(s: Draft, event: ClickEvent, page: string): void {
+  if (event.timestampMs >= s.lastMs) {
+    s.lastMs = event.timestampMs;
+    s.exitPage = page;
+  }
+  s.clientSessionId ??= event.clientSessionId;
+  s.eventCount += 1;
+  if (event.eventType === 'conversion') s.converted = true;
+  s.revenueMicros += revenueOf(event);
 }
 
-function withPageView(s: Session, event: ClickEvent, page: string, journeyMax: number): Session {
-  if (event.eventType !== 'page_view') return s;
-  if (s.journey.length >= journeyMax) return { ...s, pageViews: s.pageViews + 1, journeyCut: s.journeyCut + 1 };
-  // Insert after every entry at or before this time: in-order events append, late ones land in place.
+function addPageView(s: Draft, event: ClickEvent, page: string, journeyMax: number): void {
+  if (event.eventType !== 'page_view') return;
+  s.pageViews += 1;
+  if (s.journey.length >= journeyMax) {
+    s.journeyCut += 1;
+    return;
+  }
+  // After every entry at or before this time: in-order events append, late ones land in place.
   let at = s.journeyTimes.length;
   while (at > 0 && s.journeyTimes[at - 1]! > event.timestampMs) at -= 1;
-  return {
-    ...s,
-    pageViews: s.pageViews + 1,
-    journey: [...s.journey.slice(0, at), page, ...s.journey.slice(at)],
-    journeyTimes: [...s.journeyTimes.slice(0, at), event.timestampMs, ...s.journeyTimes.slice(at)],
-  };
+  s.journey.splice(at, 0, page);
+  s.journeyTimes.splice(at, 0, event.timestampMs);
 }
 
 /** Revenue of a conversion in millionths, when `properties.revenue` is a finite number. */

@@ -50,17 +50,20 @@ export function aggregateEffects(
     w.refused += 1;
     w.refusedByReason[r.reason] = (w.refusedByReason[r.reason] ?? 0) + 1;
   }
-  return [...changed.values()].sort((a, b) => a.windowStartMs - b.windowStartMs);
+  return [...changed.values()].sort((a, b) => a.windowStartMs - b.windowStartMs).map(({ pageCount: _count, ...w }) => w);
 }
 
 type Mutable = { -readonly [K in keyof WindowMetrics]: WindowMetrics[K] } & {
   eventsByType: Record<string, number>;
   pageViewsByPage: Record<string, number>;
   refusedByReason: Record<string, number>;
+  /** Distinct pages in pageViewsByPage, kept so that the cap costs no key listing per page view. */
+  pageCount: number;
 };
 
 function toMutable(w: WindowMetrics): Mutable {
-  return { ...w, eventsByType: counts(w.eventsByType), pageViewsByPage: counts(w.pageViewsByPage), refusedByReason: counts(w.refusedByReason) };
+  const pageViewsByPage = counts(w.pageViewsByPage);
+  return { ...w, eventsByType: counts(w.eventsByType), pageViewsByPage, refusedByReason: counts(w.refusedByReason), pageCount: Object.keys(pageViewsByPage).length };
 }
 
 /** A prototype-free copy, so that a page named like `__proto__` is only ever a key. */
@@ -82,8 +85,12 @@ function addEffect(w: Mutable, effect: EventEffect): void {
   w.eventsByType[event.eventType] = (w.eventsByType[event.eventType] ?? 0) + 1;
   if (event.eventType === 'page_view') {
     w.pageViews += 1;
-    const key = Object.hasOwn(w.pageViewsByPage, effect.page) || Object.keys(w.pageViewsByPage).length < MAX_PAGES_PER_WINDOW ? effect.page : OTHER_PAGES;
-    w.pageViewsByPage[key] = (w.pageViewsByPage[key] ?? 0) + 1;
+    const known = w.pageViewsByPage[effect.page];
+    if (known !== undefined) w.pageViewsByPage[effect.page] = known + 1;
+    else if (w.pageCount < MAX_PAGES_PER_WINDOW) {
+      w.pageViewsByPage[effect.page] = 1;
+      w.pageCount += 1;
+    } else w.pageViewsByPage[OTHER_PAGES] = (w.pageViewsByPage[OTHER_PAGES] ?? 0) + 1;
   }
   if (event.eventType === 'conversion') {
     w.conversions += 1;

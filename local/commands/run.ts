@@ -10,7 +10,7 @@ import { putAll } from '../producer';
 import type { ProduceRecord } from '../producer';
 import { Progress } from '../progress';
 import { allSessions, allWindows } from '../read-tables';
-import { busiestWindows, formatDuration, minusTotals, percent, sessionPathTotals, sessionStats, table } from '../report';
+import { busiestWindows, formatDuration, minusTotals, percent, quantile, sessionPathTotals, sessionStats, table } from '../report';
 import type { SessionPathTotals, SessionStats } from '../report';
 import { syntheticWorkload } from '../workload/synthetic';
 
@@ -50,9 +50,15 @@ export interface RunSummary {
   readonly dropped: number;
   readonly archive_objects: number;
   readonly archive_error_objects: number;
+  /** Bytes of the objects written (data and errors). */
+  readonly archive_bytes: number;
   readonly archive_path_balanced: boolean;
   /** What the pipeline asked of AWS in this run, counted at the SDK clients. */
   readonly aws_requests: AwsRequests;
+  /** Records per second from the first put until both paths were drained and flushed. */
+  readonly events_per_second: number;
+  /** Delay from a record's put to its session-processor invocation committing it. */
+  readonly put_to_session_ms: { readonly p50: number; readonly p95: number };
   readonly elapsed_seconds: number;
   readonly session_stats: SessionStats;
 }
@@ -61,6 +67,9 @@ export interface AwsRequests {
   readonly dynamodb: Readonly<Record<string, number>>;
   readonly dynamodb_write_units: number;
   readonly dynamodb_read_units: number;
+  readonly dynamodb_items_written: number;
+  readonly dynamodb_keys_read: number;
+  readonly dynamodb_units_by_operation: Readonly<Record<string, number>>;
   readonly kinesis_consumers: Readonly<Record<string, number>>;
   readonly kinesis_put_records_calls: number;
   readonly s3_objects: number;
@@ -76,9 +85,19 @@ export async function run(o: RunOptions): Promise<RunSummary> {
   const records = loadRecords(o, started);
   progress.line(`clickstream run: ${records.length} records${o.input ? ` from ${o.input}` : ` (synthetic: ${o.users} users, seed ${o.seed})`}, ${o.shards} shard(s), data in ${dataDir.root}`);
 
+  const putAt = new Map<string, number>();
+  const delays: number[] = [];
   const pipeline = new LocalPipeline({
     dataDir,
     shards: o.shards,
+    onSessionsVisible: (seqs, at) => {
+      for (const seq of seqs) {
+        const put = putAt.get(seq);
+        if (put === undefined) continue;
+        delays.push(at - put);
+        putAt.delete(seq);
+      }
+    },
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     ...(o.archiveFormat ? { archiveFormat: o.archiveFormat } : {}),
     ...(o.bufferIntervalSeconds ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
@@ -89,7 +108,9 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     const { metricsTable, sessionsTable } = { metricsTable: 'clickstream-metrics', sessionsTable: 'clickstream-sessions' };
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));
     pipeline.startConsumers();
+    const firstPut = Date.now();
     const produced = await putAll(pipeline.kinesis, pipeline.stream.name, records, {
+      onAccepted: (_i, seq, at) => putAt.set(seq, at),
       ...(o.rate ? { rate: o.rate } : {}),
       onProgress: (done) => progress.update('put on the stream', done, records.length),
     });
@@ -99,13 +120,16 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     clearInterval(timer);
     progress.update('consumed (both paths)', records.length * 2, records.length * 2);
     progress.finish();
+    const drainedAt = Date.now();
+    delays.sort((a, b) => a - b);
+    const flow = { eps: Math.round(records.length / Math.max(0.001, (drainedAt - firstPut) / 1000)), p50: quantile(delays, 0.5), p95: quantile(delays, 0.95) };
 
     const windows = await allWindows(pipeline.dynamodb, metricsTable);
     const sessions = await allSessions(pipeline.dynamodb, sessionsTable);
     const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
     const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
-    const summary = toSummary(records.length, totals, stats, pipeline.archive.stats, requests, (Date.now() - started) / 1000);
+    const summary = toSummary(records.length, totals, stats, pipeline.archive.stats, requests, flow, (Date.now() - started) / 1000);
     printReport(progress, summary, windows, pipeline.sessionSource.stats.recordsToFailureDestination);
     await printArchiveReport(progress, dataDir.archive, dataDir.root);
     progress.line('');
@@ -136,6 +160,9 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
     dynamodb: { ...ddb.requests },
     dynamodb_write_units: ddb.writeUnits,
     dynamodb_read_units: ddb.readUnits,
+    dynamodb_items_written: ddb.itemsWritten,
+    dynamodb_keys_read: ddb.keysRead,
+    dynamodb_units_by_operation: { ...ddb.unitsByOperation },
     kinesis_consumers: { ...p.kinesisCounts.requests },
     kinesis_put_records_calls: putCalls,
     s3_objects: s3Objects,
@@ -144,7 +171,7 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
   };
 }
 
-function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, requests: AwsRequests, elapsed: number): RunSummary {
+function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
   const valid = t.applied + t.duplicates + t.late;
   return {
     records_in: recordsIn,
@@ -162,8 +189,11 @@ function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats,
     dropped: a.dropped,
     archive_objects: a.dataObjects,
     archive_error_objects: a.errorObjects,
+    archive_bytes: a.bytesWritten,
     archive_path_balanced: recordsIn === a.ok + a.processingFailed + a.dropped,
     aws_requests: requests,
+    events_per_second: flow.eps,
+    put_to_session_ms: { p50: flow.p50, p95: flow.p95 },
     elapsed_seconds: Math.round(elapsed * 10) / 10,
     session_stats: stats,
   };
@@ -198,6 +228,7 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
     ...Object.entries(r.kinesis_consumers).sort().map(([k, v]): [string, number] => [`Kinesis ${k.replace('Command', '')} (consumers)`, v]),
   ]));
   p.line(`  DynamoDB requests + S3 objects per 1,000 valid events: ${r.per_1000_valid_events} (one read, two writes and one PUT per event: ${r.per_event_design_per_1000})`);
+  p.line(`  throughput ${s.events_per_second} records/s from first put to drained; put to session visible: p50 ${s.put_to_session_ms.p50} ms, p95 ${s.put_to_session_ms.p95} ms`);
   const st = s.session_stats;
   p.line('');
   p.line('Sessions (whole data directory)');

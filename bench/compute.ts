@@ -1,0 +1,95 @@
+/**
+ * Compute throughput of each handler on one core, AWS replaced by in-memory stores, beside the floor any
+ * JSON pipeline pays for the same records: base64-decode, JSON.parse and JSON.stringify.
+ */
+import type { FirehoseTransformationEvent, KinesisStreamRecord } from 'aws-lambda';
+import { loadConfig as transformConfig } from '../functions/firehose-transform/config';
+import { UserAgentCache } from '../functions/firehose-transform/enrich/user-agent';
+import { transformBatch } from '../functions/firehose-transform/transform-batch';
+import { loadConfig as processorConfig } from '../functions/session-processor/config';
+import { processBatch } from '../functions/session-processor/process-batch';
+import type { WorkloadRecord } from '../local/workload/synthetic';
+import { MemoryStore } from '../test/helpers/memory-store';
+
+export interface ComputeResult {
+  readonly events: number;
+  readonly floorEps: number;
+  readonly sessionProcessorEps: number;
+  readonly transformEps: number;
+  /** Mean size of an enriched row, bytes. */
+  readonly enrichedBytes: number;
+}
+
+const BATCH = 500;
+
+/** Median of the events per second of `repeat` timed runs of `fn` over `events` events. */
+async function median(events: number, repeat: number, fn: () => Promise<void> | void): Promise<number> {
+  await fn(); // warm-up: JIT, caches
+  const rates: number[] = [];
+  for (let i = 0; i < repeat; i += 1) {
+    const t = process.hrtime.bigint();
+    await fn();
+    rates.push(events / (Number(process.hrtime.bigint() - t) / 1e9));
+  }
+  rates.sort((a, b) => a - b);
+  return Math.round(rates[rates.length >> 1]!);
+}
+
+export async function measureCompute(records: readonly WorkloadRecord[], nowMs: number, repeat = 7): Promise<ComputeResult> {
+  const arrival = nowMs / 1000;
+  const kinesis: KinesisStreamRecord[][] = [];
+  const firehose: FirehoseTransformationEvent[] = [];
+  for (let i = 0; i < records.length; i += BATCH) {
+    const slice = records.slice(i, i + BATCH);
+    kinesis.push(
+      slice.map((r, k) => ({
+        eventID: `shardId-000000000000:${String(1e20 + i + k)}`,
+        eventName: 'aws:kinesis:record',
+        eventVersion: '1.0',
+        eventSource: 'aws:kinesis',
+        awsRegion: 'us-east-1',
+        invokeIdentityArn: 'arn:aws:iam::000000000000:role/bench',
+        eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/bench',
+        kinesis: { kinesisSchemaVersion: '1.0', partitionKey: r.partitionKey, sequenceNumber: String(1e20 + i + k), data: r.data.toString('base64'), approximateArrivalTimestamp: arrival },
+      })),
+    );
+    firehose.push({
+      invocationId: 'bench',
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/bench',
+      region: 'us-east-1',
+      records: slice.map((r, k) => ({ recordId: String(i + k), approximateArrivalTimestamp: nowMs, data: r.data.toString('base64') })),
+    });
+  }
+  const n = records.length;
+  const encoded = kinesis.flat().map((r) => r.kinesis.data);
+
+  const floorEps = await median(n, repeat, () => {
+    for (const data of encoded) {
+      try {
+        JSON.stringify(JSON.parse(Buffer.from(data, 'base64').toString('utf8')));
+      } catch {
+        // The workload's invalid records: the floor pays the failed parse, as the handlers do.
+      }
+    }
+  });
+
+  const config = processorConfig({ SESSIONS_TABLE: 'bench', METRICS_TABLE: 'bench' });
+  const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const sessionProcessorEps = await median(n, repeat, async () => {
+    const store = new MemoryStore();
+    for (const batch of kinesis) await processBatch(batch, { store, log, rules: config.rules, bounds: config.bounds });
+  });
+
+  const settings = transformConfig({});
+  const agents = new UserAgentCache();
+  let enrichedBytes = 0;
+  const transformEps = await median(n, repeat, () => {
+    let bytes = 0;
+    for (const event of firehose) {
+      const { result } = transformBatch(event, agents, settings, log);
+      for (const r of result.records) if (r.result === 'Ok') bytes += ((r.data?.length ?? 0) * 3) / 4;
+    }
+    enrichedBytes = bytes / n;
+  });
+  return { events: n, floorEps, sessionProcessorEps, transformEps, enrichedBytes: Math.round(enrichedBytes) };
+}
