@@ -19,6 +19,8 @@ export interface ProduceResult {
   readonly put: number;
   /** Records Kinesis refused at first (throttling) and that were put again. */
   readonly retried: number;
+  /** Records that landed but were put again to keep their key's order: copies on the stream. */
+  readonly extraCopies: number;
   readonly calls: number;
 }
 
@@ -30,6 +32,7 @@ export async function putAll(client: KinesisClient, streamName: string, records:
   let calls = 0;
   let retried = 0;
   let done = 0;
+  let extraCopies = 0;
   const started = Date.now();
   for (let i = 0; i < records.length; ) {
     let bytes = 0;
@@ -46,14 +49,25 @@ export async function putAll(client: KinesisClient, streamName: string, records:
       const out = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: entries }));
       calls += 1;
       const now = Date.now();
-      const failed: number[] = [];
+      const failedKeys = new Set<string>();
+      const next: number[] = [];
       (out.Records ?? []).forEach((r, k) => {
-        if (r.ErrorCode) failed.push(pending[k]!);
-        else o.onAccepted?.(pending[k]!, r.SequenceNumber ?? '', now);
+        const index = pending[k]!;
+        const key = records[index]!.partitionKey;
+        // A refused record, and every later record of the same key, goes again: a key's order is kept,
+        // and the later ones that did land become producer duplicates, which the pipeline recognises.
+        if (r.ErrorCode || failedKeys.has(key)) {
+          if (r.ErrorCode) failedKeys.add(key);
+          next.push(index);
+        }
+        if (!r.ErrorCode) {
+          o.onAccepted?.(index, r.SequenceNumber ?? '', now);
+          if (failedKeys.has(key)) extraCopies += 1;
+          else done += 1;
+        }
       });
-      retried += failed.length;
-      done += pending.length - failed.length;
-      pending = failed;
+      retried += next.length;
+      pending = next;
     }
     o.onProgress?.(done);
     i = end;
@@ -62,7 +76,7 @@ export async function putAll(client: KinesisClient, streamName: string, records:
       if (due > Date.now()) await sleep(due - Date.now());
     }
   }
-  return { put: done, retried, calls };
+  return { put: done, retried, calls, extraCopies };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -15,6 +15,7 @@ import { preview } from '../shared/reasons';
 import type { ReasonCode, Refusal } from '../shared/reasons';
 import { validateRecord } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
+import { RetryableStoreError } from './errors';
 import { recordPosition } from './model';
 import type { EventEffect, PositionedEvent, RefusedRecord } from './model';
 import type { Log, SessionStore, UserWrite } from './ports';
@@ -74,6 +75,9 @@ export async function processBatch(
   try {
     loaded = await deps.store.load(shardId, userIds, [...windows]);
   } catch (err) {
+    // Throttling, 5xx and timeouts are retried from the first record; anything else (a missing table or
+    // grant) fails the invocation, so that it shows as an error and Lambda bisects and retries it.
+    if (!(err instanceof RetryableStoreError)) throw err;
     deps.log.warn('could not read state; retrying the batch', { shardId, error: describe(err) });
     return retryWholeBatch();
   }
@@ -112,6 +116,7 @@ export async function processBatch(
   try {
     await deps.store.putMetrics(windowItems, loaded.metrics);
   } catch (err) {
+    if (!(err instanceof RetryableStoreError)) throw err;
     deps.log.warn('could not write metrics; retrying the batch', { shardId, error: describe(err) });
     return retryWholeBatch();
   }

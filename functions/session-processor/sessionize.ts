@@ -96,7 +96,10 @@ export function applyUserEvents(
       // The session this event ends is closed now, even if this batch did not change it: it needs its item.
       if (session !== undefined) touched.set(session.startMs, session);
       session = startSession(event, page);
-      activeWindows.length = 0;
+      // Only windows from the new session's on can still be counted; earlier ones go. A window longer than
+      // the timeout can hold both sessions, so it stays and the user is not counted twice.
+      const first = windowStart(event.timestampMs, rules.windowMs);
+      while (activeWindows.length > 0 && activeWindows[0]! < first) activeWindows.shift();
       sessionStarted = true;
     } else {
       extendSession(session, event, page);

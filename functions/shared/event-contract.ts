@@ -31,7 +31,10 @@ export const LIMITS = {
   propertyDepth: 4,
   propertyKey: 128,
   propertyString: 2048,
-  /** `properties.revenue` is summed in millionths as a safe integer; this keeps any sum of them exact. */
+  /**
+   * Bound of `properties.revenue`. Sums are kept in millionths as numbers, exact up to 2^53 millionths
+   * (about nine billion per session or window); beyond that they are rounded.
+   */
   revenue: 1e9,
 } as const;
 

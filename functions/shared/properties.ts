@@ -30,12 +30,14 @@ function walk(node: object, path: string, depth: number, budget: { entries: numb
     }
     const child = isArray ? `${path}[${key}]` : `${path}.${key}`;
     if (!isArray) {
+      if (!key.isWellFormed()) return refuse('invalid_value', path, 'keys of well-formed Unicode text', 'a key with a lone surrogate');
       if (UNSAFE_KEYS.has(key)) return refuse('unsafe_key', child, 'a key other than __proto__, constructor or prototype', preview(key));
       if (key.length > LIMITS.propertyKey) return refuse('too_long', path, `keys of at most ${LIMITS.propertyKey} chars`, preview(key));
     }
     const v: unknown = (node as Record<string, unknown>)[key];
-    if (typeof v === 'string' && v.length > LIMITS.propertyString) {
-      return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, preview(v));
+    if (typeof v === 'string') {
+      if (v.length > LIMITS.propertyString) return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, preview(v));
+      if (!v.isWellFormed()) return refuse('invalid_value', child, 'well-formed Unicode text', 'a string with a lone surrogate');
     }
     if (typeof v === 'number' && !Number.isFinite(v)) return refuse('invalid_value', child, 'a finite number', preview(v));
     if (typeof v === 'object' && v !== null) {

@@ -53,7 +53,14 @@ export function validateRecord(payload: Buffer, arrivalMs: number, bounds: Event
   return checkSemantics(out, payload, arrivalMs, bounds);
 }
 
+/** Fields whose text must be well-formed Unicode: JSON can carry a lone surrogate escape that no store accepts. */
+const TEXT_FIELDS = ['userId', 'sessionId', 'eventName', 'url', 'referrer', 'userAgent', 'ip', 'timestamp'] as const;
+
 function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
+  for (const field of TEXT_FIELDS) {
+    const v = e[field];
+    if (typeof v === 'string' && !v.isWellFormed()) return fail(refuse('invalid_value', field, 'well-formed Unicode text', 'a string with a lone surrogate'));
+  }
   if (e.properties !== undefined && e.properties !== null) {
     const refusal = checkProperties(e.properties);
     if (refusal) return fail(refusal);

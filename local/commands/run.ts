@@ -129,7 +129,8 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
     const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
-    const summary = toSummary(records.length, totals, stats, pipeline.archive.stats, requests, flow, (Date.now() - started) / 1000);
+    // Records a throttled producer put twice to keep a user's order are on the stream twice.
+    const summary = toSummary(records.length + produced.extraCopies, totals, stats, pipeline.archive.stats, requests, flow, (Date.now() - started) / 1000);
     printReport(progress, summary, windows, pipeline.sessionSource.stats.recordsToFailureDestination);
     await printArchiveReport(progress, dataDir.archive, dataDir.root);
     progress.line('');

@@ -55,6 +55,8 @@ export interface DeliveryStats {
   dataObjects: number;
   errorObjects: number;
   bytesWritten: number;
+  /** Writes that failed; their rows stay buffered (and unchecked-pointed) for the next flush. */
+  writeFailures: number;
 }
 
 interface Buffer_ {
@@ -73,7 +75,9 @@ interface ErrorRecord {
 }
 
 export class LocalDeliveryStream {
-  readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0 };
+  readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0, writeFailures: 0 };
+  /** The last error of a failed write, for the report. */
+  lastWriteError: string | undefined;
   private readonly buffers = new Map<string, Buffer_>();
   private readonly errors: ErrorRecord[] = [];
   private stopping = false;
@@ -217,32 +221,59 @@ export class LocalDeliveryStream {
     this.errors.push({ rawData: r.data, arrivalMs: r.approximateArrivalTimestamp, errorCode, errorMessage, attempts });
   }
 
-  /** Writes full buffers; when the oldest buffer is due, writes everything and checkpoints. */
+  /** Writes full buffers; when the oldest buffer is due, writes everything and checkpoints. Never throws. */
   private async flushExpired(): Promise<void> {
     const now = Date.now();
     let due = false;
     for (const [prefix, b] of [...this.buffers]) {
       if (now - b.openedAt >= this.o.bufferIntervalMs) due = true;
-      else if (b.bytes >= this.o.bufferBytes) await this.writeBuffer(prefix, b);
+      else if (b.bytes >= this.o.bufferBytes) await this.writeBuffer(prefix, b).catch((err: unknown) => this.failedWrite(err));
     }
     if (due) await this.flushAll();
   }
 
-  /** Writes every buffer and the error records, then checkpoints every shard to what they held. */
+  /**
+   * Writes every buffer and the error records, then checkpoints every shard to what they held. If any write
+   * fails, nothing is checkpointed: the rows stay buffered and the records will be read again after a crash.
+   */
   flushAll(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const readUpTo = new Map(this.lastRead);
       const buffers = [...this.buffers];
-      for (const [prefix, b] of buffers) await this.writeBuffer(prefix, b);
-      if (this.errors.length > 0) this.writeErrors();
+      try {
+        for (const [prefix, b] of buffers) await this.writeBuffer(prefix, b);
+        if (this.errors.length > 0) this.writeErrors();
+      } catch (err) {
+        this.failedWrite(err);
+        return;
+      }
       for (const [shard, seq] of readUpTo) this.o.checkpoints.set(shard, seq);
     });
     return this.flushing;
   }
 
+  private failedWrite(err: unknown): void {
+    this.stats.writeFailures += 1;
+    this.lastWriteError = err instanceof Error ? err.message : String(err);
+  }
+
+  /** Writes one buffer as an object; on failure its rows go back into the partition's buffer. */
   private async writeBuffer(prefix: string, b: Buffer_): Promise<void> {
     if (this.buffers.get(prefix) === b) this.buffers.delete(prefix);
     if (b.rows.length === 0) return;
+    try {
+      await this.writeRows(prefix, b);
+    } catch (err) {
+      const current = this.buffers.get(prefix);
+      if (current) {
+        current.rows.unshift(...b.rows);
+        current.bytes += b.bytes;
+      } else this.buffers.set(prefix, b);
+      throw err;
+    }
+  }
+
+  private async writeRows(prefix: string, b: Buffer_): Promise<void> {
     const now = new Date();
     let body: Buffer;
     let extension: string;
@@ -262,7 +293,8 @@ export class LocalDeliveryStream {
   private writeErrors(): void {
     const now = new Date();
     const byPrefix = new Map<string, Buffer[]>();
-    for (const e of this.errors.splice(0)) {
+    const pending = this.errors.splice(0);
+    for (const e of pending) {
       const prefix = renderPrefix(ARCHIVE_ERROR_PREFIX, { errorOutputType: e.errorCode.startsWith('DynamicPartitioning') ? 'partitioning-failed' : 'processing-failed', arrival: new Date(e.arrivalMs) });
       const line = JSON.stringify({
         attemptsMade: e.attempts,
@@ -275,11 +307,17 @@ export class LocalDeliveryStream {
       });
       byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), Buffer.from(`${line}\n`)]);
     }
-    for (const [prefix, lines] of byPrefix) {
-      const body = gzipRecords(lines);
-      putObject(this.o.bucketDir, objectKey(prefix, this.o.name, now, '.gz'), body);
-      this.stats.errorObjects += 1;
-      this.stats.bytesWritten += body.length;
+    try {
+      for (const [prefix, lines] of byPrefix) {
+        const body = gzipRecords(lines);
+        putObject(this.o.bucketDir, objectKey(prefix, this.o.name, now, '.gz'), body);
+        this.stats.errorObjects += 1;
+        this.stats.bytesWritten += body.length;
+      }
+    } catch (err) {
+      // Kept for the next flush; an object already written may then be written again (at least once).
+      this.errors.unshift(...pending);
+      throw err;
     }
   }
 }

@@ -84,6 +84,12 @@ describe('processBatch', () => {
     expect(d.store.snapshot()).toEqual({ sessions: [], metrics: [] });
   });
 
+  it('throws on an error that a retry cannot fix, so that the invocation fails and Lambda bisects it', async () => {
+    const d = deps();
+    d.store.load = () => Promise.reject(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+    await expect(processBatch(kinesisEvent(payloads).Records, d)).rejects.toThrow('Requested resource not found');
+  });
+
   it('leaves sessions and metrics unchanged when the same batch is delivered again', async () => {
     const d = deps();
     await processBatch(kinesisEvent(payloads).Records, d);

@@ -78,6 +78,12 @@ describe('applyUserEvents', () => {
     expect(next.sessions[0]).toMatchObject({ journey: ['/a', '/b', '/c'], exitPage: '/c', lastMs: at(20), eventCount: 3 });
   });
 
+  it('counts a user active once in a window longer than the timeout, across two sessions', () => {
+    const hourly = { ...RULES, windowMs: 60 * MINUTE };
+    const out = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/'), page(1, 45, '/a')], hourly);
+    expect(out.effects.map((e) => [e.sessionStarted, e.newActiveUser])).toEqual([[true, true], [true, false]]);
+  });
+
   it('counts a user active once per metrics window', () => {
     const out = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/'), page(1, 1, '/a'), page(2, 6, '/b')], RULES);
     expect(out.effects.map((e) => e.newActiveUser)).toEqual([true, false, true]);

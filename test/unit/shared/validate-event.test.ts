@@ -90,6 +90,10 @@ describe('validateRecord', () => {
     ['invalid_timestamp', producerEvent({ timestamp: '2026-11-27T10:00:00' })],
     ['invalid_timestamp', producerEvent({ timestamp: -5 })],
     ['invalid_timestamp', '{"userId":"u","eventType":"click","url":"https://a/","timestamp":1e400}'],
+    ['invalid_timestamp', producerEvent({ timestamp: '2026-02-31T10:00:00Z' })],
+    ['invalid_timestamp', producerEvent({ timestamp: '2026-11-27T24:00:00Z' })],
+    ['invalid_value', '{"userId":"\\ud800","eventType":"click","url":"https://a/","timestamp":1}'],
+    ['invalid_value', producerEvent({ properties: { note: '\ud800x' } })],
   ])('refuses with %s', (reason, payload) => {
     expect(refusalOf(payload).reason).toBe(reason);
   });
