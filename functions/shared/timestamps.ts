@@ -18,8 +18,8 @@ export function parseTimestamp(value: number | string): number | undefined {
 
 /** Date.parse rolls impossible dates over (February 31st becomes March); these are refused instead. */
 function validParts(m: RegExpExecArray): boolean {
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v))) as number[];
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m.slice(1).map((v): number => (v === undefined ? 0 : Number(v)));
+  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
   return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 && minute! <= 59 && second! <= 59 && offsetHours! <= 23 && offsetMinutes! <= 59;
 }
 
