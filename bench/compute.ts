@@ -22,17 +22,21 @@ export interface ComputeResult {
 
 const BATCH = 500;
 
-/** Median of the events per second of `repeat` timed runs of `fn` over `events` events. */
-async function median(events: number, repeat: number, fn: () => Promise<void> | void): Promise<number> {
-  await fn(); // warm-up: JIT, caches
-  const rates: number[] = [];
+/**
+ * Medians of events per second of each function over `repeat` rounds. Each round times every function once,
+ * in turn, so that the machine's drift during the run touches all of them alike.
+ */
+async function medians(events: number, repeat: number, fns: ReadonlyArray<() => Promise<void> | void>): Promise<number[]> {
+  for (const fn of fns) await fn(); // warm-up: JIT, caches
+  const rates = fns.map((): number[] => []);
   for (let i = 0; i < repeat; i += 1) {
-    const t = process.hrtime.bigint();
-    await fn();
-    rates.push(events / (Number(process.hrtime.bigint() - t) / 1e9));
+    for (const [k, fn] of fns.entries()) {
+      const t = process.hrtime.bigint();
+      await fn();
+      rates[k]!.push(events / (Number(process.hrtime.bigint() - t) / 1e9));
+    }
   }
-  rates.sort((a, b) => a - b);
-  return Math.round(rates[rates.length >> 1]!);
+  return rates.map((r) => Math.round([...r].sort((a, b) => a - b)[r.length >> 1]!));
 }
 
 export async function measureCompute(records: readonly WorkloadRecord[], nowMs: number, repeat = 7): Promise<ComputeResult> {
@@ -63,7 +67,7 @@ export async function measureCompute(records: readonly WorkloadRecord[], nowMs: 
   const n = records.length;
   const encoded = kinesis.flat().map((r) => r.kinesis.data);
 
-  const floorEps = await median(n, repeat, () => {
+  const floor = () => {
     for (const data of encoded) {
       try {
         JSON.stringify(JSON.parse(Buffer.from(data, 'base64').toString('utf8')));
@@ -71,25 +75,26 @@ export async function measureCompute(records: readonly WorkloadRecord[], nowMs: 
         // The workload's invalid records: the floor pays the failed parse, as the handlers do.
       }
     }
-  });
+  };
 
   const config = processorConfig({ SESSIONS_TABLE: 'bench', METRICS_TABLE: 'bench' });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const sessionProcessorEps = await median(n, repeat, async () => {
+  const sessionProcessor = async () => {
     const store = new MemoryStore();
     for (const batch of kinesis) await processBatch(batch, { store, log, rules: config.rules, bounds: config.bounds });
-  });
+  };
 
   const settings = transformConfig({});
   const agents = new UserAgentCache();
   let enrichedBytes = 0;
-  const transformEps = await median(n, repeat, () => {
+  const transform = () => {
     let bytes = 0;
     for (const event of firehose) {
       const { result } = transformBatch(event, agents, settings, log);
       for (const r of result.records) if (r.result === 'Ok') bytes += ((r.data?.length ?? 0) * 3) / 4;
     }
     enrichedBytes = bytes / n;
-  });
+  };
+  const [floorEps, sessionProcessorEps, transformEps] = (await medians(n, repeat, [floor, sessionProcessor, transform])) as [number, number, number];
   return { events: n, floorEps, sessionProcessorEps, transformEps, enrichedBytes: Math.round(enrichedBytes) };
 }

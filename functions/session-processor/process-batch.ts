@@ -89,7 +89,8 @@ export async function processBatch(
     outcomes = new Map();
     let lowered = false;
     for (const userId of userIds) {
-      const events = byUser.get(userId)!.filter((e) => cutoff === undefined || e.position < cutoff);
+      const all = byUser.get(userId)!;
+      const events = cutoff === undefined ? all : all.filter((e) => e.position < cutoff!);
       if (events.length === 0) continue;
       try {
         const prior = loaded.states.get(userId) ?? emptyState(userId);

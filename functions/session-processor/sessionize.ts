@@ -65,8 +65,8 @@ export function applyUserEvents(
   rules: SessionRules,
 ): UserOutcome {
   const watermark = prior.watermarks[shardId];
-  const fingerprints = [...prior.recentFingerprints];
-  const seen = new Set(fingerprints);
+  // Fingerprints applied in this call; the prior list is only searched, not copied, until the end.
+  const added: string[] = [];
   const activeWindows = [...prior.activeWindows];
   // One mutable copy of the current session per call: no object per event.
   let session: Draft | undefined = prior.currentSession ? draftOf(prior.currentSession) : undefined;
@@ -83,7 +83,7 @@ export function applyUserEvents(
     }
     if (highest === undefined || position > highest) highest = position;
     const fp = event.eventId.slice(0, 16);
-    if (seen.has(fp)) {
+    if (seenRecently(fp, prior.recentFingerprints, added, rules.dedupHistory)) {
       effects.push({ position, kind: 'duplicate', event, sessionStarted: false, newActiveUser: false, page });
       continue;
     }
@@ -113,22 +113,32 @@ export function applyUserEvents(
       activeWindows.push(window);
       if (activeWindows.length > MAX_ACTIVE_WINDOWS) activeWindows.shift();
     }
-    fingerprints.push(fp);
-    seen.add(fp);
-    if (fingerprints.length > rules.dedupHistory) seen.delete(fingerprints.shift()!);
+    added.push(fp);
     effects.push({ position, kind: 'applied', event, sessionStarted, newActiveUser, page });
   }
 
+  const keep = Math.max(0, rules.dedupHistory - added.length);
   const state: UserState = {
     userId: prior.userId,
     watermarks: highest === undefined ? prior.watermarks : withWatermark(prior.watermarks, shardId, highest),
-    recentFingerprints: fingerprints,
+    recentFingerprints: [...(keep === 0 ? [] : prior.recentFingerprints.slice(-keep)), ...added.slice(-rules.dedupHistory)],
     activeWindows,
     currentSession: session,
   };
   const sessions = [...touched.values()].sort((a, b) => a.startMs - b.startMs);
   // The current session lives in the state; only sessions this batch closed get items of their own.
   return { state, sessions, closedSessions: sessions.filter((x) => x.startMs !== session?.startMs), effects };
+}
+
+/**
+ * True when `fp` is among the last `history` applied fingerprints: the prior list followed by those added
+ * in this call. The same rolling window whatever the batching.
+ */
+function seenRecently(fp: string, prior: readonly string[], added: readonly string[], history: number): boolean {
+  for (let i = Math.max(0, added.length - history); i < added.length; i += 1) if (added[i] === fp) return true;
+  const fromPrior = history - added.length;
+  for (let i = Math.max(0, prior.length - fromPrior); fromPrior > 0 && i < prior.length; i += 1) if (prior[i] === fp) return true;
+  return false;
 }
 
 /** A session under construction: the only mutable one, owned by one applyUserEvents call. */

@@ -16,11 +16,19 @@ export function parseTimestamp(value: number | string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Date.parse rolls impossible dates over (February 31st becomes March); these are refused instead. */
 function validParts(m: RegExpExecArray): boolean {
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m.slice(1).map((v): number => (v === undefined ? 0 : Number(v)));
-  const daysInMonth = new Date(Date.UTC(year!, month, 0)).getUTCDate();
-  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 && minute! <= 59 && second! <= 59 && offsetHours! <= 23 && offsetMinutes! <= 59;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  if (day > days || Number(m[4]) > 23 || Number(m[5]) > 59) return false;
+  if (m[6] !== undefined && Number(m[6]) > 59) return false;
+  return m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59);
 }
 
 function fromEpochNumber(n: number): number | undefined {

@@ -36,10 +36,25 @@ const SEARCH_SOURCES = new Set(KNOWN.filter(([, , kind]) => kind === 'search').m
 const SOCIAL_SOURCES = new Set([...KNOWN.filter(([, , kind]) => kind === 'social').map(([, name]) => name), 'fb', 'ig', 'meta']);
 const PAID_MEDIUM = /^(.*cp.*|ppc|retargeting|paid.*)$/;
 
-function known(host: string | null): { name: string; kind: 'search' | 'social' } | undefined {
+type Known = { readonly name: string; readonly kind: 'search' | 'social' } | undefined;
+
+/** Referrer hosts repeat as user agents do: each is matched against the list once (bounded cache). */
+const knownCache = new Map<string, Known>();
+const KNOWN_CACHE_MAX = 5000;
+
+function known(host: string | null): Known {
   if (!host) return undefined;
-  for (const [pattern, name, kind] of KNOWN) if (pattern.test(host)) return { name, kind };
-  return undefined;
+  if (knownCache.has(host)) return knownCache.get(host);
+  let found: Known;
+  for (const [pattern, name, kind] of KNOWN) {
+    if (pattern.test(host)) {
+      found = { name, kind };
+      break;
+    }
+  }
+  if (knownCache.size >= KNOWN_CACHE_MAX) knownCache.clear();
+  knownCache.set(host, found);
+  return found;
 }
 
 /** Classifies one event's traffic source. `internalHosts` are this site's own hosts (besides the page host). */
