@@ -162,7 +162,7 @@ describe('sessionization properties', () => {
           expect(messy).toEqual(clean);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
     );
   });
 });
