@@ -31,15 +31,15 @@ export interface Rates {
 }
 
 export const DEFAULT_RATES: Rates = {
-  eventBytes: 420,
-  archiveBytesPerEvent: 120,
-  enrichedBytesPerEvent: 1100,
-  stateWriteUnits: 2,
+  eventBytes: 383,
+  archiveBytesPerEvent: 54,
+  enrichedBytesPerEvent: 870,
+  stateWriteUnits: 1.03,
   stateReadUnits: 1,
-  sessionWriteUnits: 1,
-  windowWriteUnits: 1,
+  sessionWriteUnits: 1.03,
+  windowWriteUnits: 1.02,
   windowReadUnits: 1,
-  eventsPerSession: 5.6,
+  eventsPerSession: 5.72,
   invocationMs: 40,
   perEventMs: 0.15,
 };
