@@ -5,6 +5,7 @@ import { readExport } from './commands/export';
 import { produce } from './commands/produce';
 import { formatRows, listQueries, runNamedQuery } from './commands/query';
 import { costReport } from './commands/cost';
+import { parseFaults } from './faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
 
@@ -13,6 +14,7 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
   clickstream run [--input FILE|-] [--users N] [--events N] [--seed S] [--rate EPS]
                   [--shards N] [--data-dir DIR] [--fresh] [--archive-format json|parquet]
                   [--buffer-seconds S] [--buffer-mb M] [--batch-size N] [--summary-json FILE]
+                  [--faults SPEC]
       Start the emulators, put the workload on the stream (default: 50000 synthetic
       records from 2500 users), run both consumers until the stream is drained and
       every Firehose buffer is written, and print the report.
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
           'archive-format': { type: 'string', default: 'json' },
           'buffer-seconds': { type: 'string' },
           'buffer-mb': { type: 'string' },
+          faults: { type: 'string' },
         },
       });
       const v: Values = values;
@@ -77,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
         archiveFormat: archiveFormat(values['archive-format']),
         ...(values['buffer-seconds'] ? { bufferIntervalSeconds: positive('--buffer-seconds', values['buffer-seconds']) } : {}),
         ...(values['buffer-mb'] ? { bufferSizeMb: positive('--buffer-mb', values['buffer-mb']) } : {}),
+        ...(values.faults ? { faults: parseFaults(values.faults) } : {}),
       });
       return 0;
     }

@@ -16,6 +16,7 @@ import type { RunningEmulator } from './emulators/dynalite';
 import { startKinesalite } from './emulators/kinesalite';
 import { FolderFailureDestination } from './failure-destination';
 import { FileLog } from './file-log';
+import type { FaultInjector } from './faults';
 import { LocalDeliveryStream } from './firehose/delivery-stream';
 import type { ArchiveFormat } from './firehose/delivery-stream';
 import { ParquetWriter } from './firehose/parquet';
@@ -40,6 +41,8 @@ export interface PipelineOptions {
   readonly batchSize?: number;
   /** Called after each session-processor invocation with the sequence numbers it committed and the time. */
   readonly onSessionsVisible?: (sequenceNumbers: readonly string[], atMs: number) => void;
+  /** Faults to inject (see local/faults.ts). */
+  readonly faults?: FaultInjector;
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
@@ -73,6 +76,7 @@ export class LocalPipeline {
     // The function gets its own client, as it would in Lambda; only its requests are counted.
     this.functionDynamoDb = dynamoDbClient(this.dynamoEmulator.endpoint);
     countDynamoDb(this.functionDynamoDb, this.dynamoCounts);
+    this.o.faults?.instrumentDynamoDb(this.functionDynamoDb);
     this.consumerKinesis = kinesisClient(this.kinesisEmulator.endpoint);
     countKinesis(this.consumerKinesis, this.kinesisCounts);
     this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards);
@@ -119,7 +123,7 @@ export class LocalPipeline {
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, 'session-processor.json')),
       onFailure: new FolderFailureDestination(this.o.dataDir.failed),
       batchSize: this.o.batchSize ?? 500,
-      ...(this.o.onSessionsVisible ? { invoke: (event, next) => this.observe(event, next) } : {}),
+      invoke: (event, next) => this.observe(event, (e) => (this.o.faults ? this.o.faults.invokeSessions(e, next) : next(e))),
       retryAttempts: 10,
       bisectBatchOnError: true,
     });
@@ -128,13 +132,14 @@ export class LocalPipeline {
   /** Invokes the handler and reports which records its answer committed (those below the first reported one). */
   private async observe(event: KinesisStreamEvent, next: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>): Promise<KinesisStreamBatchResponse | void> {
     const response = await next(event);
+    if (!this.o.onSessionsVisible) return response;
     const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
     const committed: string[] = [];
     for (const r of event.Records) {
       if (r.kinesis.sequenceNumber === failed) break;
       committed.push(r.kinesis.sequenceNumber);
     }
-    this.o.onSessionsVisible!(committed, Date.now());
+    this.o.onSessionsVisible(committed, Date.now());
     return response;
   }
 
@@ -155,6 +160,7 @@ export class LocalPipeline {
       ...(this.parquet ? { parquet: this.parquet } : {}),
       bufferBytes: (this.o.bufferSizeMb ?? LOCAL_BUFFERING.sizeMb) * 1024 * 1024,
       bufferIntervalMs: (this.o.bufferIntervalSeconds ?? LOCAL_BUFFERING.intervalSeconds) * 1000,
+      ...(this.o.faults ? { deliverTwice: this.o.faults.plan.duplicate, invoke: (event, next) => this.o.faults!.invokeTransform(event, next) } : {}),
     });
   }
 }

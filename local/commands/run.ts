@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { loadNamedQueries } from '../../queries';
 import { openArchive } from '../archive-sql';
 import { openDataDir } from '../data-dir';
+import { FaultInjector } from '../faults';
+import type { FaultCounts, FaultPlan } from '../faults';
 import type { ArchiveFormat, DeliveryStats } from '../firehose/delivery-stream';
 import { readInput } from '../input-file';
 import { LocalPipeline } from '../pipeline';
@@ -28,6 +30,8 @@ export interface RunOptions {
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
+  /** Faults to inject (see local/faults.ts). */
+  readonly faults?: FaultPlan;
   /** Print nothing but errors (tests). */
   readonly quiet?: boolean;
 }
@@ -61,6 +65,8 @@ export interface RunSummary {
   readonly put_to_session_ms: { readonly p50: number; readonly p95: number };
   readonly elapsed_seconds: number;
   readonly session_stats: SessionStats;
+  /** What was injected, and how the consumers recovered (retries), when faults were asked for. */
+  readonly faults?: FaultCounts & { readonly session_retries: number; readonly function_errors: number; readonly transform_invocation_failures: number };
 }
 
 export interface AwsRequests {
@@ -85,11 +91,13 @@ export async function run(o: RunOptions): Promise<RunSummary> {
   const records = loadRecords(o, started);
   progress.line(`clickstream run: ${records.length} records${o.input ? ` from ${o.input}` : ` (synthetic: ${o.users} users, seed ${o.seed})`}, ${o.shards} shard(s), data in ${dataDir.root}`);
 
+  const injector = o.faults ? new FaultInjector(o.faults) : undefined;
   const putAt = new Map<string, number>();
   const delays: number[] = [];
   const pipeline = new LocalPipeline({
     dataDir,
     shards: o.shards,
+    ...(injector ? { faults: injector } : {}),
     onSessionsVisible: (seqs, at) => {
       for (const seq of seqs) {
         const put = putAt.get(seq);
@@ -115,7 +123,7 @@ export async function run(o: RunOptions): Promise<RunSummary> {
       onProgress: (done) => progress.update('put on the stream', done, records.length),
     });
     progress.finish();
-    const timer = setInterval(() => progress.update('consumed (both paths)', consumed(pipeline), records.length * 2), 500);
+    const timer = setInterval(() => progress.update('consumed (both paths)', Math.min(consumed(pipeline), records.length * 2), records.length * 2), 500);
     await pipeline.drain();
     clearInterval(timer);
     progress.update('consumed (both paths)', records.length * 2, records.length * 2);
@@ -130,7 +138,11 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     const stats = sessionStats(sessions);
     const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
     // Records a throttled producer put twice to keep a user's order are on the stream twice.
-    const summary = toSummary(records.length + produced.extraCopies, totals, stats, pipeline.archive.stats, requests, flow, (Date.now() - started) / 1000);
+    const base = toSummary(records.length + produced.extraCopies, totals, stats, archiveOutcomes(pipeline), requests, flow, (Date.now() - started) / 1000);
+    const es = pipeline.sessionSource.stats;
+    const summary: RunSummary = injector
+      ? { ...base, faults: { ...injector.counts, session_retries: es.retries, function_errors: es.functionErrors, transform_invocation_failures: pipeline.archive.stats.invocationFailures } }
+      : base;
     printReport(progress, summary, windows, pipeline.sessionSource.stats.recordsToFailureDestination);
     await printArchiveReport(progress, dataDir.archive, dataDir.root);
     progress.line('');
@@ -170,6 +182,14 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
     per_1000_valid_events: per1000(ddbRequests + s3Objects),
     per_event_design_per_1000: valid === 0 ? 0 : 4000,
   };
+}
+
+/** The archive path's outcomes counted once per record, however often a record was delivered. */
+function archiveOutcomes(p: LocalPipeline): DeliveryStats {
+  const { ok, failed, dropped } = p.archive.outcomes;
+  const onlyFailed = [...failed].filter((id) => !ok.has(id)).length;
+  const onlyDropped = [...dropped].filter((id) => !ok.has(id) && !failed.has(id)).length;
+  return { ...p.archive.stats, ok: ok.size, processingFailed: onlyFailed, dropped: onlyDropped };
 }
 
 function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
@@ -216,6 +236,7 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
   p.line(`  session path: records in ${s.records_in} = valid ${s.valid} + refused ${s.refused}: ${ok(s.session_path_balanced)}`);
   p.line(`  archive path: records in ${s.records_in} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
   p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
+  if (s.faults) p.line(`  faults injected: ${JSON.stringify(s.faults)}`);
   if (failedToDestination > 0) p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
   const r = s.aws_requests;
   p.line('');

@@ -41,6 +41,8 @@ export interface DeliveryStreamOptions {
   readonly recordsPerInvocation?: number;
   readonly retries?: number;
   readonly idlePollMs?: number;
+  /** Take every batch twice, as a duplicate delivery (fault injection). */
+  readonly deliverTwice?: boolean;
   /** Wraps each invocation, for fault injection. */
   readonly invoke?: (event: FirehoseTransformationEvent, next: (e: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>) => Promise<FirehoseTransformationResult>;
 }
@@ -78,6 +80,8 @@ export class LocalDeliveryStream {
   readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0, writeFailures: 0 };
   /** The last error of a failed write, for the report. */
   lastWriteError: string | undefined;
+  /** Distinct records by outcome (a record delivered twice counts once): the archive path's conservation. */
+  readonly outcomes = { ok: new Set<string>(), failed: new Set<string>(), dropped: new Set<string>() };
   private readonly buffers = new Map<string, Buffer_>();
   private readonly errors: ErrorRecord[] = [];
   private stopping = false;
@@ -155,6 +159,7 @@ export class LocalDeliveryStream {
     }
     this.stats.recordsIn += input.length;
     await this.transformWithRetries(input);
+    if (this.o.deliverTwice) await this.transformWithRetries(input);
   }
 
   private async transformWithRetries(records: FirehoseTransformationEventRecord[]): Promise<void> {
@@ -192,6 +197,7 @@ export class LocalDeliveryStream {
       const input = byId.get(answer.recordId)!;
       if (answer.result === 'Dropped') {
         this.stats.dropped += 1;
+        this.outcomes.dropped.add(answer.recordId);
         continue;
       }
       if (answer.result === 'ProcessingFailed') {
@@ -204,6 +210,7 @@ export class LocalDeliveryStream {
         continue;
       }
       this.stats.ok += 1;
+      this.outcomes.ok.add(answer.recordId);
       const prefix = renderPrefix(ARCHIVE_DATA_PREFIX, { partitionKeys: keys, arrival: new Date(input.approximateArrivalTimestamp) });
       const row = Buffer.from(answer.data!, 'base64');
       let buffer = this.buffers.get(prefix);
@@ -218,6 +225,7 @@ export class LocalDeliveryStream {
 
   private fail(r: FirehoseTransformationEventRecord, errorCode: string, errorMessage: string, attempts: number): void {
     this.stats.processingFailed += 1;
+    this.outcomes.failed.add(r.recordId);
     this.errors.push({ rawData: r.data, arrivalMs: r.approximateArrivalTimestamp, errorCode, errorMessage, attempts });
   }
 
