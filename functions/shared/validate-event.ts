@@ -39,7 +39,9 @@ export function validateRecord(payload: Buffer, arrivalMs: number, bounds: Event
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return fail(refuse('malformed_json', '', 'one JSON object', `${(err as Error).message.slice(0, 80)}`));
+    // The parser quotes the text around the error; that text could hold an address, so only the rest is kept.
+    const why = (err as Error).message.replace(/"[^]*"/, '…').slice(0, 80);
+    return fail(refuse('malformed_json', '', 'one JSON object', why));
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return fail(refuse('not_an_object', '', 'a JSON object', preview(parsed)));
@@ -130,7 +132,8 @@ function fromSchemaError(issue: SchemaIssue, event: Record<string, unknown>, iss
   const more = issueCount > 1 ? ` (and ${issueCount - 1} more issue${issueCount > 2 ? 's' : ''})` : '';
   const expected = EXPECTED_TYPE[field] ?? issue.expected ?? 'a value of the contract';
   const [reason, what] = classify(issue, field, seen, expected);
-  const refusal = refuse(reason, field, what, preview(seen));
+  // The client address never reaches a log line: a refusal of `ip` says what was wrong, not what was sent.
+  const refusal = refuse(reason, field, what, field === 'ip' ? `${typeof seen} (address withheld)` : preview(seen));
   return { ...refusal, message: refusal.message + more };
 }
 

@@ -121,6 +121,13 @@ describe('validateRecord', () => {
     expect(refusal.message).toContain('\\n');
   });
 
+  it('never repeats a client address in a refusal', () => {
+    const address = '203.0.113.77';
+    expect(refusalOf(producerEvent({ ip: `${address} ${'x'.repeat(60)}` })).message).not.toContain(address);
+    expect(refusalOf(producerEvent({ ip: 203 })).message).not.toContain('203');
+    expect(refusalOf(`{"ip":"${address}", oops}`).message).not.toContain(address);
+  });
+
   it('never lets a __proto__ key reach an object prototype', () => {
     refusalOf('{"userId":"u","eventType":"click","url":"https://a/","timestamp":1,"properties":{"__proto__":{"polluted":1}}}');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
