@@ -16,8 +16,9 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
 
 async function ensureTable(client: DynamoDBClient, name: string, keys: { partitionKey: string; sortKey: string }): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: name }));
-    return;
+    const out = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    return await waitUntilActive(client, name);
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
@@ -35,4 +36,19 @@ async function ensureTable(client: DynamoDBClient, name: string, keys: { partiti
       ],
     }),
   );
+  await waitUntilActive(client, name);
+}
+
+/** A table is usable once DescribeTable says ACTIVE (the emulator takes a moment under load). */
+async function waitUntilActive(client: DynamoDBClient, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      const out = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (out.Table?.TableStatus === 'ACTIVE') return;
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
 }

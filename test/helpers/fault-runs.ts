@@ -1,0 +1,93 @@
+/** Runs of `clickstream run` on one input with and without faults, reduced to what must not change. */
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { fingerprint } from '../../functions/shared/fingerprint';
+import { readExport } from '../../local/commands/export';
+import type { MetricsExport } from '../../local/commands/export';
+import { runNamedQuery } from '../../local/commands/query';
+import { run } from '../../local/commands/run';
+import type { RunSummary } from '../../local/commands/run';
+import { parseFaults } from '../../local/faults';
+import { syntheticWorkload } from '../../local/workload/synthetic';
+
+export interface Outcome {
+  readonly summary: RunSummary;
+  readonly sessions: unknown[];
+  /** Metrics without the refused counts, which sit in the window of each run's own arrival times. */
+  readonly metrics: unknown[];
+  readonly refused: number;
+  /** Archive rows, once per event_id, without received_at (each run's own arrival time). */
+  readonly archive: Array<Record<string, unknown>>;
+  /**
+   * Event ids that Firehose wrote to its error output because the transform itself kept failing (not
+   * because the record was refused): kept whole there, to be replayed, and so missing from the archive.
+   */
+  readonly inErrorOutput: ReadonlySet<string>;
+}
+
+/** Event ids only the error output holds (a duplicate of one may still have been archived). */
+export function onlyInErrorOutput(faulty: Outcome): Set<string> {
+  const archived = new Set(faulty.archive.map((r) => String(r['event_id'])));
+  return new Set([...faulty.inErrorOutput].filter((id) => !archived.has(id)));
+}
+
+/** The archive a faulty run must equal: the clean one without the records only its error output keeps. */
+export function expectedArchive(clean: Outcome, faulty: Outcome): Array<Record<string, unknown>> {
+  const missing = onlyInErrorOutput(faulty);
+  return clean.archive.filter((r) => !missing.has(String(r['event_id'])));
+}
+
+/** Event ids of the error records whose transform invocation failed (errorCode Lambda.FunctionError). */
+function failedInvocations(dataDir: string): Set<string> {
+  const ids = new Set<string>();
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.gz')) {
+        for (const line of gunzipSync(readFileSync(path)).toString('utf8').split('\n')) {
+          if (line === '') continue;
+          const e = JSON.parse(line) as { errorCode: string; rawData: string };
+          if (e.errorCode === 'Lambda.FunctionError') ids.add(fingerprint(Buffer.from(e.rawData, 'base64')));
+        }
+      }
+    }
+  };
+  walk(join(dataDir, 'archive', 'errors'));
+  return ids;
+}
+
+/** The fault kinds of `--faults`, one at a time and all at once. */
+export const FAULT_KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['DynamoDB errors', 'ddb-error=0.15,seed=3'],
+  ['lost DynamoDB responses', 'ddb-lost-response=0.1,seed=4'],
+  ['crashes part-way through a batch', 'crash=0.2,seed=5'],
+  ['every batch delivered twice', 'duplicate'],
+  ['transform failures', 'transform-error=0.2,seed=6'],
+  ['all at once', 'ddb-error=0.1,ddb-lost-response=0.05,crash=0.05,duplicate,transform-error=0.1,seed=7'],
+];
+
+/** Writes a synthetic input file of `events` records; returns its path and composition. */
+export function writeInput(dir: string, events: number, users: number) {
+  const workload = syntheticWorkload({ users, events, seed: 11, nowMs: Date.now() });
+  const path = join(dir, 'input.ndjson');
+  writeFileSync(path, workload.records.map((r) => `${r.data.toString('utf8')}\n`).join(''));
+  return { path, composition: workload.composition };
+}
+
+export async function runWith(dir: string, input: string, name: string, spec?: string): Promise<Outcome> {
+  const dataDir = join(dir, name.replace(/\W+/g, '-'));
+  const summary = await run({ input, users: 1, events: 1, seed: 1, shards: 2, dataDir, fresh: true, quiet: true, batchSize: 100, ...(spec ? { faults: parseFaults(spec) } : {}) });
+  const metrics = (await readExport('metrics', dataDir)) as MetricsExport[];
+  const rows = await runNamedQuery('deduplicated_events', dataDir);
+  return {
+    summary,
+    sessions: await readExport('sessions', dataDir),
+    metrics: metrics.map(({ refused: _r, ...rest }) => rest).filter((m) => Object.keys(m.events_by_type).length > 0 || m.duplicates > 0 || m.late_events > 0),
+    refused: metrics.reduce((n, m) => n + m.refused, 0),
+    archive: rows.map(({ received_at: _a, copy_number: _n, copies: _c, ...rest }) => rest),
+    inErrorOutput: failedInvocations(dataDir),
+  };
+}
