@@ -184,12 +184,10 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
   };
 }
 
-/** The archive path's outcomes counted once per record, however often a record was delivered. */
+/** The archive path's outcomes counted once per record (its first delivery's), however often it was delivered. */
 function archiveOutcomes(p: LocalPipeline): DeliveryStats {
   const { ok, failed, dropped } = p.archive.outcomes;
-  const onlyFailed = [...failed].filter((id) => !ok.has(id)).length;
-  const onlyDropped = [...dropped].filter((id) => !ok.has(id) && !failed.has(id)).length;
-  return { ...p.archive.stats, ok: ok.size, processingFailed: onlyFailed, dropped: onlyDropped };
+  return { ...p.archive.stats, ok, processingFailed: failed, dropped };
 }
 
 function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {

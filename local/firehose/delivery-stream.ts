@@ -80,8 +80,13 @@ export class LocalDeliveryStream {
   readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0, writeFailures: 0 };
   /** The last error of a failed write, for the report. */
   lastWriteError: string | undefined;
-  /** Distinct records by outcome (a record delivered twice counts once): the archive path's conservation. */
-  readonly outcomes = { ok: new Set<string>(), failed: new Set<string>(), dropped: new Set<string>() };
+  /**
+   * Records by the outcome of their first delivery (a record delivered again is not counted again): the
+   * archive path's conservation. Memory stays bounded: a per-shard watermark, and the current batch's ids.
+   */
+  readonly outcomes = { ok: 0, failed: 0, dropped: 0 };
+  private readonly countedUpTo = new Map<string, bigint>();
+  private uncounted = new Set<string>();
   private readonly buffers = new Map<string, Buffer_>();
   private readonly errors: ErrorRecord[] = [];
   private stopping = false;
@@ -158,6 +163,10 @@ export class LocalDeliveryStream {
       }
     }
     this.stats.recordsIn += input.length;
+    // recordId is the sequence number then the sub-sequence number: a position that only grows in a shard.
+    const upTo = this.countedUpTo.get(shardId) ?? -1n;
+    this.uncounted = new Set(input.filter((r) => BigInt(r.recordId) > upTo).map((r) => r.recordId));
+    if (input.length > 0) this.countedUpTo.set(shardId, [...input].reduce((m, r) => (BigInt(r.recordId) > m ? BigInt(r.recordId) : m), upTo));
     await this.transformWithRetries(input);
     if (this.o.deliverTwice) await this.transformWithRetries(input);
   }
@@ -197,7 +206,7 @@ export class LocalDeliveryStream {
       const input = byId.get(answer.recordId)!;
       if (answer.result === 'Dropped') {
         this.stats.dropped += 1;
-        this.outcomes.dropped.add(answer.recordId);
+        if (this.uncounted.delete(answer.recordId)) this.outcomes.dropped += 1;
         continue;
       }
       if (answer.result === 'ProcessingFailed') {
@@ -210,7 +219,7 @@ export class LocalDeliveryStream {
         continue;
       }
       this.stats.ok += 1;
-      this.outcomes.ok.add(answer.recordId);
+      if (this.uncounted.delete(answer.recordId)) this.outcomes.ok += 1;
       const prefix = renderPrefix(ARCHIVE_DATA_PREFIX, { partitionKeys: keys, arrival: new Date(input.approximateArrivalTimestamp) });
       const row = Buffer.from(answer.data!, 'base64');
       let buffer = this.buffers.get(prefix);
@@ -225,7 +234,7 @@ export class LocalDeliveryStream {
 
   private fail(r: FirehoseTransformationEventRecord, errorCode: string, errorMessage: string, attempts: number): void {
     this.stats.processingFailed += 1;
-    this.outcomes.failed.add(r.recordId);
+    if (this.uncounted.delete(r.recordId)) this.outcomes.failed += 1;
     this.errors.push({ rawData: r.data, arrivalMs: r.approximateArrivalTimestamp, errorCode, errorMessage, attempts });
   }
 
