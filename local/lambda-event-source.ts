@@ -9,11 +9,12 @@
  *   to the on-failure destination (a folder standing in for the S3 destination) and is checkpointed past.
  * Retry counting restarts when a retry makes progress (the lowest failure moved forward).
  */
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { CheckpointFile } from './checkpoints';
 import type { FailureDestination } from './failure-destination';
+import { shardIterator } from './stream';
 import type { StreamInfo } from './stream';
 
 export interface EventSourceOptions {
@@ -50,7 +51,6 @@ export class KinesisEventSource {
   readonly stats: EventSourceStats = { invocations: 0, recordsDelivered: 0, functionErrors: 0, partialFailures: 0, retries: 0, recordsToFailureDestination: 0, getRecordsCalls: 0 };
   private stopping = false;
   private draining = false;
-  private readonly caughtUp = new Set<string>();
   private loops: Promise<void>[] = [];
 
   constructor(private readonly o: EventSourceOptions) {}
@@ -62,7 +62,6 @@ export class KinesisEventSource {
 
   /** Resolves once every shard has been read to its tip after this call, then stops polling. */
   async drain(): Promise<void> {
-    this.caughtUp.clear();
     this.draining = true;
     await Promise.all(this.loops);
   }
@@ -75,15 +74,7 @@ export class KinesisEventSource {
 
   private async pollShard(shardId: string): Promise<void> {
     const { client, stream } = this.o;
-    const after = this.o.checkpoints.get(shardId);
-    const it = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: stream.name,
-        ShardId: shardId,
-        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    let iterator = it.ShardIterator;
+    let iterator = await shardIterator(client, stream.name, shardId, this.o.checkpoints.get(shardId));
     while (iterator && !this.stopping) {
       const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.batchSize ?? 100 }));
       this.stats.getRecordsCalls += 1;
@@ -93,10 +84,7 @@ export class KinesisEventSource {
         await this.deliver(shardId, records.map((r) => this.toLambdaRecord(shardId, r)));
         continue;
       }
-      if (this.draining && (out.MillisBehindLatest ?? 0) === 0) {
-        this.caughtUp.add(shardId);
-        return;
-      }
+      if (this.draining && (out.MillisBehindLatest ?? 0) === 0) return;
       await sleep(this.o.idlePollMs ?? 100);
     }
   }

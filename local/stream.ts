@@ -1,11 +1,23 @@
 /** Creating and describing the stream on the local Kinesis. */
-import { CreateStreamCommand, DescribeStreamCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamCommand, GetShardIteratorCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 
 export interface StreamInfo {
   readonly name: string;
   readonly arn: string;
   readonly shardIds: readonly string[];
+}
+
+/** An iterator after a consumer's checkpoint, or at the trim horizon when it has none. */
+export async function shardIterator(client: KinesisClient, streamName: string, shardId: string, after: string | undefined): Promise<string | undefined> {
+  const out = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: streamName,
+      ShardId: shardId,
+      ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+    }),
+  );
+  return out.ShardIterator;
 }
 
 /** Creates the stream unless it exists, waits until it is active, and lists its shards. */

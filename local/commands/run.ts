@@ -7,7 +7,7 @@ import { FaultInjector } from '../faults';
 import type { FaultCounts, FaultPlan } from '../faults';
 import type { ArchiveFormat, DeliveryStats } from '../firehose/delivery-stream';
 import { readInput } from '../input-file';
-import { LocalPipeline } from '../pipeline';
+import { LOCAL_NAMES, LocalPipeline } from '../pipeline';
 import { putAll } from '../producer';
 import type { ProduceRecord } from '../producer';
 import { Progress } from '../progress';
@@ -113,7 +113,7 @@ export async function run(o: RunOptions): Promise<RunSummary> {
   });
   await pipeline.start();
   try {
-    const { metricsTable, sessionsTable } = { metricsTable: 'clickstream-metrics', sessionsTable: 'clickstream-sessions' };
+    const { metricsTable, sessionsTable } = LOCAL_NAMES;
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));
     pipeline.startConsumers();
     const firstPut = Date.now();

@@ -11,12 +11,13 @@
  * - writes ProcessingFailed records, and Ok records without partition keys, under the error prefix in
  *   Firehose's error-record format.
  */
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, _Record } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
 import { unpackRecord } from '../../functions/shared/kinesis-records';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX, renderPrefix } from '../../functions/shared/firehose-prefixes';
 import type { CheckpointFile } from '../checkpoints';
+import { shardIterator } from '../stream';
 import type { StreamInfo } from '../stream';
 import { gzipRecords, objectKey, putObject } from './s3-objects';
 import type { ParquetWriter } from './parquet';
@@ -121,15 +122,7 @@ export class LocalDeliveryStream {
 
   private async pollShard(shardId: string): Promise<void> {
     const { client, stream } = this.o;
-    const after = this.o.checkpoints.get(shardId);
-    const it = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: stream.name,
-        ShardId: shardId,
-        ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    let iterator = it.ShardIterator;
+    let iterator = await shardIterator(client, stream.name, shardId, this.o.checkpoints.get(shardId));
     while (iterator && !this.stopping) {
       const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.recordsPerInvocation ?? 500 }));
       iterator = out.NextShardIterator;

@@ -18,15 +18,13 @@ import {
   TimestampParser,
 } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
 import type { ArchiveFormat, IpMode } from '../config';
-import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
-import { allowRoleDependency, functionRole } from './function-role';
+import { pipelineFunction } from './pipeline-function';
 
 export interface ArchiveDeliveryProps {
   readonly stream: IStream;
@@ -48,31 +46,13 @@ export class ArchiveDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveDeliveryProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'TransformLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.transform = new NodejsFunction(this, 'Transform', {
+    this.transform = pipelineFunction(this, {
+      service: 'firehose-transform',
       functionName: `${props.namePrefix}-firehose-transform`,
       description: 'Validates and enriches click events for the Firehose archive',
-      entry: join(__dirname, '../../functions/firehose-transform/index.ts'),
-      handler: 'handler',
-      runtime: FUNCTION_RUNTIME,
-      architecture: FUNCTION_ARCHITECTURE,
-      memorySize: 1024,
-      // Firehose allows the transform up to 5 minutes; a 1 MB batch takes a fraction of a second.
-      timeout: Duration.minutes(1),
-      bundling: BUNDLING,
-      logGroup,
-      role: functionRole(this, 'TransformRole', logGroup),
-      environment: {
-        IP_MODE: props.ipMode,
-        DROP_BOTS: String(props.dropBots),
-        MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours),
-        POWERTOOLS_SERVICE_NAME: 'firehose-transform',
-        POWERTOOLS_METRICS_NAMESPACE: 'Clickstream',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      ids: { function: 'Transform', logs: 'TransformLogs', role: 'TransformRole' },
+      environment: { IP_MODE: props.ipMode, DROP_BOTS: String(props.dropBots), MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours) },
     });
-
-    allowRoleDependency(this.transform);
     if (props.format === 'parquet' && !props.table) throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
     const destination = new S3Bucket(props.bucket, {
       dataOutputPrefix: ARCHIVE_DATA_PREFIX,

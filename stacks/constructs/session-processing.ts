@@ -9,14 +9,11 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { DlqDestinationConfig, IEventSourceDlq, IEventSourceMapping, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/session-processor/table-schema';
-import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
-import { allowRoleDependency, functionRole } from './function-role';
+import { pipelineFunction } from './pipeline-function';
 import { secureBucket } from './secure-bucket';
 
 export interface SessionProcessingProps {
@@ -73,20 +70,11 @@ export class SessionProcessing extends Construct {
       metrics: [{ id: SessionProcessing.FAILURE_METRICS_FILTER }],
     });
 
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = pipelineFunction(this, {
+      service: 'session-processor',
       functionName: `${props.namePrefix}-session-processor`,
       description: 'Sessionizes click events from Kinesis into DynamoDB sessions and 5-minute metrics',
-      entry: join(__dirname, '../../functions/session-processor/index.ts'),
-      handler: 'handler',
-      runtime: FUNCTION_RUNTIME,
-      architecture: FUNCTION_ARCHITECTURE,
-      memorySize: 1024,
-      // A batch of 500 takes well under a second; the margin covers DynamoDB retries and backoff.
-      timeout: Duration.minutes(1),
-      bundling: BUNDLING,
-      logGroup,
-      role: functionRole(this, 'Role', logGroup),
+      ids: { function: 'Function', logs: 'Logs', role: 'Role' },
       environment: {
         SESSIONS_TABLE: this.sessionsTable.tableName,
         METRICS_TABLE: this.metricsTable.tableName,
@@ -95,12 +83,8 @@ export class SessionProcessing extends Construct {
         SESSION_TTL_DAYS: String(props.sessionTtlDays),
         METRICS_TTL_DAYS: String(props.metricsTtlDays),
         MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours),
-        POWERTOOLS_SERVICE_NAME: 'session-processor',
-        POWERTOOLS_METRICS_NAMESPACE: 'Clickstream',
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
-    allowRoleDependency(this.function);
     // Only the calls the store makes: batched reads and writes of both tables, conditional puts of metrics.
     this.sessionsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
     this.metricsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:PutItem');

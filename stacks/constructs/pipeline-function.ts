@@ -1,0 +1,48 @@
+/**
+ * A function of this pipeline: its handler module under `functions/`, the shared runtime and bundling, its
+ * own log group and a role that may write only there, and the Powertools settings. Callers add grants.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
+import { allowRoleDependency, functionRole } from './function-role';
+
+export interface PipelineFunctionProps {
+  /** Folder under `functions/` holding `index.ts`; also the Powertools service name. */
+  readonly service: 'session-processor' | 'firehose-transform';
+  readonly functionName: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  /** Construct ids of the function, its log group and its role (kept stable: they name the resources). */
+  readonly ids: { readonly function: string; readonly logs: string; readonly role: string };
+}
+
+export function pipelineFunction(scope: Construct, props: PipelineFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, props.ids.logs, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const fn = new NodejsFunction(scope, props.ids.function, {
+    functionName: props.functionName,
+    description: props.description,
+    entry: join(__dirname, `../../functions/${props.service}/index.ts`),
+    handler: 'handler',
+    runtime: FUNCTION_RUNTIME,
+    architecture: FUNCTION_ARCHITECTURE,
+    memorySize: 1024,
+    // Both handle a batch (500 records, or 1 MB) in well under a second; the margin covers DynamoDB retries
+    // and backoff. Firehose allows its transform up to 5 minutes.
+    timeout: Duration.minutes(1),
+    bundling: BUNDLING,
+    logGroup,
+    role: functionRole(scope, props.ids.role, logGroup),
+    environment: {
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: props.service,
+      POWERTOOLS_METRICS_NAMESPACE: 'Clickstream',
+      NODE_OPTIONS: '--enable-source-maps',
+    },
+  });
+  allowRoleDependency(fn);
+  return fn;
+}
