@@ -23,8 +23,13 @@ export const CONFIG_DEFAULTS = {
   /** GA4's Measurement Protocol accepts events up to 72 hours old; so do we by default. */
   MAX_EVENT_AGE_HOURS: 72,
   JOURNEY_MAX_PAGES: 50,
-  /** 64 fingerprints are 512 bytes of the state item; a producer's retry comes within seconds. */
-  DEDUP_HISTORY: 64,
+  /**
+   * Bounds of one session (Adobe Analytics ends a visit after 12 hours or 2,500 hits). The state item keeps an
+   * 8-byte fingerprint per event of the current session: 1,000 events are 8 KB of a 400 KB item, and a
+   * replay of any input is then recognised whole. A bot or a stuck client cannot grow one session forever.
+   */
+  SESSION_MAX_EVENTS: 1000,
+  SESSION_MAX_HOURS: 12,
 } as const;
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the variable at fault. */
@@ -42,7 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SessionProcess
       timeoutMs: integer(env, 'SESSION_TIMEOUT_MINUTES', 1, 1440) * MINUTE,
       windowMs: windowMinutes * MINUTE,
       journeyMaxPages: integer(env, 'JOURNEY_MAX_PAGES', 1, 500),
-      dedupHistory: integer(env, 'DEDUP_HISTORY', 0, 1000),
+      maxSessionEvents: integer(env, 'SESSION_MAX_EVENTS', 10, 5000),
+      maxSessionMs: integer(env, 'SESSION_MAX_HOURS', 1, 48) * 60 * MINUTE,
     },
     bounds: {
       maxAgeMs: integer(env, 'MAX_EVENT_AGE_HOURS', 1, 24 * 365) * 60 * MINUTE,

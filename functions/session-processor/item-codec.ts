@@ -1,12 +1,12 @@
 /** Conversion between the domain types and DynamoDB items. Maps become prototype-free objects on read. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SESSION_FINGERPRINT_BYTES } from './model';
 import type { Session, UserState, WindowMetrics } from './model';
 import { SESSION_SORT_PREFIX, STATE_SORT_KEY, TTL_ATTRIBUTE, sessionSortKey } from './table-schema';
 
 type Item = Record<string, AttributeValue>;
 
 const DAY_MS = 86_400_000;
-const FP_BYTES = 8;
 
 /** Item lifetimes, in days after the last activity (sessions, states) or the window start (metrics). */
 export interface Lifetimes {
@@ -90,7 +90,7 @@ export function encodeState(x: UserState, life: Lifetimes): Item {
     activeWindows: { L: x.activeWindows.map(n) },
     [TTL_ATTRIBUTE]: expiry(x.currentSession?.lastMs ?? 0, life.sessionTtlDays),
   };
-  if (x.recentFingerprints.length > 0) item['fingerprints'] = { B: Buffer.from(x.recentFingerprints.join(''), 'hex') };
+  if (x.sessionFingerprints.length > 0) item['fingerprints'] = { B: Buffer.from(x.sessionFingerprints.join(''), 'hex') };
   if (x.currentSession !== undefined) item['currentSession'] = { M: sessionAttributes(x.currentSession) };
   return item;
 }
@@ -102,13 +102,13 @@ export function decodeState(item: Item): UserState {
   const fps: string[] = [];
   if (raw) {
     const hex = Buffer.from(raw).toString('hex');
-    for (let i = 0; i < hex.length; i += FP_BYTES * 2) fps.push(hex.slice(i, i + FP_BYTES * 2));
+    for (let i = 0; i < hex.length; i += SESSION_FINGERPRINT_BYTES * 2) fps.push(hex.slice(i, i + SESSION_FINGERPRINT_BYTES * 2));
   }
   const current = item['currentSession']?.M;
   return {
     userId: str(item, 'userId'),
     watermarks,
-    recentFingerprints: fps,
+    sessionFingerprints: fps,
     activeWindows: (item['activeWindows']?.L ?? []).map((v) => Number(v.N)),
     currentSession: current === undefined ? undefined : decodeSession(current),
   };

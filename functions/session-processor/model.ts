@@ -33,8 +33,11 @@ export interface UserState {
   readonly userId: string;
   /** Highest record position applied, per shard (see {@link recordPosition}). */
   readonly watermarks: Readonly<Record<string, bigint>>;
-  /** 64-bit fingerprints of the user's most recent applied events, oldest first. */
-  readonly recentFingerprints: readonly string[];
+  /**
+   * Fingerprints ({@link sessionFingerprint}) of every event applied to the current session: a record with
+   * one of them is a duplicate. Bounded by the session's maximum number of events.
+   */
+  readonly sessionFingerprints: readonly string[];
   /** Metrics windows (start, epoch ms) in which the user was already counted active during the current session. */
   readonly activeWindows: readonly number[];
   /**
@@ -91,6 +94,17 @@ export interface RefusedRecord {
   readonly position: bigint;
   readonly arrivalMs: number;
   readonly reason: string;
+}
+
+/** Bytes of an event fingerprint kept in a user's state (the leading bytes of its `eventId`). */
+export const SESSION_FINGERPRINT_BYTES = 8;
+
+/**
+ * The short fingerprint kept per applied event: the first {@link SESSION_FINGERPRINT_BYTES} bytes of the event
+ * id, as hex. Within one session of at most a few thousand events, 64 bits make a collision negligible.
+ */
+export function sessionFingerprint(eventId: string): string {
+  return eventId.slice(0, SESSION_FINGERPRINT_BYTES * 2);
 }
 
 /** Bits of a record position given to the KPL sub-sequence number (an aggregate holds far fewer). */

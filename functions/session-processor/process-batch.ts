@@ -15,6 +15,7 @@ import { preview } from '../shared/reasons';
 import type { ReasonCode, Refusal } from '../shared/reasons';
 import { validateRecord } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
+import { cutText } from '../shared/text';
 import { RetryableStoreError } from './errors';
 import { recordPosition } from './model';
 import type { EventEffect, PositionedEvent, RefusedRecord } from './model';
@@ -217,5 +218,5 @@ function emptyReport(): BatchReport {
 }
 
 function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : String(err).slice(0, 200);
+  return cutText(err instanceof Error ? `${err.name}: ${err.message}` : String(err), 200);
 }

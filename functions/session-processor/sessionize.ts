@@ -1,22 +1,32 @@
 /**
  * Sessionization of one user's events: pure, deterministic, and idempotent through the per-shard watermark
- * and the recent-fingerprint list kept in {@link UserState}.
+ * and the fingerprints of the current session's events kept in {@link UserState}.
+ *
+ * A session is bounded (as Adobe Analytics ends a visit after 12 hours or 2,500 hits): at most
+ * `maxSessionEvents` applied events and `maxSessionMs` from its first event to its last. The bounds keep the
+ * state item small (well under DynamoDB's 400 KB) and let it hold the fingerprint of every event of the
+ * current session, so that a replay of any input, however long a user's session, is recognised whole:
+ * - an event older than the current session's start is late (it changes nothing);
+ * - an event whose fingerprint is the current session's is a duplicate (it changes nothing);
+ * - every other event is applied once, and its fingerprint joins the session's.
+ * A session never splits inside its own span, so every event of an earlier session is older than the
+ * current one's start: a full session takes no event at or before its last activity (those count as late).
  */
 import { hash } from 'node:crypto';
 import { pagePath, queryParams } from '../shared/url';
 import type { ClickEvent } from '../shared/event-contract';
+import { sessionFingerprint } from './model';
 import type { EventEffect, PositionedEvent, Session, UserState } from './model';
-
-/** Windows remembered per session for counting active users once (42 hours of 5-minute windows). */
-export const MAX_ACTIVE_WINDOWS = 512;
 
 export interface SessionRules {
   /** A gap longer than this between two events of a user starts a new session. */
   readonly timeoutMs: number;
   readonly windowMs: number;
   readonly journeyMaxPages: number;
-  /** How many recent event fingerprints are kept per user to recognise producer duplicates. */
-  readonly dedupHistory: number;
+  /** Applied events a session holds at most; the next later event starts a new session. */
+  readonly maxSessionEvents: number;
+  /** Longest span of a session; an event later than its start plus this starts a new session. */
+  readonly maxSessionMs: number;
 }
 
 export interface UserOutcome {
@@ -32,7 +42,7 @@ export interface UserOutcome {
 
 /** A fresh state for a user never seen before. */
 export function emptyState(userId: string): UserState {
-  return { userId, watermarks: {}, recentFingerprints: [], activeWindows: [], currentSession: undefined };
+  return { userId, watermarks: {}, sessionFingerprints: [], activeWindows: [], currentSession: undefined };
 }
 
 /** Deterministic session id: the same user and start time always give the same id. */
@@ -55,7 +65,7 @@ export function byEventTime(a: PositionedEvent, b: PositionedEvent): number {
 /**
  * Applies one user's events from one shard to the user's state, which holds the current session.
  * An event at or below the shard watermark was applied before and changes nothing; an event whose
- * fingerprint is in the recent list is a duplicate; an event older than the start of the current session
+ * fingerprint is the current session's is a duplicate; an event older than the start of the current session
  * is late. Late and duplicate events are reported as effects so that they are counted, never dropped.
  */
 export function applyUserEvents(
@@ -65,8 +75,8 @@ export function applyUserEvents(
   rules: SessionRules,
 ): UserOutcome {
   const watermark = prior.watermarks[shardId];
-  // Fingerprints applied in this call; the prior list is only searched, not copied, until the end.
-  const added: string[] = [];
+  // Fingerprints of the current session's events; a new session starts an empty set.
+  let fingerprints = new Set(prior.sessionFingerprints);
   const activeWindows = [...prior.activeWindows];
   // One mutable copy of the current session per call: no object per event.
   let session: Draft | undefined = prior.currentSession ? draftOf(prior.currentSession) : undefined;
@@ -82,22 +92,24 @@ export function applyUserEvents(
       continue;
     }
     if (highest === undefined || position > highest) highest = position;
-    const fp = event.eventId.slice(0, 16);
-    if (seenRecently(fp, prior.recentFingerprints, added, rules.dedupHistory)) {
+    const fp = sessionFingerprint(event.eventId);
+    if (fingerprints.has(fp)) {
       effects.push({ position, kind: 'duplicate', event, sessionStarted: false, newActiveUser: false, page });
       continue;
     }
-    if (session !== undefined && event.timestampMs < session.startMs) {
+    if (session !== undefined && (event.timestampMs < session.startMs || (isFull(session, rules) && event.timestampMs <= session.lastMs))) {
       effects.push({ position, kind: 'late', event, sessionStarted: false, newActiveUser: false, page });
       continue;
     }
     let sessionStarted = false;
-    if (session === undefined || event.timestampMs - session.lastMs > rules.timeoutMs) {
+    if (session === undefined || endsSession(session, event.timestampMs, rules)) {
       // The session this event ends is closed now, even if this batch did not change it: it needs its item.
       if (session !== undefined) touched.set(session.startMs, session);
       session = startSession(event, page);
+      fingerprints = new Set();
       // Only windows from the new session's on can still be counted; earlier ones go. A window longer than
-      // the timeout can hold both sessions, so it stays and the user is not counted twice.
+      // the timeout can hold both sessions, so it stays and the user is not counted twice. The list is
+      // bounded by the session's longest span, so no window is ever forgotten while it can recur.
       const first = windowStart(event.timestampMs, rules.windowMs);
       while (activeWindows.length > 0 && activeWindows[0]! < first) activeWindows.shift();
       sessionStarted = true;
@@ -109,19 +121,15 @@ export function applyUserEvents(
 
     const window = windowStart(event.timestampMs, rules.windowMs);
     const newActiveUser = !activeWindows.includes(window);
-    if (newActiveUser) {
-      activeWindows.push(window);
-      if (activeWindows.length > MAX_ACTIVE_WINDOWS) activeWindows.shift();
-    }
-    added.push(fp);
+    if (newActiveUser) insertSorted(activeWindows, window);
+    fingerprints.add(fp);
     effects.push({ position, kind: 'applied', event, sessionStarted, newActiveUser, page });
   }
 
-  const keep = Math.max(0, rules.dedupHistory - added.length);
   const state: UserState = {
     userId: prior.userId,
     watermarks: highest === undefined ? prior.watermarks : withWatermark(prior.watermarks, shardId, highest),
-    recentFingerprints: [...(keep === 0 ? [] : prior.recentFingerprints.slice(-keep)), ...added.slice(-rules.dedupHistory)],
+    sessionFingerprints: [...fingerprints],
     activeWindows,
     currentSession: session,
   };
@@ -130,15 +138,21 @@ export function applyUserEvents(
   return { state, sessions, closedSessions: sessions.filter((x) => x.startMs !== session?.startMs), effects };
 }
 
-/**
- * True when `fp` is among the last `history` applied fingerprints: the prior list followed by those added
- * in this call. The same rolling window whatever the batching.
- */
-function seenRecently(fp: string, prior: readonly string[], added: readonly string[], history: number): boolean {
-  for (let i = Math.max(0, added.length - history); i < added.length; i += 1) if (added[i] === fp) return true;
-  const fromPrior = history - added.length;
-  for (let i = Math.max(0, prior.length - fromPrior); fromPrior > 0 && i < prior.length; i += 1) if (prior[i] === fp) return true;
-  return false;
+/** True when the session holds as many events as a session may. */
+function isFull(s: Session, rules: SessionRules): boolean {
+  return s.eventCount >= rules.maxSessionEvents;
+}
+
+/** True when an event at `ms` (not older than the session's start) begins a new session. */
+function endsSession(s: Session, ms: number, rules: SessionRules): boolean {
+  return ms - s.lastMs > rules.timeoutMs || ms - s.startMs > rules.maxSessionMs || isFull(s, rules);
+}
+
+/** Keeps the window list in ascending order, so that dropping the windows before a session's start works from the front. */
+function insertSorted(windows: number[], window: number): void {
+  let at = windows.length;
+  while (at > 0 && windows[at - 1]! > window) at -= 1;
+  windows.splice(at, 0, window);
 }
 
 /** A session under construction: the only mutable one, owned by one applyUserEvents call. */

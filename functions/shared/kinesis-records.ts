@@ -2,6 +2,7 @@
 import { deaggregateSync } from 'aws-kinesis-agg';
 import { refuse } from './reasons';
 import type { Refusal } from './reasons';
+import { cutText } from './text';
 
 /** The first four bytes of a KPL aggregated record. */
 const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
@@ -56,7 +57,7 @@ export function unpackRecord(record: KinesisRecordInput): Unpacked {
     failure = err as Error;
   }
   if (failure || inner.length === 0) {
-    const why = failure ? failure.message.slice(0, 80) : 'no user records';
+    const why = failure ? cutText(failure.message, 80) : 'no user records';
     return { ok: false, refusal: refuse('invalid_aggregate', '', 'a KPL aggregate with a valid checksum', why) };
   }
   return {

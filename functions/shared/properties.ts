@@ -1,13 +1,13 @@
 /** Bounds on the free-form `properties` object: entries, depth, key length, string length, unsafe keys. */
 import { LIMITS, UNSAFE_KEYS } from './event-contract';
 import type { EventProperties } from './event-contract';
-import { preview, refuse } from './reasons';
+import { preview, refuse, withheld } from './reasons';
 import type { Refusal } from './reasons';
 
 /** Refusal for the first bound that `properties` breaks, or undefined when it is within them. */
 export function checkProperties(value: unknown): Refusal | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return refuse('wrong_type', 'properties', 'a JSON object', preview(value));
+    return refuse('wrong_type', 'properties', 'a JSON object', withheld(value));
   }
   const budget = { entries: 0 };
   return walk(value, 'properties', 1, budget);
@@ -32,14 +32,14 @@ function walk(node: object, path: string, depth: number, budget: { entries: numb
     if (!isArray) {
       if (!key.isWellFormed()) return refuse('invalid_value', path, 'keys of well-formed Unicode text', 'a key with a lone surrogate');
       if (UNSAFE_KEYS.has(key)) return refuse('unsafe_key', child, 'a key other than __proto__, constructor or prototype', preview(key));
-      if (key.length > LIMITS.propertyKey) return refuse('too_long', path, `keys of at most ${LIMITS.propertyKey} chars`, preview(key));
+      if (key.length > LIMITS.propertyKey) return refuse('too_long', path, `keys of at most ${LIMITS.propertyKey} chars`, `a key of ${key.length} chars (withheld)`);
     }
     const v: unknown = (node as Record<string, unknown>)[key];
     if (typeof v === 'string') {
-      if (v.length > LIMITS.propertyString) return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, preview(v));
+      if (v.length > LIMITS.propertyString) return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, withheld(v));
       if (!v.isWellFormed()) return refuse('invalid_value', child, 'well-formed Unicode text', 'a string with a lone surrogate');
     }
-    if (typeof v === 'number' && !Number.isFinite(v)) return refuse('invalid_value', child, 'a finite number', preview(v));
+    if (typeof v === 'number' && !Number.isFinite(v)) return refuse('invalid_value', child, 'a finite number', 'a non-finite number');
     if (typeof v === 'object' && v !== null) {
       const refusal = walk(v, child, depth + 1, budget);
       if (refusal) return refusal;

@@ -1,4 +1,6 @@
 /** Machine-readable reasons for refusing a record, shared by both Lambdas and by the archive's error output. */
+import { cutText } from './text';
+
 export const REASONS = {
   empty_record: 'the record has no bytes',
   record_too_large: 'the record is larger than the contract allows',
@@ -31,11 +33,12 @@ export interface Refusal {
 }
 
 const PREVIEW_CHARS = 64;
+const FIELD_CHARS = 128;
 
 /** A short, escaped rendering of an untrusted value for messages and logs. */
 export function preview(value: unknown): string {
   if (typeof value === 'string') {
-    const cut = value.length > PREVIEW_CHARS ? `${value.slice(0, PREVIEW_CHARS)}…` : value;
+    const cut = value.length > PREVIEW_CHARS ? `${cutText(value, PREVIEW_CHARS)}…` : value;
     const suffix = value.length > PREVIEW_CHARS ? ` (${value.length} chars)` : '';
     return JSON.stringify(cut) + suffix;
   }
@@ -47,8 +50,22 @@ export function preview(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * What a message may say of a value it must not quote: its type and size. Used for the values of fields the
+ * contract does not define (a producer may send anything there), of `ip` and `userAgent` (they identify a
+ * client) and of everything inside `properties` (free-form data that can hold anything personal).
+ */
+export function withheld(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} chars (value withheld)`;
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length} (value withheld)`;
+  return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`} (value withheld)`;
+}
+
 /** Builds a refusal whose message names the field, the value seen and what was expected. */
 export function refuse(reason: ReasonCode, field: string, expected: string, seen: string): Refusal {
-  const subject = field === '' ? 'record' : field;
-  return { reason, field, message: `${subject}: expected ${expected}, got ${seen}` };
+  // A field path comes from the producer's keys: bounded like any other untrusted text.
+  const name = field.length > FIELD_CHARS ? `${cutText(field, FIELD_CHARS)}…` : field;
+  const subject = name === '' ? 'record' : name;
+  return { reason, field: name, message: `${subject}: expected ${expected}, got ${seen}` };
 }

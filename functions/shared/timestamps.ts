@@ -1,4 +1,8 @@
-/** Event-time parsing: epoch seconds, epoch milliseconds and ISO-8601, all normalised to epoch milliseconds. */
+/**
+ * Event-time parsing: epoch seconds, epoch milliseconds and ISO-8601, all normalised to epoch milliseconds.
+ * Digits below the millisecond are dropped (truncated) in every form, as `Date.parse` does for ISO-8601, so
+ * that one instant written two ways is one millisecond for the session rule and for storage alike.
+ */
 
 /** Numbers below this are epoch seconds (1e11 s is the year 5138; 1e11 ms is March 1973). */
 const SECONDS_BELOW = 1e11;
@@ -9,7 +13,7 @@ const NUMERIC = /^\d{1,16}(\.\d{1,9})?$/;
 /** Epoch milliseconds for a producer timestamp, or undefined when it is none of the accepted forms. */
 export function parseTimestamp(value: number | string): number | undefined {
   if (typeof value === 'number') return fromEpochNumber(value);
-  if (NUMERIC.test(value)) return fromEpochNumber(Number(value));
+  if (NUMERIC.test(value)) return fromEpochText(value);
   const m = ISO_8601.exec(value);
   if (!m || !validParts(m)) return undefined;
   const ms = Date.parse(value);
@@ -33,8 +37,20 @@ function validParts(m: RegExpExecArray): boolean {
 
 function fromEpochNumber(n: number): number | undefined {
   if (!Number.isFinite(n) || n <= 0) return undefined;
-  const ms = n < SECONDS_BELOW ? Math.round(n * 1000) : Math.round(n);
-  return Number.isSafeInteger(ms) ? ms : undefined;
+  // The shortest decimal form of the number is what the producer wrote; read it as text, exactly.
+  const text = String(n);
+  if (NUMERIC.test(text)) return fromEpochText(text);
+  const ms = Math.trunc(n < SECONDS_BELOW ? n * 1000 : n);
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+}
+
+/** Epoch seconds or milliseconds written in decimal digits, truncated to the millisecond without binary rounding. */
+function fromEpochText(text: string): number | undefined {
+  const dot = text.indexOf('.');
+  const whole = Number(dot < 0 ? text : text.slice(0, dot));
+  const fraction = dot < 0 ? '' : text.slice(dot + 1);
+  const ms = whole < SECONDS_BELOW ? whole * 1000 + Number(fraction.slice(0, 3).padEnd(3, '0')) : whole;
+  return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 /** ISO-8601 UTC with milliseconds, the one textual form the pipeline writes. */

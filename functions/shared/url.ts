@@ -1,11 +1,13 @@
 /** Cheap URL pieces used by sessionization and enrichment; no allocation of a URL object per event. */
 
+import { cutText } from './text';
+
 const AUTHORITY = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
 
 /** Longest page path kept in journeys and metrics; the archive keeps the whole URL. */
 export const PAGE_PATH_MAX = 256;
 
-/** The path of a URL without query or fragment, '/' when empty, cut at {@link PAGE_PATH_MAX} characters. */
+/** The path of a URL without query or fragment, '/' when empty, cut at {@link PAGE_PATH_MAX} UTF-16 units on a character boundary. */
 export function pagePath(url: string): string {
   const authority = AUTHORITY.exec(url);
   const rest = authority ? url.slice(authority[0].length) : url;
@@ -14,7 +16,7 @@ export function pagePath(url: string): string {
   if (q >= 0) end = q;
   const h = rest.indexOf('#');
   if (h >= 0 && h < end) end = h;
-  const path = rest.slice(0, Math.min(end, PAGE_PATH_MAX));
+  const path = cutText(rest.slice(0, end), PAGE_PATH_MAX);
   return path === '' ? '/' : path;
 }
 

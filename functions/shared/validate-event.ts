@@ -4,9 +4,10 @@ import { EVENT_TYPES, LIMITS, UNSAFE_KEYS, producerEvent } from './event-contrac
 import type { ClickEvent, ProducerEvent } from './event-contract';
 import { fingerprint } from './fingerprint';
 import { asProperties, checkProperties } from './properties';
-import { preview, refuse } from './reasons';
+import { preview, refuse, withheld } from './reasons';
 import type { ReasonCode, Refusal } from './reasons';
 import { parseTimestamp } from './timestamps';
+import { cutText } from './text';
 
 /** How far an event may lie from its record's arrival time. */
 export interface EventTimeBounds {
@@ -40,11 +41,11 @@ export function validateRecord(payload: Buffer, arrivalMs: number, bounds: Event
     parsed = JSON.parse(text);
   } catch (err) {
     // The parser quotes the text around the error; that text could hold an address, so only the rest is kept.
-    const why = (err as Error).message.replace(/"[^]*"/, '…').slice(0, 80);
+    const why = cutText((err as Error).message.replace(/"[^]*"/, '…'), 80);
     return fail(refuse('malformed_json', '', 'one JSON object', why));
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return fail(refuse('not_an_object', '', 'a JSON object', preview(parsed)));
+    return fail(refuse('not_an_object', '', 'a JSON object', withheld(parsed)));
   }
   for (const key of Object.keys(parsed)) {
     if (UNSAFE_KEYS.has(key)) return fail(refuse('unsafe_key', key, 'a field of the event contract', preview(key)));
@@ -68,7 +69,7 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
     if (refusal) return fail(refusal);
     const revenue: unknown = (e.properties as Record<string, unknown>)['revenue'];
     if (typeof revenue === 'number' && Math.abs(revenue) > LIMITS.revenue) {
-      return fail(refuse('invalid_value', 'properties.revenue', `a number within ±${LIMITS.revenue}`, preview(revenue)));
+      return fail(refuse('invalid_value', 'properties.revenue', `a number within ±${LIMITS.revenue}`, withheld(revenue)));
     }
   }
   const timestampMs = parseTimestamp(e.timestamp);
@@ -113,6 +114,13 @@ function decodeUtf8(payload: Buffer): string | undefined {
   }
 }
 
+/**
+ * Contract fields whose values a refusal may quote (escaped, at most 64 characters): they say which producer
+ * and which page sent the record, which is what a person needs to fix it. Nothing else is quoted: not the
+ * value of a field outside the contract, nor `ip`, `userAgent` or `properties` (see {@link withheld}).
+ */
+const QUOTABLE_FIELDS: ReadonlySet<string> = new Set(['userId', 'sessionId', 'eventName', 'eventType', 'timestamp', 'url', 'referrer']);
+
 interface SchemaIssue {
   readonly code: string;
   readonly path: ReadonlyArray<PropertyKey>;
@@ -132,14 +140,13 @@ function fromSchemaError(issue: SchemaIssue, event: Record<string, unknown>, iss
   const more = issueCount > 1 ? ` (and ${issueCount - 1} more issue${issueCount > 2 ? 's' : ''})` : '';
   const expected = EXPECTED_TYPE[field] ?? issue.expected ?? 'a value of the contract';
   const [reason, what] = classify(issue, field, seen, expected);
-  // The client address never reaches a log line: a refusal of `ip` says what was wrong, not what was sent.
-  const refusal = refuse(reason, field, what, field === 'ip' ? `${typeof seen} (address withheld)` : preview(seen));
+  const refusal = refuse(reason, field, what, QUOTABLE_FIELDS.has(field) ? preview(seen) : withheld(seen));
   return { ...refusal, message: refusal.message + more };
 }
 
 function classify(issue: SchemaIssue, field: string, seen: unknown, expected: string): [ReasonCode, string] {
   if (issue.code === 'required') return ['missing_field', expected];
-  if (issue.expected === 'removed') return ['unknown_field', `no field named ${JSON.stringify(field)} (custom data goes in properties)`];
+  if (issue.expected === 'removed') return ['unknown_field', `no field named ${preview(field)} (custom data goes in properties)`];
   if (issue.code === 'maxLength') return ['too_long', `a string of ${issue.expected ?? 'bounded length'}`];
   if (issue.code === 'minLength') return ['invalid_value', 'a non-empty string'];
   if (typeof seen === 'string' && field === 'eventType') return ['invalid_value', expected];

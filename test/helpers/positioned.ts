@@ -5,7 +5,7 @@ import type { SessionRules } from '../../functions/session-processor/sessionize'
 import { validateRecord } from '../../functions/shared/validate-event';
 import { MINUTE, producerEvent, sequenceNumber } from './events';
 
-export const RULES: SessionRules = { timeoutMs: 30 * MINUTE, windowMs: 5 * MINUTE, journeyMaxPages: 50, dedupHistory: 128 };
+export const RULES: SessionRules = { timeoutMs: 30 * MINUTE, windowMs: 5 * MINUTE, journeyMaxPages: 50, maxSessionEvents: 1000, maxSessionMs: 12 * 60 * MINUTE };
 export const BOUNDS = { maxAgeMs: 72 * 60 * MINUTE, maxFutureMs: 5 * MINUTE };
 
 /** A positioned event at shard index `index`, from producer-event overrides. */

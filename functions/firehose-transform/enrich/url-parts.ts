@@ -1,5 +1,5 @@
 /** URL pieces for the archive: host, path, query, UTM parameters and click ids. */
-import { PAGE_PATH_MAX, pagePath } from '../../shared/url';
+import { pagePath } from '../../shared/url';
 
 export interface UrlParts {
   readonly host: string | null;
@@ -36,7 +36,7 @@ export function urlParts(url: string): UrlParts {
   const get = (name: string) => params?.get(name) ?? null;
   return {
     host: hostOf(url),
-    path: pagePath(url).slice(0, PAGE_PATH_MAX),
+    path: pagePath(url),
     query: query === '' ? null : query,
     utmSource: get('utm_source'),
     utmMedium: get('utm_medium'),

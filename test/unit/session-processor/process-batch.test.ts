@@ -110,7 +110,7 @@ describe('processBatch', () => {
 
   it('isolates a user whose processing throws: others are written, its records are retried', async () => {
     const d = deps();
-    d.store.states.set('b', { userId: 'b', watermarks: {}, recentFingerprints: null, activeWindows: [], currentSession: undefined } as unknown as UserState);
+    d.store.states.set('b', { userId: 'b', watermarks: {}, sessionFingerprints: 42, activeWindows: [], currentSession: undefined } as unknown as UserState);
     const { response, report } = await processBatch(kinesisEvent(payloads).Records, d);
     expect(report.userErrors).toBe(1);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(1) }]);

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { applyUserEvents, emptyState } from '../../../functions/session-processor/sessionize';
 import { EVENT_TYPES } from '../../../functions/shared/event-contract';
-import { T0, kinesisRecord, producerEvent } from '../../helpers/events';
+import { MINUTE, T0, kinesisRecord, producerEvent } from '../../helpers/events';
 import { runLikeLambda as runLoop } from '../../helpers/lambda-loop';
 import { MemoryLog, MemoryStore } from '../../helpers/memory-store';
 import { BOUNDS, RULES, positioned } from '../../helpers/positioned';
+import type { SessionRules } from '../../../functions/session-processor/sessionize';
 
 const TIMEOUT = RULES.timeoutMs;
 const SHARD = 'shardId-000000000000';
@@ -55,13 +56,14 @@ const stream = fc
     return out;
   });
 
-function toRecords(events: readonly StreamEvent[]): KinesisStreamRecord[] {
-  return events.map((e, i) => kinesisRecord(e.payload, { index: i, arrivalMs: e.ts + 1000 }));
+/** Records for the events, from shard index `firstIndex` on: a replay puts the same bytes at new positions. */
+function toRecords(events: readonly StreamEvent[], firstIndex = 0): KinesisStreamRecord[] {
+  return events.map((e, i) => kinesisRecord(e.payload, { index: firstIndex + i, arrivalMs: e.ts + 1000 }));
 }
 
 /** Runs records through the Lambda loop with faults armed per attempt, on a memory store. */
-async function runLikeLambda(records: KinesisStreamRecord[], batchSizes: number[], faults: Fault[], deliverTwice: boolean, store = new MemoryStore()) {
-  const deps = { store, log: new MemoryLog(), rules: RULES, bounds: BOUNDS };
+async function runLikeLambda(records: KinesisStreamRecord[], batchSizes: number[], faults: Fault[], deliverTwice: boolean, store = new MemoryStore(), rules: SessionRules = RULES) {
+  const deps = { store, log: new MemoryLog(), rules, bounds: BOUNDS };
   await runLoop(records, deps, {
     batchSizes,
     deliverTwice,
@@ -165,4 +167,65 @@ describe('sessionization properties', () => {
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
     );
   });
+
+  it('a replay of any prefix or all of the input, in any batching, leaves sessions, user state and business metrics as one clean pass', async () => {
+    // Few users, so that sessions grow long; small session bounds, so that replays cross them.
+    const rules = fc.record({
+      maxSessionEvents: fc.constantFrom(10, 25, 1000),
+      maxSessionMs: fc.constantFrom(TIMEOUT, 3 * TIMEOUT, 12 * 60 * MINUTE),
+    }).map((b): SessionRules => ({ ...RULES, ...b }));
+    await fc.assert(
+      fc.asyncProperty(
+        longStream,
+        rules,
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        async (events, r, sizes, replaySizes, cut) => {
+          const records = toRecords(events);
+          const clean = await runLikeLambda(records, [records.length], [], false, new MemoryStore(), r);
+          const expected = businessView(clean);
+          const store = await runLikeLambda(records, sizes, [], false, new MemoryStore(), r);
+          const prefix = events.slice(0, 1 + (cut % events.length));
+          await runLikeLambda(toRecords(prefix, records.length), replaySizes, [], false, store, r);
+          expect(businessView(store)).toEqual(expected);
+          await runLikeLambda(toRecords(events, records.length + prefix.length), replaySizes, [], false, store, r);
+          expect(businessView(store)).toEqual(expected);
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
+    );
+  });
 });
+
+/** Two users' events in time order, mostly close together, so that one session can hold hundreds of events. */
+const longStream = fc
+  .array(fc.record({ user: fc.integer({ min: 0, max: 1 }), gap: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 40 }, { arbitrary: gap, weight: 1 }), type: fc.constantFrom(...EVENT_TYPES), page: fc.integer({ min: 0, max: 5 }), resend: fc.integer({ min: 0, max: 9 }) }), { minLength: 1, maxLength: 300, size: 'max' })
+  .map((picks) => {
+    const clocks = [T0, T0];
+    const sent: StreamEvent[][] = [[], []];
+    return picks.map((p, i): StreamEvent => {
+      const previous = sent[p.user]!;
+      if (p.resend === 0 && previous.length > 0) return previous[i % previous.length]!;
+      clocks[p.user]! += p.gap;
+      const ts = clocks[p.user]!;
+      const payload = producerEvent({
+        userId: `user-${p.user}`, eventType: p.type, timestamp: ts, url: `https://shop.example.com/p${p.page}`,
+        properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
+      });
+      previous.push({ payload, ts });
+      return { payload, ts };
+    });
+  });
+
+/** What a replay must not change: sessions, user state but its watermarks, and the metrics but duplicates, late and refused counts. */
+function businessView(store: MemoryStore) {
+  const { sessions, metrics } = store.snapshot();
+  const states = [...store.states.values()]
+    .map(({ watermarks: _w, sessionFingerprints, ...rest }) => ({ ...rest, sessionFingerprints: [...sessionFingerprints].sort() }))
+    .sort((a, b) => a.userId.localeCompare(b.userId));
+  const business = metrics
+    .map(({ duplicates: _d, lateEvents: _l, refused: _r, refusedByReason: _rr, ...rest }) => rest)
+    .filter((m) => m.events > 0);
+  return { sessions, states, metrics: business };
+}

@@ -89,3 +89,54 @@ describe('applyUserEvents', () => {
     expect(out.effects.map((e) => e.newActiveUser)).toEqual([true, false, true]);
   });
 });
+
+describe('session bounds and replays', () => {
+  /** `count` page views one minute apart, at shard indexes from `firstIndex`, each a distinct payload. */
+  const minutely = (count: number, firstIndex = 0, startMinute = 0) =>
+    Array.from({ length: count }, (_, i) => positioned(firstIndex + i, { timestamp: at(startMinute + i * 0.25), properties: { n: i } }));
+  /** The same payloads at new shard positions, as a producer that puts its input again. */
+  const replayOf = (events: ReturnType<typeof minutely>, firstIndex: number) =>
+    events.map((e, i) => ({ ...e, ...positioned(firstIndex + i, {}), event: e.event }));
+
+  it('recognises a replay of a user with hundreds of events in the current session', () => {
+    const events = minutely(200);
+    const first = applyUserEvents(emptyState('user-1'), SHARD, events, RULES);
+    expect(first.state.currentSession).toMatchObject({ eventCount: 200, pageViews: 200 });
+    const replay = applyUserEvents(first.state, SHARD, replayOf(events, 1000), RULES);
+    expect(replay.effects.every((e) => e.kind === 'duplicate')).toBe(true);
+    expect(replay.state.currentSession).toEqual(first.state.currentSession);
+  });
+
+  it('starts a new session once the current one holds the maximum number of events', () => {
+    const rules = { ...RULES, maxSessionEvents: 10 };
+    const out = applyUserEvents(emptyState('user-1'), SHARD, minutely(25), rules);
+    expect(out.sessions.map((s) => s.eventCount)).toEqual([10, 10, 5]);
+    expect(out.state.sessionFingerprints).toHaveLength(5);
+  });
+
+  it('starts a new session when an event lies more than the maximum span after the session start', () => {
+    const rules = { ...RULES, maxSessionMs: 60 * MINUTE };
+    // One event every 10 minutes for two hours: never 30 minutes idle, but two sessions of at most an hour.
+    const events = Array.from({ length: 13 }, (_, i) => positioned(i, { timestamp: at(i * 10), properties: { n: i } }));
+    const out = applyUserEvents(emptyState('user-1'), SHARD, events, rules);
+    expect(out.sessions.map((s) => [s.startMs, s.lastMs])).toEqual([[at(0), at(60)], [at(70), at(120)]]);
+  });
+
+  it('counts as late an event within the span of a session that is full, and never splits a session inside its span', () => {
+    const rules = { ...RULES, maxSessionEvents: 3 };
+    const full = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/a'), page(1, 10, '/b'), page(2, 20, '/c')], rules);
+    const out = applyUserEvents(full.state, SHARD, [page(3, 15, '/inside'), page(4, 20, '/same-time'), page(5, 21, '/after')], rules);
+    expect(out.effects.map((e) => e.kind)).toEqual(['late', 'late', 'applied']);
+    expect(out.sessions.map((s) => s.startMs)).toEqual([at(0), at(21)]);
+  });
+
+  it('counts a user active once per window however long the session, also for an out-of-order event in its first window', () => {
+    const rules = { ...RULES, windowMs: MINUTE, maxSessionMs: 12 * 60 * MINUTE };
+    // Ten hours of activity, 600 one-minute windows: more than the 512 windows the state once kept.
+    const events = Array.from({ length: 601 }, (_, i) => positioned(i, { timestamp: at(i), properties: { n: i } }));
+    const first = applyUserEvents(emptyState('user-1'), SHARD, events, rules);
+    expect(first.effects.filter((e) => e.newActiveUser)).toHaveLength(601);
+    const early = applyUserEvents(first.state, SHARD, [positioned(700, { timestamp: at(0) + 10_000, properties: { n: 'early' } })], rules);
+    expect(early.effects[0]).toMatchObject({ kind: 'applied', newActiveUser: false });
+  });
+});

@@ -132,4 +132,36 @@ describe('validateRecord', () => {
     refusalOf('{"userId":"u","eventType":"click","url":"https://a/","timestamp":1,"properties":{"__proto__":{"polluted":1}}}');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
+
+  it('never quotes the value of a field outside the contract, nor of ip, userAgent or properties', () => {
+    const secret = '198.51.100.78';
+    const cases = [
+      { ...producerEvent(), clientIp: secret },
+      producerEvent({ ip: ['x', secret] }),
+      producerEvent({ userAgent: `${secret} ${'x'.repeat(LIMITS.userAgent)}` }),
+      producerEvent({ properties: secret }),
+      producerEvent({ properties: { note: `${secret}${'x'.repeat(LIMITS.propertyString)}` } }),
+      producerEvent({ properties: { [`${secret}${'k'.repeat(LIMITS.propertyKey)}`]: 1 } }),
+      producerEvent({ eventType: 'conversion', properties: { revenue: 198_517_100_078 } }),
+      JSON.stringify(secret),
+    ];
+    for (const payload of cases) {
+      const refusal = refusalOf(payload);
+      expect(refusal.message).not.toContain('198');
+      expect(refusal.message).toMatch(/withheld|an object|an array/);
+    }
+    // The name of the unknown field is said, so that the producer can be fixed.
+    expect(refusalOf({ ...producerEvent(), clientIp: secret }).message).toContain('"clientIp"');
+  });
+
+  it('drops digits below the millisecond the same way in every timestamp form', () => {
+    const at = (timestamp: unknown) => {
+      const r = check(producerEvent({ timestamp }), Date.parse('2026-11-27T10:30:01Z'));
+      if (!r.ok) throw new Error(r.refusal.message);
+      return r.event.timestampMs;
+    };
+    const expected = Date.parse('2026-11-27T10:30:00.123Z');
+    const seconds = expected / 1000 + 0.0009;
+    expect([at(seconds), at(seconds.toFixed(4)), at('2026-11-27T10:30:00.1239Z'), at(expected + 0.9), at(`${expected}.9`)]).toEqual([expected, expected, expected, expected, expected]);
+  });
 });
