@@ -3,7 +3,7 @@
  * that a failing run can be replayed. SPEC is a comma-separated list of keys:
  *
  * - `ddb-error=P`: each DynamoDB call of the session-processor fails with probability P, before it reaches the
- *   table: throttling (ProvisionedThroughputExceededException), a 500 (InternalServerError) or a timeout, in turn;
+ *   table: throttling (ProvisionedThroughputExceededException), a 500 (InternalServerError) or a timeout, drawn at random;
  * - `ddb-lost-response=P`: each call reaches the table, then its response is lost (the caller sees a timeout);
  * - `crash=P`: each session-processor invocation, with probability P, dies after a random number of its
  *   DynamoDB calls, as a Lambda timeout does (the invocation fails; Lambda retries and bisects);
@@ -12,7 +12,10 @@
  *   timeout) with probability P; Firehose retries, then writes the records to its processing-failed output;
  * - `seed=N`: the random source's seed (default 1).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
 import { Random } from './workload/random';
 
 export interface FaultPlan {
@@ -75,31 +78,52 @@ export class InjectedCrash extends Error {
   }
 }
 
+/** One invocation under fault injection: where its draws come from, and the calls it has left when it is to crash. */
+interface InvocationFaults {
+  /** `consumer/shard/n`: the n-th invocation of one consumer on one shard. */
+  readonly key: string;
+  /** DynamoDB calls made so far, per operation. */
+  readonly calls: Map<string, number>;
+  callsBeforeCrash: number | undefined;
+}
+
+/**
+ * Injects the plan's faults. Every decision is drawn from a random source of its own, seeded from the plan's
+ * seed and the decision's place: the consumer, the shard, the invocation's number on that shard and, for a
+ * DynamoDB call, its operation and its number among that invocation's calls of that operation. Shards run
+ * side by side and responses arrive in any order, yet each decision is the same in every run that makes the
+ * same calls; the local runtime puts the whole input before the consumers start when faults are asked for,
+ * so that every run sees the same batches.
+ */
 export class FaultInjector {
   readonly counts: FaultCounts = { ddbErrors: 0, ddbLostResponses: 0, crashes: 0, duplicateDeliveries: 0, transformFailures: 0 };
-  private readonly random: Random;
-  private errorKind = 0;
-  /** DynamoDB calls left before the current invocation crashes, when it is to crash. */
-  private callsBeforeCrash: number | undefined;
+  private readonly invocations = new Map<string, number>();
+  private readonly current = new AsyncLocalStorage<InvocationFaults>();
 
-  constructor(readonly plan: FaultPlan) {
-    this.random = new Random(plan.seed);
-  }
+  constructor(readonly plan: FaultPlan) {}
 
   /** Installs DynamoDB errors, lost responses and crashes on the session-processor's client. */
   instrumentDynamoDb(client: DynamoDBClient): void {
     client.middlewareStack.add(
-      (next) => async (args) => {
-        if (this.callsBeforeCrash !== undefined) {
-          if (this.callsBeforeCrash <= 0) throw new InjectedCrash();
-          this.callsBeforeCrash -= 1;
+      (next, context) => async (args) => {
+        const invocation = this.current.getStore();
+        if (invocation === undefined) return next(args);
+        if (invocation.callsBeforeCrash !== undefined) {
+          if (invocation.callsBeforeCrash <= 0) throw new InjectedCrash();
+          invocation.callsBeforeCrash -= 1;
         }
-        if (this.plan.ddbError > 0 && this.random.chance(this.plan.ddbError)) {
+        const operation = context.commandName ?? 'call';
+        const n = invocation.calls.get(operation) ?? 0;
+        invocation.calls.set(operation, n + 1);
+        const random = this.random(`${invocation.key}/${operation}/${n}`);
+        if (this.plan.ddbError > 0 && random.chance(this.plan.ddbError)) {
           this.counts.ddbErrors += 1;
-          throw ERRORS[this.errorKind++ % ERRORS.length]!();
+          throw ERRORS[random.int(0, ERRORS.length - 1)]!();
         }
+        // Drawn before the call, so that the order in which responses arrive cannot change it.
+        const loseResponse = this.plan.ddbLostResponse > 0 && random.chance(this.plan.ddbLostResponse);
         const result = await next(args);
-        if (this.plan.ddbLostResponse > 0 && this.random.chance(this.plan.ddbLostResponse)) {
+        if (loseResponse) {
           this.counts.ddbLostResponses += 1;
           throw ERRORS[2]!();
         }
@@ -110,34 +134,47 @@ export class FaultInjector {
   }
 
   /** Wraps one session-processor invocation: maybe arms a crash, maybe delivers the batch twice. */
-  async invokeSessions<E, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
+  async invokeSessions<E extends KinesisStreamEvent, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
+    const shard = event.Records[0]?.eventID.split(':')[0] ?? '';
     if (this.plan.duplicate) {
       this.counts.duplicateDeliveries += 1;
-      await this.once(event, next).catch(() => undefined);
+      await this.once(this.nextInvocation('session-processor', shard), event, next).catch(() => undefined);
     }
-    return this.once(event, next);
+    return this.once(this.nextInvocation('session-processor', shard), event, next);
   }
 
-  private async once<E, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
-    if (this.plan.crash > 0 && this.random.chance(this.plan.crash)) {
+  private once<E, R>(key: string, event: E, next: (e: E) => Promise<R>): Promise<R> {
+    const invocation: InvocationFaults = { key, calls: new Map(), callsBeforeCrash: undefined };
+    const random = this.random(`${key}/crash`);
+    if (this.plan.crash > 0 && random.chance(this.plan.crash)) {
       this.counts.crashes += 1;
-      this.callsBeforeCrash = this.random.int(0, 4);
+      invocation.callsBeforeCrash = random.int(0, 4);
     }
-    try {
-      return await next(event);
-    } finally {
-      this.callsBeforeCrash = undefined;
-    }
+    return this.current.run(invocation, () => next(event));
   }
 
   /** Wraps one transform invocation: maybe fails before or after the work (duplicates are the model's). */
-  async invokeTransform<E, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
-    if (this.plan.transformError > 0 && this.random.chance(this.plan.transformError)) {
+  async invokeTransform<E extends FirehoseTransformationEvent, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
+    const random = this.random(this.nextInvocation('firehose-transform', event.records[0]?.kinesisRecordMetadata?.shardId ?? ''));
+    if (this.plan.transformError > 0 && random.chance(this.plan.transformError)) {
       this.counts.transformFailures += 1;
-      if (this.random.chance(0.5)) throw new Error('Task timed out (injected)');
+      if (random.chance(0.5)) throw new Error('Task timed out (injected)');
       await next(event);
       throw new Error('Task timed out after the work was done (injected)');
     }
     return next(event);
+  }
+
+  /** The key of the next invocation of a consumer on a shard. */
+  private nextInvocation(consumer: string, shard: string): string {
+    const key = `${consumer}/${shard}`;
+    const n = this.invocations.get(key) ?? 0;
+    this.invocations.set(key, n + 1);
+    return `${key}/${n}`;
+  }
+
+  /** A random source for one decision, seeded from the plan's seed and the decision's key. */
+  private random(key: string): Random {
+    return new Random(createHash('sha256').update(`${this.plan.seed}/${key}`).digest().readUInt32BE(0));
   }
 }

@@ -87,7 +87,6 @@ export class LocalDeliveryStream {
    */
   readonly outcomes = { ok: 0, failed: 0, dropped: 0 };
   private readonly countedUpTo = new Map<string, bigint>();
-  private uncounted = new Set<string>();
   private readonly buffers = new Map<string, Buffer_>();
   private readonly errors: ErrorRecord[] = [];
   private stopping = false;
@@ -158,13 +157,14 @@ export class LocalDeliveryStream {
     this.stats.recordsIn += input.length;
     // recordId is the sequence number then the sub-sequence number: a position that only grows in a shard.
     const upTo = this.countedUpTo.get(shardId) ?? -1n;
-    this.uncounted = new Set(input.filter((r) => BigInt(r.recordId) > upTo).map((r) => r.recordId));
+    // Per call, never shared: shards are processed side by side.
+    const uncounted = new Set(input.filter((r) => BigInt(r.recordId) > upTo).map((r) => r.recordId));
     if (input.length > 0) this.countedUpTo.set(shardId, [...input].reduce((m, r) => (BigInt(r.recordId) > m ? BigInt(r.recordId) : m), upTo));
-    await this.transformWithRetries(input);
-    if (this.o.deliverTwice) await this.transformWithRetries(input);
+    await this.transformWithRetries(input, uncounted);
+    if (this.o.deliverTwice) await this.transformWithRetries(input, uncounted);
   }
 
-  private async transformWithRetries(records: FirehoseTransformationEventRecord[]): Promise<void> {
+  private async transformWithRetries(records: FirehoseTransformationEventRecord[], uncounted: Set<string>): Promise<void> {
     const retries = this.o.retries ?? 3;
     let lastError = '';
     for (let attempt = 1; attempt <= retries + 1; attempt += 1) {
@@ -180,7 +180,7 @@ export class LocalDeliveryStream {
         const result = await (this.o.invoke ? this.o.invoke(event, this.o.transform) : this.o.transform(event));
         const violation = contractViolation(records, result);
         if (violation === undefined) {
-          this.accept(records, result, attempt);
+          this.accept(records, result, attempt, uncounted);
           return;
         }
         lastError = violation;
@@ -190,29 +190,30 @@ export class LocalDeliveryStream {
       this.stats.invocationFailures += 1;
     }
     const [code, ...message] = lastError.split(': ');
-    for (const r of records) this.fail(r, code ?? 'Lambda.FunctionError', message.join(': '), retries + 1);
+    for (const r of records) this.fail(r, code ?? 'Lambda.FunctionError', message.join(': '), retries + 1, uncounted);
   }
 
-  private accept(records: FirehoseTransformationEventRecord[], result: FirehoseTransformationResult, attempts: number): void {
+  /** Takes an accepted answer; `uncounted` holds the records whose first outcome is still to be counted. */
+  private accept(records: FirehoseTransformationEventRecord[], result: FirehoseTransformationResult, attempts: number, uncounted: Set<string>): void {
     const byId = new Map(records.map((r) => [r.recordId, r]));
     for (const answer of result.records) {
       const input = byId.get(answer.recordId)!;
       if (answer.result === 'Dropped') {
         this.stats.dropped += 1;
-        if (this.uncounted.delete(answer.recordId)) this.outcomes.dropped += 1;
+        if (uncounted.delete(answer.recordId)) this.outcomes.dropped += 1;
         continue;
       }
       if (answer.result === 'ProcessingFailed') {
-        this.fail(input, 'Lambda.ProcessingFailed', 'The transform answered ProcessingFailed; its log has the reason by recordId and payloadSha', attempts);
+        this.fail(input, 'Lambda.ProcessingFailed', 'The transform answered ProcessingFailed; its log has the reason by recordId and payloadSha', attempts, uncounted);
         continue;
       }
       const keys = answer.metadata?.partitionKeys;
       if (!keys || typeof keys['dt'] !== 'string' || typeof keys['hour'] !== 'string') {
-        this.fail(input, 'DynamicPartitioning.MetadataExtractionFailed', 'Ok record without the dt and hour partition keys', attempts);
+        this.fail(input, 'DynamicPartitioning.MetadataExtractionFailed', 'Ok record without the dt and hour partition keys', attempts, uncounted);
         continue;
       }
       this.stats.ok += 1;
-      if (this.uncounted.delete(answer.recordId)) this.outcomes.ok += 1;
+      if (uncounted.delete(answer.recordId)) this.outcomes.ok += 1;
       const prefix = renderPrefix(ARCHIVE_DATA_PREFIX, { partitionKeys: keys, arrival: new Date(input.approximateArrivalTimestamp) });
       const row = Buffer.from(answer.data!, 'base64');
       let buffer = this.buffers.get(prefix);
@@ -225,9 +226,9 @@ export class LocalDeliveryStream {
     }
   }
 
-  private fail(r: FirehoseTransformationEventRecord, errorCode: string, errorMessage: string, attempts: number): void {
+  private fail(r: FirehoseTransformationEventRecord, errorCode: string, errorMessage: string, attempts: number, uncounted: Set<string>): void {
     this.stats.processingFailed += 1;
-    if (this.uncounted.delete(r.recordId)) this.outcomes.failed += 1;
+    if (uncounted.delete(r.recordId)) this.outcomes.failed += 1;
     this.errors.push({ rawData: r.data, arrivalMs: r.approximateArrivalTimestamp, errorCode, errorMessage, attempts });
   }
 

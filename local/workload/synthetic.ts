@@ -17,6 +17,11 @@ export interface WorkloadOptions {
   readonly invalidShare?: number;
   /** Share of records sent again later with the same bytes, as a retrying producer does (default 1%). */
   readonly duplicateShare?: number;
+  /**
+   * Extra users who each browse in one long session of this many events, 5 to 30 seconds apart (a kiosk, a
+   * long research visit): what a replay must recognise event by event. Their events count in `events`.
+   */
+  readonly longSessions?: readonly number[];
 }
 
 export interface WorkloadRecord {
@@ -59,6 +64,7 @@ export function syntheticWorkload(o: WorkloadOptions): Workload {
   // Zipf-like activity: a few users are very active, most visit once or twice.
   const weights = users.map((u, i): readonly [User, number] => [u, 1 / (i + 1) ** 0.7]);
   const drafts: Draft[] = [];
+  (o.longSessions ?? []).forEach((count, i) => longSession(makeUser(o.users + i, rnd, o.nowMs), count, rnd, o.nowMs, drafts));
   let exhausted = 0;
   while (drafts.length < o.events && exhausted < users.length * 4) {
     const user = rnd.weighted(weights);
@@ -73,7 +79,7 @@ export function syntheticWorkload(o: WorkloadOptions): Workload {
     throw new Error(`${o.users} users cannot produce ${o.events} events within 24 hours; raise --users (about ${Math.ceil(o.events / 20)} would do)`);
   }
   drafts.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
-  return toStream(drafts, o, rnd, users.length);
+  return toStream(drafts, o, rnd, users.length + (o.longSessions?.length ?? 0));
 }
 
 function makeUser(i: number, rnd: Random, nowMs: number): User {
@@ -159,6 +165,18 @@ function session(user: User, start: number, rnd: Random, nowMs: number, out: Dra
   const revenue = Math.round(price * rnd.int(1, 3) * 100) / 100;
   emit('conversion', 'purchase', '/checkout/complete', { revenue, currency: 'EUR', order_id: `o-${out.length}` });
   return ts;
+}
+
+/** One session of `count` page views and clicks, 5 to 30 seconds apart, ending before `nowMs`. */
+function longSession(user: User, count: number, rnd: Random, nowMs: number, out: Draft[]): void {
+  const human = { ...user, bot: false, agent: rnd.weighted(HUMAN_AGENTS) };
+  let ts = nowMs - count * 30_000 - MINUTE;
+  for (let i = 0; i < count; i += 1) {
+    const path = productPath(rnd);
+    const [eventType, eventName] = rnd.chance(0.8) ? ['page_view', 'page_view'] : ['click', 'add_to_cart'];
+    out.push({ ts, userId: user.id, seq: out.length, body: body(human, undefined, eventType, eventName, ts, `${SITE}${path}`, undefined, { n: i }) });
+    ts += rnd.int(5, 30) * 1000;
+  }
 }
 
 function productPath(rnd: Random): string {

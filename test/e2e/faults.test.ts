@@ -33,6 +33,6 @@ describe('the pipeline under faults', () => {
     expect(faulty.refused).toBe(clean.refused);
     // Records whose transform kept failing are kept whole in the error output, not archived; the rest match.
     expect(faulty.archive).toEqual(expectedArchive(clean, faulty));
-    expect(faulty.archive.length + onlyInErrorOutput(faulty).size).toBe(clean.archive.length);
+    expect(faulty.archive.length + onlyInErrorOutput(clean, faulty).size).toBe(clean.archive.length);
   }, 120_000);
 });

@@ -26,15 +26,20 @@ export interface Outcome {
   readonly inErrorOutput: ReadonlySet<string>;
 }
 
-/** Event ids only the error output holds (a duplicate of one may still have been archived). */
-export function onlyInErrorOutput(faulty: Outcome): Set<string> {
+/**
+ * Valid events that only the faulty run's error output holds: archived by the clean run, not by the faulty
+ * one (a duplicate of one may still have been archived). A refused record that shared a failed invocation
+ * is in the error output too, but was never archived: it is not one of these.
+ */
+export function onlyInErrorOutput(clean: Outcome, faulty: Outcome): Set<string> {
   const archived = new Set(faulty.archive.map((r) => String(r['event_id'])));
-  return new Set([...faulty.inErrorOutput].filter((id) => !archived.has(id)));
+  const valid = new Set(clean.archive.map((r) => String(r['event_id'])));
+  return new Set([...faulty.inErrorOutput].filter((id) => valid.has(id) && !archived.has(id)));
 }
 
-/** The archive a faulty run must equal: the clean one without the records only its error output keeps. */
+/** The archive a faulty run must equal: the clean one without the events only its error output keeps. */
 export function expectedArchive(clean: Outcome, faulty: Outcome): Array<Record<string, unknown>> {
-  const missing = onlyInErrorOutput(faulty);
+  const missing = onlyInErrorOutput(clean, faulty);
   return clean.archive.filter((r) => !missing.has(String(r['event_id'])));
 }
 
@@ -65,13 +70,15 @@ export const FAULT_KINDS: ReadonlyArray<readonly [string, string]> = [
   ['lost DynamoDB responses', 'ddb-lost-response=0.1,seed=4'],
   ['crashes part-way through a batch', 'crash=0.2,seed=5'],
   ['every batch delivered twice', 'duplicate'],
-  ['transform failures', 'transform-error=0.2,seed=6'],
+  ['transform failures', 'transform-error=0.5,seed=6'],
   ['all at once', 'ddb-error=0.1,ddb-lost-response=0.05,crash=0.05,duplicate,transform-error=0.1,seed=7'],
 ];
 
-/** Writes a synthetic input file of `events` records; returns its path and composition. */
-export function writeInput(dir: string, events: number, users: number) {
-  const workload = syntheticWorkload({ users, events, seed: 11, nowMs: Date.now() });
+/** Writes a synthetic input file of `events` records, with long sessions of the given lengths; returns its path and composition. */
+export function writeInput(dir: string, events: number, users: number, longSessions: readonly number[] = []) {
+  // Event times keep their place in the hour, and so in every metrics window: runs at any time make the
+  // same DynamoDB calls for the same batches, and so draw the same faults.
+  const workload = syntheticWorkload({ users, events, seed: 11, nowMs: Math.floor(Date.now() / 3_600_000) * 3_600_000, longSessions });
   const path = join(dir, 'input.ndjson');
   writeFileSync(path, workload.records.map((r) => `${r.data.toString('utf8')}\n`).join(''));
   return { path, composition: workload.composition };

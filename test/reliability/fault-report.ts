@@ -22,7 +22,7 @@ async function main(): Promise<number> {
   for (const [name, spec] of FAULT_KINDS) {
     const f = await runWith(dir, input.path, name, spec);
     const s = f.summary;
-    const kept = onlyInErrorOutput(f).size;
+    const kept = onlyInErrorOutput(clean, f).size;
     const archiveEqual = isDeepStrictEqual(f.archive, expectedArchive(clean, f)) && f.archive.length + kept === clean.archive.length;
     const equal = isDeepStrictEqual(f.sessions, clean.sessions) && isDeepStrictEqual(f.metrics, clean.metrics) && f.refused === clean.refused && archiveEqual;
     const balanced = s.session_path_balanced && s.archive_path_balanced;

@@ -134,4 +134,23 @@ describe('processBatch', () => {
     expect(arrivalWindow.refusedByReason).toEqual({ malformed_json: 1, unknown_field: 1 });
     expect(metrics.reduce((n, m) => n + m.refused + m.events + m.duplicates + m.lateEvents, 0)).toBe(3);
   });
+
+  it('leaves out of sessions the events of a batch that went to the on-failure destination, and a replay of it changes nothing', async () => {
+    const d = deps();
+    const failing = kinesisEvent([ev('a', 0), ev('a', 1)]).Records;
+    d.store.failStateFor.add('a');
+    const first = await processBatch(failing, d);
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(0) }]);
+    d.store.failStateFor.clear();
+    // Lambda gives up on the batch (retries or record age exhausted) and goes on with the next one.
+    await processBatch(kinesisEvent([ev('a', 5)], 2).Records, d);
+    const after = d.store.snapshot();
+    // The metrics counted all three events when they were written; the session holds only the third.
+    expect(after.metrics.reduce((n, m) => n + m.events, 0)).toBe(3);
+    expect(after.sessions.map((s) => [s.startMs, s.eventCount])).toEqual([[at(5), 1]]);
+    // Replaying the failed batch from the on-failure record (same positions) is below the user's watermark.
+    const replay = await processBatch(failing, d);
+    expect(replay.report.alreadyApplied).toBe(2);
+    expect(d.store.snapshot()).toEqual(after);
+  });
 });
