@@ -68,9 +68,8 @@ describe('SIGKILL in the middle of a run', () => {
     const onePass = await state(reference);
     await run({ ...options, dataDir: reference, fresh: false });
     // A replay of the whole input, long sessions included, changes no session, metric or archived event.
-    const { accounted: _onePass, ...expected } = onePass;
-    const { accounted: _replayed, ...replayed } = await state(reference);
-    expect(replayed).toEqual(expected);
+    const replayed = await state(reference);
+    expect([replayed.sessions, replayed.metrics, replayed.archive]).toEqual([onePass.sessions, onePass.metrics, onePass.archive]);
 
     const killed = join(dir, 'killed');
     const child = spawn(process.execPath, [join(ROOT, 'local/clickstream.cjs'), 'run', '--input', input.path, '--data-dir', killed, '--fresh', '--batch-size', '100'], { stdio: 'ignore' });
