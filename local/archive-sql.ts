@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS } from '../functions/shared/archive-schema';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../functions/shared/archive-schema';
 import type { ColumnType } from '../functions/shared/archive-schema';
 import { bindTable } from '../queries';
 
@@ -49,7 +49,7 @@ function viewSql(eventsDir: string): string {
   const parts: string[] = [];
   if (json.length > 0) {
     const columns = `{${ARCHIVE_COLUMNS.map((c) => `${quote(c.name)}: ${quote(DUCKDB_TYPES[c.type])}`).join(', ')}}`;
-    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '%Y-%m-%d %H:%M:%S.%g', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
+    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
   }
   if (parquet.length > 0) {
     parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);

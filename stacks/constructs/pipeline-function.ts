@@ -7,7 +7,8 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { METRICS_NAMESPACE, SERVICES } from '../../functions/shared/metric-names';
+import { METRICS_NAMESPACE } from '../../functions/shared/metric-names';
+import type { SERVICES } from '../../functions/shared/metric-names';
 import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
 import { allowRoleDependency, functionRole } from './function-role';
 
