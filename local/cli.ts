@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR } from './data-dir';
 import { readExport } from './commands/export';
 import { produce } from './commands/produce';
-import { formatRows, listQueries, runNamedQuery } from './commands/query';
+import { formatRows, listQueries, queryRange, runNamedQuery } from './commands/query';
 import { costReport } from './commands/cost';
 import { parseFaults } from './faults';
 import { run } from './commands/run';
@@ -28,8 +28,10 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
       Put events on any stream; without --endpoint, on real AWS with the default
       credential chain. --aggregate packs records as the KPL does.
 
-  clickstream query NAME|FILE.sql [--data-dir DIR]
-      Run a shipped named query (or a SQL file) over the local archive with DuckDB.
+  clickstream query NAME|FILE.sql [--from DATE] [--to DATE] [--data-dir DIR]
+      Run a shipped named query (or a SQL file) over the local archive with DuckDB,
+      for the event dates from --from to --to (yyyy-MM-dd, UTC, inclusive; default:
+      the last 7 days). Only those days' objects are read.
 
   clickstream export sessions|metrics [--data-dir DIR] [--endpoint URL]
       Print the local DynamoDB state as newline-delimited JSON.
@@ -118,9 +120,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'query': {
-      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...COMMON } });
+      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } } });
       if (positionals.length !== 1) throw new UsageError(`query needs one NAME or FILE.sql; the shipped queries are:\n${listQueries()}`);
-      out(formatRows(await runNamedQuery(positionals[0]!, values['data-dir'])));
+      out(formatRows(await runNamedQuery(positionals[0]!, values['data-dir'], queryRange(values.from, values.to))));
       return 0;
     }
     case 'export': {

@@ -268,7 +268,7 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
   const db = await openArchive(archiveDir, scratch);
   try {
     const queries = new Map(loadNamedQueries().map((q) => [q.name, q.sql]));
-    const run = (name: string) => db.query(queries.get(name)!);
+    const run = (name: string) => db.query(queries.get(name)!, db.fullRange);
     p.line('');
     p.line('From the archive (DuckDB, shipped queries, whole data directory)');
     const pages = (await run('top_pages')).slice(0, 5);

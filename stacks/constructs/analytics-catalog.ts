@@ -10,7 +10,7 @@ import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_JSON_STORAGE, glacierTableProperties, glueColumns, gluePartitionKeys, projectionProperties } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
-import { bindTable, loadNamedQueries } from '../../queries';
+import { DATE_RANGE_PARAMETERS, bindTable, loadNamedQueries } from '../../queries';
 import type { ArchiveFormat } from '../config';
 import { secureBucket } from './secure-bucket';
 
@@ -103,7 +103,7 @@ export class AnalyticsCatalog extends Construct {
       (q) =>
         new CfnNamedQuery(this, `Query-${q.name}`, {
           name: q.name,
-          description: q.description.slice(0, 1024),
+          description: `${q.description} (${DATE_RANGE_PARAMETERS})`.slice(0, 1024),
           database: props.databaseName,
           workGroup: this.workGroup.ref,
           queryString: bindTable(q.sql, tableRef),

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { glueColumns } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
-import { loadNamedQueries } from '../../queries';
+import { DATE_RANGE_FILTER, loadNamedQueries, parameterPositions } from '../../queries';
 import { validateConfig, DEFAULT_CONFIG } from '../../stacks/config';
 import { template } from '../helpers/stack';
 
@@ -229,6 +229,23 @@ describe('analytics catalog', () => {
     for (const q of queries) {
       expect(q.Properties['QueryString']).toContain('"clickstream_dev"."events"');
       expect(q.Properties['QueryString']).not.toContain('${events}');
+    }
+  });
+
+  it('restricts every named query to a range of dt, the projected date partition, right at the table scan', () => {
+    // Athena's partition projection computes the partitions from the dt predicate, so only the range is listed and read.
+    t.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        PartitionKeys: Match.arrayWith([Match.objectLike({ Name: 'dt', Type: 'date' })]),
+        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy-MM-dd' }),
+      }),
+    });
+    for (const q of resourcesOf('AWS::Athena::NamedQuery')) {
+      const sql = q.Properties['QueryString'] as string;
+      expect(sql.split('"clickstream_dev"."events"')).toHaveLength(2);
+      expect(sql).toMatch(new RegExp(`FROM "clickstream_dev"\\."events" e\\s+WHERE ${DATE_RANGE_FILTER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(parameterPositions(sql)).toHaveLength(2);
+      expect(q.Properties['Description']).toMatch(/first and last event date/);
     }
   });
 });
