@@ -3,6 +3,8 @@
  * write, one metrics write and one S3 PUT per event), from {@link PRICES} and per-event rates. Traffic is
  * taken as steady over the month; the stream is sized for three times the average rate.
  */
+import { DEFAULT_CONFIG } from '../stacks/config';
+import type { ArchiveStorageClass } from '../stacks/config';
 import { HOURS_PER_MONTH, PRICES } from './prices';
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
@@ -45,6 +47,11 @@ export const DEFAULT_RATES: Rates = {
 };
 
 export interface Settings {
+  /** Where archive objects go after `transitionDays` (the stack's `archiveStorageClass`). */
+  readonly archiveStorageClass: ArchiveStorageClass;
+  readonly transitionDays: number;
+  /** Months of archive the model keeps (the bill of a pipeline that has run this long): the rest is expired. */
+  readonly archiveMonthsKept: number;
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
   readonly memoryGb: number;
@@ -53,7 +60,7 @@ export interface Settings {
   readonly customMetrics: number;
 }
 
-export const STACK_SETTINGS: Settings = { batchSize: 500, batchingWindowSeconds: 5, memoryGb: 1, bufferIntervalSeconds: 60, alarms: 14, customMetrics: 11 };
+export const STACK_SETTINGS: Settings = { archiveStorageClass: DEFAULT_CONFIG.archiveStorageClass, transitionDays: DEFAULT_CONFIG.glacierTransitionDays, archiveMonthsKept: 12, batchSize: 500, batchingWindowSeconds: 5, memoryGb: 1, bufferIntervalSeconds: 60, alarms: 14, customMetrics: 11 };
 
 export interface CostLine {
   readonly item: string;
@@ -87,6 +94,7 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
   const transformInvocations = Math.max((n * r.eventBytes) / MB, SECONDS_PER_MONTH / s.bufferIntervalSeconds);
   const objects = Math.min(n, SECONDS_PER_MONTH / s.bufferIntervalSeconds) * 1.05;
   const rounded = Math.ceil(r.eventBytes / p.firehose.recordRoundingBytes) * p.firehose.recordRoundingBytes;
+  const standardMonths = s.transitionDays / 30;
   const lines: CostLine[] = [
     { item: 'Kinesis shards', usd: shards * HOURS_PER_MONTH * p.kinesis.shardHour },
     { item: 'Kinesis PUT payload units', usd: (n * Math.ceil(r.eventBytes / 25_600) * p.kinesis.putPayloadUnitsPerMillion) / 1e6 },
@@ -96,7 +104,8 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
     { item: 'DynamoDB storage and PITR', usd: 0.5 * (p.dynamodb.storageGbMonth + p.dynamodb.pitrGbMonth) },
     { item: 'Firehose ingestion (5 KB rounding)', usd: ((n * rounded) / GB) * p.firehose.ingestionGb },
     { item: 'Firehose dynamic partitioning', usd: ((n * r.enrichedBytesPerEvent) / GB) * p.firehose.dynamicPartitioningGb + (objects / 1000) * p.firehose.dynamicPartitioningPer1000Objects },
-    { item: 'S3 PUTs and storage (90 days Standard)', usd: (objects / 1000) * p.s3.putPer1000 + ((3 * n * r.archiveBytesPerEvent) / GB) * p.s3.standardGbMonth },
+    { item: `S3 PUTs and storage (${s.transitionDays} days Standard)`, usd: (objects / 1000) * p.s3.putPer1000 + ((standardMonths * n * r.archiveBytesPerEvent) / GB) * p.s3.standardGbMonth },
+    archiveLine(n * r.archiveBytesPerEvent, objects, standardMonths, s),
     { item: 'CloudWatch alarms, metrics, logs', usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth + ((invocations * 400) / GB) * p.cloudwatch.logsIngestionGb },
     { item: 'KMS key (alarm topic)', usd: p.kms.keyMonth },
   ];
@@ -117,8 +126,29 @@ export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
     { item: 'DynamoDB writes (session + metrics per event)', usd: (2 * n * p.dynamodb.writeRequestUnitsPerMillion) / 1e6 },
     { item: 'DynamoDB reads (session per event)', usd: (n * p.dynamodb.readRequestUnitsPerMillion) / 1e6 },
     { item: 'S3 PUT per event', usd: (n / 1000) * p.s3.putPer1000 },
-    { item: 'S3 storage (90 days Standard)', usd: ((3 * n * r.enrichedBytesPerEvent) / GB) * p.s3.standardGbMonth },
+    { item: `S3 storage (${s.transitionDays} days Standard)`, usd: ((s.transitionDays / 30) * n * r.enrichedBytesPerEvent / GB) * p.s3.standardGbMonth },
+    archiveLine(n * r.enrichedBytesPerEvent, n, s.transitionDays / 30, s),
     { item: 'CloudWatch alarms, metrics, logs', usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth },
   ];
   return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };
+}
+
+/**
+ * The archive older than the transition, up to `archiveMonthsKept` months: in the chosen class, with a
+ * transition request per object each month and, for Flexible Retrieval and Deep Archive, 40 KB of metadata
+ * per object. Objects under 128 KB do not transition (the bucket's lifecycle default) and stay in Standard;
+ * the model judges by the average object.
+ */
+export function archiveLine(bytesPerMonth: number, objectsPerMonth: number, standardMonths: number, s: Settings): CostLine {
+  const months = Math.max(0, s.archiveMonthsKept - standardMonths);
+  const cls = PRICES.s3.archiveClasses[s.archiveStorageClass];
+  const label = `S3 archive after ${s.transitionDays} days, to month ${s.archiveMonthsKept}`;
+  if (objectsPerMonth === 0 || bytesPerMonth / objectsPerMonth < PRICES.s3.minTransitionBytes) {
+    return { item: `${label} (objects under 128 KB: Standard)`, usd: ((months * bytesPerMonth) / GB) * PRICES.s3.standardGbMonth };
+  }
+  const archived = s.archiveStorageClass !== 'GLACIER_IR';
+  const overheadStandard = archived ? months * objectsPerMonth * PRICES.s3.archivedObjectOverheadStandardBytes : 0;
+  const overheadClass = archived ? months * objectsPerMonth * PRICES.s3.archivedObjectOverheadClassBytes : 0;
+  const usd = ((months * bytesPerMonth + overheadClass) / GB) * cls.gbMonth + (overheadStandard / GB) * PRICES.s3.standardGbMonth + (objectsPerMonth / 1000) * cls.transitionPer1000;
+  return { item: `${label} (${s.archiveStorageClass})`, usd };
 }

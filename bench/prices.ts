@@ -38,8 +38,23 @@ export const PRICES = {
   s3: {
     source: 'aws.amazon.com/s3/pricing',
     standardGbMonth: 0.023,
-    glacierFlexibleGbMonth: 0.0036,
     putPer1000: 0.005,
+    /**
+     * The archive's storage classes (S3 API names): storage per GB-month, lifecycle transition requests per
+     * 1,000, and retrieval per GB (Instant Retrieval: charged when Athena reads; the others: a standard restore,
+     * plus its requests per 1,000). The Instant Retrieval, Deep Archive and request figures were not re-read
+     * from the pricing page on this machine (no access to it here): check them before relying on a figure.
+     */
+    archiveClasses: {
+      GLACIER_IR: { gbMonth: 0.004, transitionPer1000: 0.02, retrievalGb: 0.03, restorePer1000: 0 },
+      GLACIER: { gbMonth: 0.0036, transitionPer1000: 0.03, retrievalGb: 0.01, restorePer1000: 0.05 },
+      DEEP_ARCHIVE: { gbMonth: 0.00099, transitionPer1000: 0.05, retrievalGb: 0.02, restorePer1000: 0.1 },
+    },
+    /** Objects under this size stay in Standard (the bucket's lifecycle default, all_storage_classes_128K). */
+    minTransitionBytes: 128 * 1024,
+    /** Metadata S3 keeps per object archived to Flexible Retrieval or Deep Archive: 8 KB at Standard, 32 KB at the class. */
+    archivedObjectOverheadStandardBytes: 8 * 1024,
+    archivedObjectOverheadClassBytes: 32 * 1024,
   },
   cloudwatch: {
     source: 'aws.amazon.com/cloudwatch/pricing',

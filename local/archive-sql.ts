@@ -3,16 +3,25 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS } from '../functions/shared/archive-schema';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../functions/shared/archive-schema';
 import type { ColumnType } from '../functions/shared/archive-schema';
-import { bindTable } from '../queries';
+import { DATE_RANGE_PARAMETERS, bindDateRange, bindTable, parameterPositions } from '../queries';
+import type { DateRange } from '../queries';
+import { ARCHIVE_DATA_ROOT } from '../functions/shared/firehose-prefixes';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' };
 
 export interface ArchiveDb {
   readonly connection: DuckDBConnection;
-  /** Rows of a query with `${events}` bound to the local archive. */
-  query(sql: string): Promise<Array<Record<string, unknown>>>;
+  /** Every event date the archive holds (today when it is empty): the range of a whole-archive report. */
+  readonly fullRange: DateRange;
+  /**
+   * Rows of a query with `${events}` bound to the local archive and its date-range parameters to `range`
+   * (a query with parameters needs one).
+   */
+  query(sql: string, range?: DateRange): Promise<Array<Record<string, unknown>>>;
+  /** The SQL DuckDB runs for {@link query}. */
+  bind(sql: string, range?: DateRange): string;
   close(): void;
 }
 
@@ -25,11 +34,20 @@ export async function openArchive(archiveDir: string, scratchDir: string): Promi
   mkdirSync(extensions, { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', extension_directory: extensions });
   const connection = await instance.connect();
-  await connection.run(viewSql(join(archiveDir, 'events')));
+  const files = listFiles(join(archiveDir, ARCHIVE_DATA_ROOT));
+  await connection.run(viewSql(files));
+  const bind = (sql: string, range?: DateRange) => {
+    const bound = bindTable(sql, 'events');
+    if (range) return bindDateRange(bound, range);
+    if (parameterPositions(bound).length > 0) throw new Error(`this query reads a range of dates; give one (${DATE_RANGE_PARAMETERS})`);
+    return bound;
+  };
   return {
     connection,
-    async query(sql) {
-      const reader = await connection.runAndReadAll(bindTable(sql, 'events'));
+    fullRange: dateRangeOf(files),
+    bind,
+    async query(sql, range) {
+      const reader = await connection.runAndReadAll(bind(sql, range));
       return reader.getRowObjectsJson();
     },
     close() {
@@ -39,8 +57,18 @@ export async function openArchive(archiveDir: string, scratchDir: string): Promi
   };
 }
 
-function viewSql(eventsDir: string): string {
-  const files = listFiles(eventsDir);
+/** The first and last `dt=` of the archive's objects. */
+function dateRangeOf(files: readonly string[]): DateRange {
+  const days = files.map((f) => /[\\/]dt=(\d{4}-\d{2}-\d{2})[\\/]/.exec(f)?.[1]).filter((d): d is string => d !== undefined).sort();
+  const today = new Date().toISOString().slice(0, 10);
+  return { from: days[0] ?? today, to: days[days.length - 1] ?? today };
+}
+
+/**
+ * The view over the archive's objects. Each reader takes the hive layout (`dt=…/hour=…/`) with typed
+ * partition columns, so a filter on `dt` skips other days' files before they are opened.
+ */
+function viewSql(files: readonly string[]): string {
   const empty = `SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(NULL AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, CAST(NULL AS DATE) AS dt, CAST(NULL AS INTEGER) AS hour WHERE false`;
   if (files.length === 0) return `CREATE VIEW events AS ${empty}`;
   const parquet = files.filter((f) => f.endsWith('.parquet'));
@@ -49,7 +77,7 @@ function viewSql(eventsDir: string): string {
   const parts: string[] = [];
   if (json.length > 0) {
     const columns = `{${ARCHIVE_COLUMNS.map((c) => `${quote(c.name)}: ${quote(DUCKDB_TYPES[c.type])}`).join(', ')}}`;
-    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '%Y-%m-%d %H:%M:%S.%g', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
+    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
   }
   if (parquet.length > 0) {
     parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
@@ -59,7 +87,7 @@ function viewSql(eventsDir: string): string {
 
 /** Every object file under the data prefix. */
 function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

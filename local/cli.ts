@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR } from './data-dir';
 import { readExport } from './commands/export';
 import { produce } from './commands/produce';
-import { formatRows, listQueries, runNamedQuery } from './commands/query';
+import { formatRows, listQueries, queryRange, runNamedQuery } from './commands/query';
 import { costReport } from './commands/cost';
+import { ARCHIVE_STORAGE_CLASSES } from '../stacks/config';
+import type { ArchiveStorageClass } from '../stacks/config';
 import { parseFaults } from './faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
@@ -28,14 +30,17 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
       Put events on any stream; without --endpoint, on real AWS with the default
       credential chain. --aggregate packs records as the KPL does.
 
-  clickstream query NAME|FILE.sql [--data-dir DIR]
-      Run a shipped named query (or a SQL file) over the local archive with DuckDB.
+  clickstream query NAME|FILE.sql [--from DATE] [--to DATE] [--data-dir DIR]
+      Run a shipped named query (or a SQL file) over the local archive with DuckDB,
+      for the event dates from --from to --to (yyyy-MM-dd, UTC, inclusive; default:
+      the last 7 days). Only those days' objects are read.
 
   clickstream export sessions|metrics [--data-dir DIR] [--endpoint URL]
       Print the local DynamoDB state as newline-delimited JSON.
 
-  clickstream cost --events-per-month N [--avg-event-bytes B]
-      The modelled monthly AWS cost of a deployment, beside the per-event design.
+  clickstream cost --events-per-month N [--avg-event-bytes B] [--storage-class GLACIER_IR|GLACIER|DEEP_ARCHIVE]
+      The modelled monthly AWS cost of a deployment, beside the per-event design,
+      with the archive's storage class (the stack's archiveStorageClass).
 `;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -118,9 +123,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'query': {
-      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...COMMON } });
+      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } } });
       if (positionals.length !== 1) throw new UsageError(`query needs one NAME or FILE.sql; the shipped queries are:\n${listQueries()}`);
-      out(formatRows(await runNamedQuery(positionals[0]!, values['data-dir'])));
+      out(formatRows(await runNamedQuery(positionals[0]!, values['data-dir'], queryRange(values.from, values.to))));
       return 0;
     }
     case 'export': {
@@ -131,9 +136,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'cost': {
-      const { values } = parseArgs({ args: rest, strict: true, options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, strict: true, options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' }, 'storage-class': { type: 'string' } } });
       if (!values['events-per-month']) throw new UsageError('cost needs --events-per-month N');
-      out(costReport(positive('--events-per-month', values['events-per-month']), values['avg-event-bytes'] ? positive('--avg-event-bytes', values['avg-event-bytes']) : undefined));
+      out(costReport(positive('--events-per-month', values['events-per-month']), values['avg-event-bytes'] ? positive('--avg-event-bytes', values['avg-event-bytes']) : undefined, storageClass(values['storage-class'])));
       return 0;
     }
     case undefined:
@@ -166,6 +171,13 @@ function positive(flag: string, raw: string, min = 1): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number of at least ${min}; got ${JSON.stringify(raw)}`);
   return n;
+}
+
+function storageClass(raw: string | undefined): ArchiveStorageClass | undefined {
+  if (raw === undefined) return undefined;
+  const found = ARCHIVE_STORAGE_CLASSES.find((c) => c === raw);
+  if (!found) throw new UsageError(`--storage-class must be one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}; got ${JSON.stringify(raw)}`);
+  return found;
 }
 
 class UsageError extends Error {}

@@ -7,6 +7,7 @@ FROM (
          row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number,
          count(*) OVER (PARTITION BY event_id) AS copies
   FROM ${events} e
+  WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 )
 WHERE copy_number = 1
 ORDER BY event_time, event_id

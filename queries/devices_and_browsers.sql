@@ -2,7 +2,7 @@
 -- (bots included, as device type 'bot').
 WITH events_once AS (
   SELECT *
-  FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e)
+  FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
   WHERE copy_number = 1
 )
 SELECT coalesce(ua_device_type, 'unknown') AS device_type,

@@ -3,7 +3,7 @@
 -- event_id. One row per session, comparable with the sessions table (bots included, as there).
 WITH events_once AS (
   SELECT *
-  FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e)
+  FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
   WHERE copy_number = 1
 ),
 marked AS (

@@ -3,7 +3,7 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ClickstreamConfig } from './config';
-import { DEFAULT_CONFIG, validateConfig } from './config';
+import { DEFAULT_CONFIG, needsRestore, validateConfig } from './config';
 import { AnalyticsCatalog } from './constructs/analytics-catalog';
 import { ArchiveDelivery } from './constructs/archive-delivery';
 import { ArchiveStorage } from './constructs/archive-storage';
@@ -48,8 +48,15 @@ export class ClickstreamStack extends Stack {
       maxRecordAgeHours: c.maxRecordAgeHours,
       parallelizationFactor: c.parallelizationFactor,
       deletionProtection: c.deletionProtection,
+      failureRetentionDays: c.failureRetentionDays,
     });
-    this.storage = new ArchiveStorage(this, 'ArchiveStorage', { accessLogs, glacierTransitionDays: c.glacierTransitionDays, ...(c.archiveExpirationDays !== undefined ? { expirationDays: c.archiveExpirationDays } : {}) });
+    this.storage = new ArchiveStorage(this, 'ArchiveStorage', {
+      accessLogs,
+      glacierTransitionDays: c.glacierTransitionDays,
+      storageClass: c.archiveStorageClass,
+      failureRetentionDays: c.failureRetentionDays,
+      ...(c.archiveExpirationDays !== undefined ? { expirationDays: c.archiveExpirationDays } : {}),
+    });
     const glueName = namePrefix.replace(/-/g, '_');
     this.catalog = new AnalyticsCatalog(this, 'AnalyticsCatalog', {
       archiveBucket: this.storage.bucket,
@@ -59,6 +66,7 @@ export class ClickstreamStack extends Stack {
       workGroupName: namePrefix,
       format: c.archiveFormat,
       bytesScannedLimitGb: c.athenaBytesScannedLimitGb,
+      readRestoredGlacierObjects: needsRestore(c.archiveStorageClass),
     });
     this.archive = new ArchiveDelivery(this, 'ArchiveDelivery', {
       stream: this.ingest.stream,
@@ -85,7 +93,7 @@ export class ClickstreamStack extends Stack {
       ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
     });
 
-    acknowledgeFindings(this.archive, this.storage, this.sessions);
+    acknowledgeFindings(this.archive, this.storage, this.sessions, c.archiveFormat);
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('StreamName', this.ingest.stream.streamName, 'Kinesis stream producers write to (partition key: userId)');

@@ -7,6 +7,20 @@ import type { Node } from 'constructs';
 export type ArchiveFormat = 'json' | 'parquet';
 export type IpMode = 'anonymize' | 'full' | 'omit';
 
+/**
+ * Where archive objects go after `glacierTransitionDays` (S3 storage class names). Athena reads S3 Glacier
+ * Instant Retrieval like Standard; it skips Flexible Retrieval (`GLACIER`) and Deep Archive objects unless they
+ * were restored first and the table sets `read_restored_glacier_objects` ("Query restored Amazon S3 Glacier
+ * objects", https://docs.aws.amazon.com/athena/latest/ug/querying-glacier.html).
+ */
+export type ArchiveStorageClass = 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
+export const ARCHIVE_STORAGE_CLASSES: readonly ArchiveStorageClass[] = ['GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'];
+
+/** True for the classes whose objects must be restored before Athena reads them. */
+export function needsRestore(storageClass: ArchiveStorageClass): boolean {
+  return storageClass === 'GLACIER' || storageClass === 'DEEP_ARCHIVE';
+}
+
 export interface ClickstreamConfig {
   /** Prefix of resource names, so that several stages can live in one account. */
   readonly stageName: string;
@@ -26,9 +40,17 @@ export interface ClickstreamConfig {
   readonly archiveFormat: ArchiveFormat;
   readonly bufferingIntervalSeconds: number;
   readonly bufferingSizeMb: number;
+  /** Days after which archive objects move to {@link archiveStorageClass}. */
   readonly glacierTransitionDays: number;
+  readonly archiveStorageClass: ArchiveStorageClass;
   /** Delete archive objects this many days after creation; kept forever when absent. */
   readonly archiveExpirationDays?: number;
+  /**
+   * Days the raw payloads of failures are kept: objects under the archive's error prefix and in the
+   * session-processor's on-failure bucket. They hold whole records (the full `ip` included), so they expire
+   * sooner than the archive.
+   */
+  readonly failureRetentionDays: number;
   readonly athenaBytesScannedLimitGb: number;
   readonly ipMode: IpMode;
   readonly dropBots: boolean;
@@ -61,18 +83,26 @@ export const DEFAULT_CONFIG: ClickstreamConfig = {
   bufferingIntervalSeconds: 60,
   bufferingSizeMb: 64,
   glacierTransitionDays: 90,
+  // Athena reads it without a restore, at about a sixth of the Standard storage price (README, storage classes).
+  archiveStorageClass: 'GLACIER_IR',
+  // Long enough to notice an alarm and redrive; short enough that full client addresses do not linger.
+  failureRetentionDays: 30,
   athenaBytesScannedLimitGb: 10,
   ipMode: 'anonymize',
   dropBots: false,
   deletionProtection: true,
 };
 
+/** Settings without a default (absent means off). */
+const OPTIONAL_SETTINGS = ['archiveExpirationDays', 'alarmEmail'] as const;
+const SETTING_NAMES: readonly string[] = [...Object.keys(DEFAULT_CONFIG), ...OPTIONAL_SETTINGS];
+
 /** Reads the `clickstream` context object over the defaults and checks every value. */
 export function configFromContext(node: Node): ClickstreamConfig {
   const raw: unknown = node.tryGetContext('clickstream') ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('context "clickstream" must be an object of settings (see stacks/config.ts)');
   const overrides: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
-  for (const key of Object.keys(DEFAULT_CONFIG)) {
+  for (const key of SETTING_NAMES) {
     const dotted: unknown = node.tryGetContext(`clickstream.${key}`);
     if (dotted !== undefined) overrides[key] = dotted;
   }
@@ -83,7 +113,7 @@ export function configFromContext(node: Node): ClickstreamConfig {
 function coerce(values: Record<string, unknown>): Partial<ClickstreamConfig> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) {
-    if (!(k in DEFAULT_CONFIG) && k !== 'archiveExpirationDays' && k !== 'alarmEmail') throw new Error(`unknown setting clickstream.${k}; the settings are: ${Object.keys(DEFAULT_CONFIG).join(', ')}, archiveExpirationDays, alarmEmail`);
+    if (!SETTING_NAMES.includes(k)) throw new Error(`unknown setting clickstream.${k}; the settings are: ${SETTING_NAMES.join(', ')}`);
     if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v);
     else if (v === 'true' || v === 'false') out[k] = v === 'true';
     else out[k] = v;
@@ -122,6 +152,8 @@ export function validateConfig(c: ClickstreamConfig): ClickstreamConfig {
     int('archiveExpirationDays', 1, 36500);
     if (c.archiveExpirationDays <= c.glacierTransitionDays) throw new Error(`clickstream.archiveExpirationDays (${c.archiveExpirationDays}) must be later than glacierTransitionDays (${c.glacierTransitionDays})`);
   }
+  if (!ARCHIVE_STORAGE_CLASSES.includes(c.archiveStorageClass)) throw new Error(`clickstream.archiveStorageClass must be one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}; got ${JSON.stringify(c.archiveStorageClass)}`);
+  int('failureRetentionDays', 1, 3650);
   int('athenaBytesScannedLimitGb', 1, 10000);
   if (!['anonymize', 'full', 'omit'].includes(c.ipMode)) throw new Error(`clickstream.ipMode must be anonymize, full or omit; got ${JSON.stringify(c.ipMode)}`);
   if (typeof c.dropBots !== 'boolean') throw new Error(`clickstream.dropBots must be true or false; got ${JSON.stringify(c.dropBots)}`);

@@ -9,8 +9,9 @@ import { loadConfig } from './config';
 import { UserAgentCache } from './enrich/user-agent';
 import { transformBatch } from './transform-batch';
 import type { TransformLog, TransformReport } from './transform-batch';
+import { METRICS_NAMESPACE, SERVICES, TRANSFORM_METRICS as M } from '../shared/metric-names';
 
-export const SERVICE_NAME = 'firehose-transform';
+export const SERVICE_NAME = SERVICES.firehoseTransform;
 
 export interface TransformHandlerOverrides {
   readonly env?: NodeJS.ProcessEnv;
@@ -24,16 +25,16 @@ export type FirehoseTransformHandler = (event: FirehoseTransformationEvent) => P
 export function createHandler(o: TransformHandlerOverrides = {}): FirehoseTransformHandler {
   const settings = loadConfig(o.env);
   const logger: TransformLog = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
-  const metrics = o.metrics ?? new Metrics({ namespace: 'Clickstream', serviceName: SERVICE_NAME });
+  const metrics = o.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const agents = new UserAgentCache();
 
   return (event) => {
     try {
       const { result, report } = transformBatch(event, agents, settings, logger);
       // Firehose publishes records in and out itself; these are what only the transform knows.
-      metrics.addMetric('TransformProcessingFailed', MetricUnit.Count, report.processingFailed);
-      metrics.addMetric('TransformDropped', MetricUnit.Count, report.dropped);
-      metrics.addMetric('TransformOverBudget', MetricUnit.Count, report.overBudget);
+      metrics.addMetric(M.processingFailed, MetricUnit.Count, report.processingFailed);
+      metrics.addMetric(M.dropped, MetricUnit.Count, report.dropped);
+      metrics.addMetric(M.overBudget, MetricUnit.Count, report.overBudget);
       o.onReport?.(report);
       return Promise.resolve(result);
     } finally {

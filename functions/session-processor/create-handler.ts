@@ -11,8 +11,9 @@ import { DynamoSessionStore } from './dynamodb-store';
 import { processBatch } from './process-batch';
 import type { BatchReport } from './process-batch';
 import type { Log } from './ports';
+import { METRICS_NAMESPACE, SERVICES, SESSION_PROCESSOR_METRICS as M } from '../shared/metric-names';
 
-export const SERVICE_NAME = 'session-processor';
+export const SERVICE_NAME = SERVICES.sessionProcessor;
 
 /** Injection points; everything defaults to what the deployed function uses. */
 export interface HandlerOverrides {
@@ -33,7 +34,7 @@ export type SessionProcessorHandler = (event: KinesisStreamEvent) => Promise<Kin
 export function createHandler(o: HandlerOverrides = {}): SessionProcessorHandler {
   const config = loadConfig(o.env);
   const logger: Log = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
-  const metrics = o.metrics ?? new Metrics({ namespace: 'Clickstream', serviceName: SERVICE_NAME });
+  const metrics = o.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const store = new DynamoSessionStore({ ...config, ...(o.dynamoDb ? { client: o.dynamoDb } : {}) });
   const deps = { store, log: logger, rules: config.rules, bounds: config.bounds };
 
@@ -56,12 +57,12 @@ export function createHandler(o: HandlerOverrides = {}): SessionProcessorHandler
  * Refusals by reason are counted exactly once in the metrics table and logged per record instead.
  */
 function publish(metrics: Metrics, report: BatchReport, ddbRetries: number): void {
-  metrics.addMetric('RecordsIn', MetricUnit.Count, report.recordsIn);
-  metrics.addMetric('RecordsRefused', MetricUnit.Count, report.refused);
-  metrics.addMetric('EventsApplied', MetricUnit.Count, report.applied);
-  metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
-  metrics.addMetric('EventsLate', MetricUnit.Count, report.late);
-  metrics.addMetric('EventsAlreadyApplied', MetricUnit.Count, report.alreadyApplied);
-  metrics.addMetric('SessionsStarted', MetricUnit.Count, report.sessionsStarted);
-  metrics.addMetric('DynamoDBRetries', MetricUnit.Count, ddbRetries);
+  metrics.addMetric(M.recordsIn, MetricUnit.Count, report.recordsIn);
+  metrics.addMetric(M.recordsRefused, MetricUnit.Count, report.refused);
+  metrics.addMetric(M.eventsApplied, MetricUnit.Count, report.applied);
+  metrics.addMetric(M.eventsDuplicate, MetricUnit.Count, report.duplicates);
+  metrics.addMetric(M.eventsLate, MetricUnit.Count, report.late);
+  metrics.addMetric(M.eventsAlreadyApplied, MetricUnit.Count, report.alreadyApplied);
+  metrics.addMetric(M.sessionsStarted, MetricUnit.Count, report.sessionsStarted);
+  metrics.addMetric(M.dynamoDbRetries, MetricUnit.Count, ddbRetries);
 }

@@ -92,10 +92,41 @@ export function projectionProperties(location: string, firstDate = '2025-01-01')
   };
 }
 
-/** The Athena DDL of the archive table over JSON (OpenX SerDe), with partition projection. */
-export function athenaDdl(database: string, table: string, location: string): string {
+/**
+ * The text form of the archive's timestamps, for each reader: Joda-Time pattern (Firehose's Parquet
+ * conversion and the Hive JSON SerDe's `timestamp.formats`) and strftime (DuckDB's `timestampformat`).
+ */
+export const ARCHIVE_TIMESTAMP_FORMAT = { joda: 'yyyy-MM-dd HH:mm:ss.SSS', strftime: '%Y-%m-%d %H:%M:%S.%g' } as const;
+
+/**
+ * How Athena reads the JSON archive: the Hive JSON SerDe, which the Athena guide recommends over the OpenX
+ * SerDe, whose page warns that its results can be non-deterministic ("Hive JSON SerDe",
+ * https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html; "OpenX JSON SerDe",
+ * https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html). Used by the Glue table and the DDL.
+ */
+export const ARCHIVE_JSON_STORAGE = {
+  inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  serde: 'org.apache.hive.hcatalog.data.JsonSerDe',
+  serdeParameters: { 'timestamp.formats': ARCHIVE_TIMESTAMP_FORMAT.joda },
+  tableParameters: { classification: 'json', compressionType: 'gzip' },
+} as const;
+
+/**
+ * The table property without which Athena skips objects in S3 Glacier Flexible Retrieval and Deep Archive
+ * (even restored ones): "Query restored Amazon S3 Glacier objects",
+ * https://docs.aws.amazon.com/athena/latest/ug/querying-glacier.html (engine 3, Hive tables).
+ */
+export function glacierTableProperties(readRestoredObjects: boolean): Record<string, string> {
+  return readRestoredObjects ? { read_restored_glacier_objects: 'true' } : {};
+}
+
+/** The Athena DDL of the archive table over JSON (Hive JSON SerDe), with partition projection. */
+export function athenaDdl(database: string, table: string, location: string, options: { readRestoredGlacierObjects?: boolean } = {}): string {
   const cols = ARCHIVE_COLUMNS.map((c) => `  \`${c.name}\` ${c.type} COMMENT '${c.comment.replace(/'/g, "''")}'`).join(',\n');
   const parts = PARTITION_COLUMNS.map((c) => `  \`${c.name}\` ${c.type} COMMENT '${c.comment}'`).join(',\n');
-  const props = Object.entries(projectionProperties(location)).map(([k, v]) => `  '${k}' = '${v}'`).join(',\n');
-  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${database}\`.\`${table}\` (\n${cols}\n)\nPARTITIONED BY (\n${parts}\n)\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES ('ignore.malformed.json' = 'false')\nLOCATION '${location}'\nTBLPROPERTIES (\n${props}\n);\n`;
+  const quoted = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `  '${k}' = '${v}'`).join(',\n');
+  const props = quoted({ ...projectionProperties(location), ...glacierTableProperties(options.readRestoredGlacierObjects ?? false) });
+  const serde = ARCHIVE_JSON_STORAGE;
+  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${database}\`.\`${table}\` (\n${cols}\n)\nPARTITIONED BY (\n${parts}\n)\nROW FORMAT SERDE '${serde.serde}'\nWITH SERDEPROPERTIES (\n${quoted(serde.serdeParameters)}\n)\nLOCATION '${location}'\nTBLPROPERTIES (\n${props}\n);\n`;
 }

@@ -3,8 +3,11 @@
  * The data prefix partitions by event time from the transform's partition keys; the error prefix separates
  * Firehose's error kinds (processing-failed, …) and dates them by arrival.
  */
-export const ARCHIVE_DATA_PREFIX = 'events/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/';
-export const ARCHIVE_ERROR_PREFIX = 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/';
+/** The folder of the event data (the Glue table's location) and of Firehose's error output (shorter lifecycle). */
+export const ARCHIVE_DATA_ROOT = 'events/';
+export const ARCHIVE_ERROR_ROOT = 'errors/';
+export const ARCHIVE_DATA_PREFIX = `${ARCHIVE_DATA_ROOT}dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`;
+export const ARCHIVE_ERROR_PREFIX = `${ARCHIVE_ERROR_ROOT}!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`;
 
 /** Fills a prefix template the way Firehose does, for the local runtime. */
 export function renderPrefix(template: string, values: { partitionKeys?: Record<string, string>; errorOutputType?: string; arrival: Date }): string {

@@ -18,6 +18,8 @@ export interface SessionExport {
   readonly landing_page: string;
   readonly exit_page: string;
   readonly referrer: string | null;
+  readonly utm_source: string | null;
+  readonly utm_medium: string | null;
   readonly utm_campaign: string | null;
   readonly converted: boolean;
   readonly revenue: number;
@@ -51,6 +53,8 @@ export function exportSession(s: Session): SessionExport {
     landing_page: s.landingPage,
     exit_page: s.exitPage,
     referrer: s.referrer ?? null,
+    utm_source: s.utmSource ?? null,
+    utm_medium: s.utmMedium ?? null,
     utm_campaign: s.utmCampaign ?? null,
     converted: s.converted,
     revenue: s.revenueMicros / 1e6,

@@ -1,18 +1,33 @@
-/** `clickstream query NAME|FILE.sql`: a shipped named query, or a SQL file, over the local archive with DuckDB. */
+/**
+ * `clickstream query NAME|FILE.sql [--from DATE] [--to DATE]`: a shipped named query, or a SQL file, over the
+ * local archive with DuckDB, for a range of event dates (default: the last 7 days, today included, UTC).
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadNamedQueries, readQuery } from '../../queries';
+import { checkDateRange, lastDays, loadNamedQueries, readQuery } from '../../queries';
+import type { DateRange } from '../../queries';
 import { openArchive } from '../archive-sql';
 import { openDataDir } from '../data-dir';
 import { table } from '../report';
 
-/** Rows of the query; throws with the list of names when the name is unknown. */
-export async function runNamedQuery(nameOrFile: string, dataDirPath: string): Promise<Array<Record<string, unknown>>> {
+/** Days a query covers when no range is given. */
+export const DEFAULT_QUERY_DAYS = 7;
+
+/** The range from `--from` and `--to`: either may be left out (to: today; from: 6 days before to). */
+export function queryRange(from: string | undefined, to: string | undefined, now: Date = new Date()): DateRange {
+  const end = to ?? lastDays(1, now).to;
+  if (to !== undefined) checkDateRange({ from: to, to });
+  const start = from ?? lastDays(DEFAULT_QUERY_DAYS, new Date(`${end}T00:00:00Z`)).from;
+  return checkDateRange({ from: start, to: end });
+}
+
+/** Rows of the query over `range`; throws with the list of names when the name is unknown. */
+export async function runNamedQuery(nameOrFile: string, dataDirPath: string, range: DateRange = queryRange(undefined, undefined)): Promise<Array<Record<string, unknown>>> {
   const sql = resolveSql(nameOrFile);
   const dataDir = openDataDir(dataDirPath, false);
   const db = await openArchive(dataDir.archive, join(dataDir.root, 'tmp'));
   try {
-    return await db.query(sql);
+    return await db.query(sql, range);
   } finally {
     db.close();
   }

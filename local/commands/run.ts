@@ -56,7 +56,12 @@ export interface RunSummary {
   readonly archive_error_objects: number;
   /** Bytes of the objects written (data and errors). */
   readonly archive_bytes: number;
+  /** Records in = archived + processing failed + dropped, and every one of them written to an object. */
   readonly archive_path_balanced: boolean;
+  /** Object writes that failed, records still unwritten after the drain, and the last write error. */
+  readonly archive_write_failures: number;
+  readonly archive_unwritten: number;
+  readonly archive_last_write_error?: string;
   /** What the pipeline asked of AWS in this run, counted at the SDK clients. */
   readonly aws_requests: AwsRequests;
   /** Records per second from the first put until both paths were drained and flushed. */
@@ -188,12 +193,15 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
 }
 
 /** The archive path's outcomes counted once per record (its first delivery's), however often it was delivered. */
-function archiveOutcomes(p: LocalPipeline): DeliveryStats {
+function archiveOutcomes(p: LocalPipeline): ArchiveOutcomes {
   const { ok, failed, dropped } = p.archive.outcomes;
-  return { ...p.archive.stats, ok, processingFailed: failed, dropped };
+  return { ...p.archive.stats, ok, processingFailed: failed, dropped, unwritten: p.archive.unwrittenRecords, ...(p.archive.lastWriteError !== undefined ? { lastWriteError: p.archive.lastWriteError } : {}) };
 }
 
-function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: DeliveryStats, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
+/** The archive path's counts, and what object writes left undone. */
+type ArchiveOutcomes = DeliveryStats & { readonly unwritten: number; readonly lastWriteError?: string };
+
+function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: ArchiveOutcomes, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
   const valid = t.applied + t.duplicates + t.late;
   return {
     records_in: recordsIn,
@@ -212,7 +220,11 @@ function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats,
     archive_objects: a.dataObjects,
     archive_error_objects: a.errorObjects,
     archive_bytes: a.bytesWritten,
-    archive_path_balanced: recordsIn === a.ok + a.processingFailed + a.dropped,
+    // Counted at acceptance; the path holds only if every accepted record also reached an object.
+    archive_path_balanced: recordsIn === a.ok + a.processingFailed + a.dropped && a.unwritten === 0,
+    archive_write_failures: a.writeFailures,
+    archive_unwritten: a.unwritten,
+    ...(a.lastWriteError !== undefined ? { archive_last_write_error: a.lastWriteError } : {}),
     aws_requests: requests,
     events_per_second: flow.eps,
     put_to_session_ms: { p50: flow.p50, p95: flow.p95 },
@@ -236,6 +248,7 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
   const ok = (b: boolean) => (b ? 'holds' : 'DOES NOT HOLD');
   p.line(`  session path: records in ${s.records_in} = valid ${s.valid} + refused ${s.refused}: ${ok(s.session_path_balanced)}`);
   p.line(`  archive path: records in ${s.records_in} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
+  if (s.archive_write_failures > 0) p.line(`  archive object writes failed ${s.archive_write_failures} time(s); ${s.archive_unwritten} record(s) not written; last error: ${s.archive_last_write_error ?? '(none)'}`);
   p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
   if (s.faults) p.line(`  faults injected: ${JSON.stringify(s.faults)}`);
   if (failedToDestination > 0) p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
@@ -271,7 +284,7 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
   const db = await openArchive(archiveDir, scratch);
   try {
     const queries = new Map(loadNamedQueries().map((q) => [q.name, q.sql]));
-    const run = (name: string) => db.query(queries.get(name)!);
+    const run = (name: string) => db.query(queries.get(name)!, db.fullRange);
     p.line('');
     p.line('From the archive (DuckDB, shipped queries, whole data directory)');
     const pages = (await run('top_pages')).slice(0, 5);

@@ -81,6 +81,16 @@ export class LocalDeliveryStream {
   readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0, writeFailures: 0 };
   /** The last error of a failed write, for the report. */
   lastWriteError: string | undefined;
+
+  /**
+   * Records accepted (Ok, or failed to the error output) that are not in any written object yet. After a
+   * drain this is 0 unless object writes failed; the archive path holds only then.
+   */
+  get unwrittenRecords(): number {
+    let n = this.errors.length;
+    for (const b of this.buffers.values()) n += b.rows.length;
+    return n;
+  }
   /**
    * Records by the outcome of their first delivery (a record delivered again is not counted again): the
    * archive path's conservation. Memory stays bounded: a per-shard watermark, and the current batch's ids.

@@ -8,8 +8,9 @@ import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { glueColumns, gluePartitionKeys, projectionProperties } from '../../functions/shared/archive-schema';
-import { bindTable, loadNamedQueries } from '../../queries';
+import { ARCHIVE_JSON_STORAGE, glacierTableProperties, glueColumns, gluePartitionKeys, projectionProperties } from '../../functions/shared/archive-schema';
+import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
+import { DATE_RANGE_PARAMETERS, bindTable, loadNamedQueries } from '../../queries';
 import type { ArchiveFormat } from '../config';
 import { secureBucket } from './secure-bucket';
 
@@ -21,20 +22,21 @@ export interface AnalyticsCatalogProps {
   readonly workGroupName: string;
   readonly format: ArchiveFormat;
   readonly bytesScannedLimitGb: number;
+  /**
+   * Set when the archive moves to S3 Glacier Flexible Retrieval or Deep Archive: the table then reads objects
+   * restored from there (Athena skips them otherwise, restored or not).
+   */
+  readonly readRestoredGlacierObjects: boolean;
 }
 
 const FORMATS = {
-  json: {
-    inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-    serde: 'org.openx.data.jsonserde.JsonSerDe',
-    parameters: { classification: 'json', compressionType: 'gzip' },
-  },
+  json: ARCHIVE_JSON_STORAGE,
   parquet: {
     inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
     outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
     serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-    parameters: { classification: 'parquet', 'parquet.compression': 'SNAPPY' },
+    serdeParameters: {},
+    tableParameters: { classification: 'parquet', 'parquet.compression': 'SNAPPY' },
   },
 } as const;
 
@@ -48,7 +50,7 @@ export class AnalyticsCatalog extends Construct {
   constructor(scope: Construct, id: string, props: AnalyticsCatalogProps) {
     super(scope, id);
     const account = Stack.of(this).account;
-    const location = `s3://${props.archiveBucket.bucketName}/events/`;
+    const location = `s3://${props.archiveBucket.bucketName}/${ARCHIVE_DATA_ROOT}`;
     const format = FORMATS[props.format];
 
     this.database = new CfnDatabase(this, 'Database', {
@@ -62,14 +64,14 @@ export class AnalyticsCatalog extends Construct {
         name: props.tableName,
         description: 'Validated, enriched click events, partitioned by event date and hour (UTC)',
         tableType: 'EXTERNAL_TABLE',
-        parameters: { ...format.parameters, EXTERNAL: 'TRUE', ...projectionProperties(location) },
+        parameters: { ...format.tableParameters, EXTERNAL: 'TRUE', ...projectionProperties(location), ...glacierTableProperties(props.readRestoredGlacierObjects) },
         partitionKeys: gluePartitionKeys(),
         storageDescriptor: {
           columns: glueColumns(),
           location,
           inputFormat: format.inputFormat,
           outputFormat: format.outputFormat,
-          serdeInfo: { serializationLibrary: format.serde, parameters: props.format === 'json' ? { 'ignore.malformed.json': 'false' } : {} },
+          serdeInfo: { serializationLibrary: format.serde, parameters: format.serdeParameters },
         },
       },
     });
@@ -101,7 +103,7 @@ export class AnalyticsCatalog extends Construct {
       (q) =>
         new CfnNamedQuery(this, `Query-${q.name}`, {
           name: q.name,
-          description: q.description.slice(0, 1024),
+          description: `${q.description} (${DATE_RANGE_PARAMETERS})`.slice(0, 1024),
           database: props.databaseName,
           workGroup: this.workGroup.ref,
           queryString: bindTable(q.sql, tableRef),

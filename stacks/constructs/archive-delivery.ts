@@ -17,13 +17,16 @@ import {
   SchemaConfiguration,
   TimestampParser,
 } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLogStream, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
 import type { ArchiveFormat, IpMode } from '../config';
+import { SERVICES } from '../../functions/shared/metric-names';
 import { pipelineFunction } from './pipeline-function';
 
 export interface ArchiveDeliveryProps {
@@ -43,18 +46,28 @@ export interface ArchiveDeliveryProps {
 export class ArchiveDelivery extends Construct {
   readonly deliveryStream: DeliveryStream;
   readonly transform: NodejsFunction;
+  /** The role Firehose delivers with: read/write on the bucket, invoke and configuration of the transform. */
+  readonly deliveryRole: Role;
 
   constructor(scope: Construct, id: string, props: ArchiveDeliveryProps) {
     super(scope, id);
     this.transform = pipelineFunction(this, {
-      service: 'firehose-transform',
+      service: SERVICES.firehoseTransform,
       functionName: `${props.namePrefix}-firehose-transform`,
       description: 'Validates and enriches click events for the Firehose archive',
       ids: { function: 'Transform', logs: 'TransformLogs', role: 'TransformRole' },
       environment: { IP_MODE: props.ipMode, DROP_BOTS: String(props.dropBots), MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours) },
     });
     if (props.format === 'parquet' && !props.table) throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
+    // The delivery role is made here, not by the L2, so that it can be granted what the L2 leaves out:
+    // Firehose's documented policy for a Lambda transform lists lambda:GetFunctionConfiguration beside
+    // lambda:InvokeFunction ("Manage IAM roles through Amazon Data Firehose console",
+    // https://docs.aws.amazon.com/firehose/latest/dev/console-managed-roles.html; "Controlling access with
+    // Amazon Data Firehose", https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html).
+    this.deliveryRole = new Role(this, 'DeliveryRole', { assumedBy: new ServicePrincipal('firehose.amazonaws.com') });
+    this.deliveryRole.addToPolicy(new PolicyStatement({ actions: ['lambda:GetFunctionConfiguration'], resources: [this.transform.functionArn, `${this.transform.functionArn}:*`] }));
     const destination = new S3Bucket(props.bucket, {
+      role: this.deliveryRole,
       dataOutputPrefix: ARCHIVE_DATA_PREFIX,
       errorOutputPrefix: ARCHIVE_ERROR_PREFIX,
       bufferingInterval: Duration.seconds(props.bufferingIntervalSeconds),
@@ -71,8 +84,8 @@ export class ArchiveDelivery extends Construct {
         ? {
             dataFormatConversion: {
               schemaConfiguration: SchemaConfiguration.fromCfnTable(props.table),
-              // The rows' timestamps are `yyyy-MM-dd HH:mm:ss.SSS` in UTC.
-              inputFormat: new HiveJsonInputFormat({ timestampParsers: [TimestampParser.fromFormatString('yyyy-MM-dd HH:mm:ss.SSS')] }),
+              // The rows' timestamps, UTC text in the archive's one format.
+              inputFormat: new HiveJsonInputFormat({ timestampParsers: [TimestampParser.fromFormatString(ARCHIVE_TIMESTAMP_FORMAT.joda)] }),
               outputFormat: new ParquetOutputFormat({ compression: ParquetCompression.SNAPPY }),
             },
           }
@@ -83,5 +96,8 @@ export class ArchiveDelivery extends Construct {
       source: new KinesisStreamSource(props.stream),
       destination,
     });
+    // The L2 retains the log stream it adds to the delivery log group; the group is removed with the stack,
+    // and a retained stream would outlive a rolled-back first deploy.
+    for (const c of this.node.findAll()) if (c instanceof CfnLogStream) c.applyRemovalPolicy(RemovalPolicy.DESTROY);
   }
 }

@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from '../removal-policy';
 
 export interface IngestStreamProps {
   /** Provisioned shards, or `on-demand`. */
@@ -21,6 +22,7 @@ export class IngestStream extends Construct {
       retentionPeriod: Duration.hours(props.retentionHours),
       // The AWS managed key (aws/kinesis): KMS encryption at rest without a key to pay for or grant.
       encryption: StreamEncryption.MANAGED,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     });
   }
 }

@@ -16,6 +16,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from '../removal-policy';
+import { METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICES, SESSION_PROCESSOR_METRICS as SP } from '../../functions/shared/metric-names';
 
 export interface MonitoringProps {
   readonly namePrefix: string;
@@ -41,7 +43,8 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     // CloudWatch cannot publish to a topic under the AWS managed SNS key, so the topic has its own key.
-    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the clickstream alarm topic' });
+    // Kept on delete like the data (a key cannot be deleted at once anyway), scheduled for deletion if the first deploy rolls back.
+    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the clickstream alarm topic', removalPolicy: STATEFUL_REMOVAL_POLICY });
     key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -82,31 +85,28 @@ export class Monitoring extends Construct {
       // On-demand tables throttle only past their previous peak's doubling or on a hot key: worth knowing at once.
       this.alarm(`${table.node.id}Throttles`, throttles, 1, `DynamoDB throttled requests on ${table.node.id}`);
     }
-    const service = { service: 'session-processor' };
+    // The names and the dimension the handler publishes with (functions/shared/metric-names.ts).
+    const custom = (name: string) => new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { [SERVICE_DIMENSION]: SERVICES.sessionProcessor }, statistic: 'Sum', period: FIVE_MINUTES });
     const refusedShare = new MathExpression({
       expression: 'IF(total > 0, refused / total, 0)',
-      usingMetrics: {
-        refused: new Metric({ namespace: 'Clickstream', metricName: 'RecordsRefused', dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES }),
-        total: new Metric({ namespace: 'Clickstream', metricName: 'RecordsIn', dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES }),
-      },
+      usingMetrics: { refused: custom(SP.recordsRefused), total: custom(SP.recordsIn) },
       period: FIVE_MINUTES,
     });
     // A few refused records are normal; 5% means a producer broke the contract.
     this.alarm('RefusedShare', refusedShare, 0.05, 'more than 5% of records were refused by the event contract', 2);
 
-    const custom = (name: string) => new Metric({ namespace: 'Clickstream', metricName: name, dimensionsMap: service, statistic: 'Sum', period: FIVE_MINUTES });
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${props.namePrefix}-pipeline` });
     this.dashboard.addWidgets(
       graph('Stream: records in', [props.stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES })]),
       graph('session-processor: iterator age (ms)', [sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES })]),
-      graph('Events: applied, duplicate, late, refused', ['EventsApplied', 'EventsDuplicate', 'EventsLate', 'RecordsRefused'].map(custom)),
-      graph('Sessions started', [custom('SessionsStarted')]),
+      graph('Events: applied, duplicate, late, refused', [SP.eventsApplied, SP.eventsDuplicate, SP.eventsLate, SP.recordsRefused].map(custom)),
+      graph('Sessions started', [custom(SP.sessionsStarted)]),
     );
     this.dashboard.addWidgets(
       graph('Lambda errors and throttles', [sp.metricErrors(), sp.metricThrottles(), props.transform.metricErrors(), props.transform.metricThrottles()]),
       graph('Archive: records in and freshness (s)', [fh.metric('IncomingRecords', { statistic: 'Sum', period: FIVE_MINUTES }), fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES })]),
       graph('DynamoDB: consumed write units', props.tables.map((t) => t.metric('ConsumedWriteCapacityUnits', { statistic: 'Sum', period: FIVE_MINUTES }))),
-      graph('DynamoDB retries', [custom('DynamoDBRetries')]),
+      graph('DynamoDB retries', [custom(SP.dynamoDbRetries)]),
     );
   }
 

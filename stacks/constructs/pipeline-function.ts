@@ -7,12 +7,14 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
+import { METRICS_NAMESPACE } from '../../functions/shared/metric-names';
+import type { SERVICES } from '../../functions/shared/metric-names';
 import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
 import { allowRoleDependency, functionRole } from './function-role';
 
 export interface PipelineFunctionProps {
   /** Folder under `functions/` holding `index.ts`; also the Powertools service name. */
-  readonly service: 'session-processor' | 'firehose-transform';
+  readonly service: (typeof SERVICES)[keyof typeof SERVICES];
   readonly functionName: string;
   readonly description: string;
   readonly environment: Record<string, string>;
@@ -39,7 +41,7 @@ export function pipelineFunction(scope: Construct, props: PipelineFunctionProps)
     environment: {
       ...props.environment,
       POWERTOOLS_SERVICE_NAME: props.service,
-      POWERTOOLS_METRICS_NAMESPACE: 'Clickstream',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
     },
   });

@@ -1,8 +1,12 @@
-/** Buckets with the house defaults: encrypted, no public access, TLS only, access logs, retained. */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+/**
+ * Buckets with the house defaults: encrypted, no public access, TLS only, access logs, retained on update
+ * and delete but removed when the stack's creation fails (see {@link STATEFUL_REMOVAL_POLICY}).
+ */
+import { Duration } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { BucketProps, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { STATEFUL_REMOVAL_POLICY } from '../removal-policy';
 
 /** A bucket for data; `accessLogs` receives its server access logs under a prefix named after `id`. */
 export function secureBucket(scope: Construct, id: string, accessLogs: IBucket, extra: BucketProps = {}): Bucket {
@@ -13,7 +17,7 @@ export function secureBucket(scope: Construct, id: string, accessLogs: IBucket, 
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     serverAccessLogsBucket: accessLogs,
     serverAccessLogsPrefix: `${id}/`,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: STATEFUL_REMOVAL_POLICY,
     ...extra,
     lifecycleRules: [{ id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }, ...(extra.lifecycleRules ?? [])],
   });
@@ -27,7 +31,7 @@ export function accessLogBucket(scope: Construct, id: string): Bucket {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: STATEFUL_REMOVAL_POLICY,
     lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
   });
 }

@@ -2,7 +2,7 @@
  * Session processing: the sessions and metrics tables, the session-processor function, and its Kinesis
  * event source with partial-batch responses, bisection, bounded retries and an S3 on-failure destination.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/session-processor/table-schema';
+import { SERVICES } from '../../functions/shared/metric-names';
+import { STATEFUL_REMOVAL_POLICY } from '../removal-policy';
 import { pipelineFunction } from './pipeline-function';
 import { secureBucket } from './secure-bucket';
 
@@ -32,6 +34,8 @@ export interface SessionProcessingProps {
   /** Keep at 1 unless every user's events share one partition key (see README, effectively-once). */
   readonly parallelizationFactor: number;
   readonly deletionProtection: boolean;
+  /** Days the on-failure bucket keeps a failed batch (whole records, raw payloads included). */
+  readonly failureRetentionDays: number;
 }
 
 export class SessionProcessing extends Construct {
@@ -51,7 +55,7 @@ export class SessionProcessing extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
       deletionProtection: props.deletionProtection,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
     };
     this.sessionsTable = new TableV2(this, 'SessionsTable', {
       ...tableDefaults,
@@ -68,10 +72,12 @@ export class SessionProcessing extends Construct {
 
     this.failureBucket = secureBucket(this, 'FailureBucket', props.accessLogs, {
       metrics: [{ id: SessionProcessing.FAILURE_METRICS_FILTER }],
+      // Failed batches hold raw payloads (full client addresses included): kept long enough to redrive, no longer.
+      lifecycleRules: [{ id: 'ExpireFailedBatches', expiration: Duration.days(props.failureRetentionDays) }],
     });
 
     this.function = pipelineFunction(this, {
-      service: 'session-processor',
+      service: SERVICES.sessionProcessor,
       functionName: `${props.namePrefix}-session-processor`,
       description: 'Sessionizes click events from Kinesis into DynamoDB sessions and 5-minute metrics',
       ids: { function: 'Function', logs: 'Logs', role: 'Role' },

@@ -54,20 +54,20 @@ afterAll(() => {
 
 describe('named queries on the local archive', () => {
   it.each(loadNamedQueries().map((q) => [q.name, q]))('%s runs and returns rows', async (_name, q) => {
-    const rows = await db.query(q.sql);
+    const rows = await db.query(q.sql, db.fullRange);
     expect(rows.length).toBeGreaterThan(0);
   });
 
   it('counts each event once although some were archived twice', async () => {
     const [row] = await db.query('SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM ${events}');
     expect(Number(row!['n'])).toBeGreaterThan(records.length);
-    const dedup = await db.query(loadNamedQueries().find((q) => q.name === 'deduplicated_events')!.sql);
+    const dedup = await db.query(loadNamedQueries().find((q) => q.name === 'deduplicated_events')!.sql, db.fullRange);
     expect(dedup.length).toBe(records.length);
     expect(Number(row!['ids'])).toBe(records.length);
   });
 
   it('rebuilds in SQL the same sessions that the session-processor computes', async () => {
-    const sql = await db.query(loadNamedQueries().find((q) => q.name === 'sessions')!.sql);
+    const sql = await db.query(loadNamedQueries().find((q) => q.name === 'sessions')!.sql, db.fullRange);
     const byUser = new Map<string, Parameters<typeof applyUserEvents>[2][number][]>();
     for (const r of records) {
       const v = validateRecord(Buffer.from(r.kinesis.data, 'base64'), r.kinesis.approximateArrivalTimestamp * 1000, BOUNDS);

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { glueColumns } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
-import { loadNamedQueries } from '../../queries';
+import { DATE_RANGE_FILTER, loadNamedQueries, parameterPositions } from '../../queries';
 import { validateConfig, DEFAULT_CONFIG } from '../../stacks/config';
 import { template } from '../helpers/stack';
 
@@ -70,7 +70,7 @@ describe('session processing', () => {
         SSESpecification: { SSEEnabled: true },
       });
       expect(table.Properties['Replicas']).toEqual([expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })]);
-      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
   });
 
@@ -141,11 +141,11 @@ describe('archive', () => {
     });
   });
 
-  it('encrypts the buckets, blocks public access, logs access and is retained', () => {
+  it('encrypts the buckets, blocks public access, logs access and retains them except after a failed create', () => {
     for (const bucket of resourcesOf('AWS::S3::Bucket')) {
       expect(bucket.Properties['BucketEncryption']).toBeDefined();
       expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
     const logged = resourcesOf('AWS::S3::Bucket').filter((b) => b.Properties['LoggingConfiguration'] !== undefined);
     expect(logged).toHaveLength(resourcesOf('AWS::S3::Bucket').length - 1);
@@ -159,21 +159,55 @@ describe('archive', () => {
     }
   });
 
-  it('moves the archive to Glacier after 90 days, and expires it only when configured', () => {
-    const rule = { Id: 'ArchiveToGlacier', Status: 'Enabled', Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }] };
+  it('moves the events to Glacier Instant Retrieval after 90 days, and expires them only when configured', () => {
+    const rule = { Id: 'ArchiveToGlacier', Prefix: 'events/', Status: 'Enabled', Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] };
     t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals(rule)]) } });
     template({ archiveExpirationDays: 730 }).hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([{ ...rule, ExpirationInDays: 730 }]) } });
+  });
+
+  it('keeps objects under 128 KB in Standard, where a colder class would bill more than it saves', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K', Rules: Match.arrayWith([Match.objectLike({ Id: 'ArchiveToGlacier' })]) } });
+  });
+
+  it.each([
+    ['GLACIER', 'GLACIER'],
+    ['DEEP_ARCHIVE', 'DEEP_ARCHIVE'],
+  ] as const)('can move the events to %s instead, and then lets Athena read restored objects', (setting, storageClass) => {
+    const custom = template({ archiveStorageClass: setting, glacierTransitionDays: 120 });
+    custom.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ArchiveToGlacier', Transitions: [{ StorageClass: storageClass, TransitionInDays: 120 }] })]) } });
+    custom.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Parameters: Match.objectLike({ read_restored_glacier_objects: 'true' }) }) });
+  });
+
+  it('leaves read_restored_glacier_objects off with Glacier Instant Retrieval, which Athena reads like Standard', () => {
+    t.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Parameters: Match.objectLike({ read_restored_glacier_objects: Match.absent() }) }) });
+  });
+
+  it('expires raw payloads under the error prefix and in the on-failure bucket after failureRetentionDays (30 by default)', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals({ Id: 'ExpireErrorOutput', Prefix: 'errors/', Status: 'Enabled', ExpirationInDays: 30 })]) } });
+    t.hasResourceProperties('AWS::S3::Bucket', { MetricsConfigurations: Match.anyValue(), LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals({ Id: 'ExpireFailedBatches', Status: 'Enabled', ExpirationInDays: 30 })]) } });
+    const custom = template({ failureRetentionDays: 7 });
+    custom.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireErrorOutput', ExpirationInDays: 7 })]) } });
+    custom.hasResourceProperties('AWS::S3::Bucket', { BucketEncryption: Match.anyValue(), LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireFailedBatches', ExpirationInDays: 7 })]) } });
+  });
+
+  it('lets Firehose read the transform\'s configuration, as its documented policy for a transform lists', () => {
+    const stream = resourcesOf('AWS::KinesisFirehose::DeliveryStream')[0]!.Properties['ExtendedS3DestinationConfiguration'] as { RoleARN: { 'Fn::GetAtt': [string, string] } };
+    const destinationRole = stream.RoleARN['Fn::GetAtt'][0];
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: destinationRole }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['lambda:GetFunctionConfiguration']), Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveDeliveryTransform'), 'Arn'] }]) })]) },
+    });
   });
 });
 
 describe('analytics catalog', () => {
-  it('declares the Glue table from the archive schema with partition projection', () => {
+  it('declares the Glue table from the archive schema with partition projection, read with the Hive JSON SerDe', () => {
     t.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: 'clickstream_dev',
       TableInput: Match.objectLike({
         Name: 'events',
         PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'date' }), Match.objectLike({ Name: 'hour', Type: 'int' })],
-        StorageDescriptor: Match.objectLike({ Columns: glueColumns().map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })), SerdeInfo: Match.objectLike({ SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' }) }),
+        StorageDescriptor: Match.objectLike({ Columns: glueColumns().map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })), SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe', Parameters: { 'timestamp.formats': 'yyyy-MM-dd HH:mm:ss.SSS' } } }),
         Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.hour.type': 'integer', 'projection.hour.digits': '2' }),
       }),
     });
@@ -195,6 +229,23 @@ describe('analytics catalog', () => {
     for (const q of queries) {
       expect(q.Properties['QueryString']).toContain('"clickstream_dev"."events"');
       expect(q.Properties['QueryString']).not.toContain('${events}');
+    }
+  });
+
+  it('restricts every named query to a range of dt, the projected date partition, right at the table scan', () => {
+    // Athena's partition projection computes the partitions from the dt predicate, so only the range is listed and read.
+    t.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        PartitionKeys: Match.arrayWith([Match.objectLike({ Name: 'dt', Type: 'date' })]),
+        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy-MM-dd' }),
+      }),
+    });
+    for (const q of resourcesOf('AWS::Athena::NamedQuery')) {
+      const sql = q.Properties['QueryString'] as string;
+      expect(sql.split('"clickstream_dev"."events"')).toHaveLength(2);
+      expect(sql).toMatch(new RegExp(`FROM "clickstream_dev"\\."events" e\\s+WHERE ${DATE_RANGE_FILTER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(parameterPositions(sql)).toHaveLength(2);
+      expect(q.Properties['Description']).toMatch(/first and last event date/);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { createHandler } from '../../../functions/firehose-transform/create-handler';
-import { ARCHIVE_COLUMNS, ARCHIVE_COLUMN_NAMES, athenaDdl, glueColumns, gluePartitionKeys, projectionProperties } from '../../../functions/shared/archive-schema';
+import { ARCHIVE_COLUMNS, ARCHIVE_COLUMN_NAMES, ARCHIVE_JSON_STORAGE, athenaDdl, glueColumns, gluePartitionKeys, projectionProperties } from '../../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX, renderPrefix } from '../../../functions/shared/firehose-prefixes';
 import { producerEvent } from '../../helpers/events';
 import { firehoseEvent, rowOf } from '../../helpers/firehose';
@@ -14,6 +14,16 @@ describe('archive schema', () => {
     expect(glueColumns().map((c) => c.name)).toEqual(ARCHIVE_COLUMN_NAMES);
     expect(ddlColumns).toEqual(ARCHIVE_COLUMN_NAMES);
     expect(outputKeys).toEqual(ARCHIVE_COLUMN_NAMES);
+  });
+
+  it('reads JSON with the Hive JSON SerDe in the DDL as in the Glue table, with the rows\' timestamp format', () => {
+    const ddl = athenaDdl('clickstream', 'events', 's3://archive/events/');
+    expect(ARCHIVE_JSON_STORAGE.serde).toBe('org.apache.hive.hcatalog.data.JsonSerDe');
+    expect(ddl).toContain("ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'");
+    expect(ddl).toContain("'timestamp.formats' = 'yyyy-MM-dd HH:mm:ss.SSS'");
+    expect(ddl).not.toMatch(/openx|ignore\.malformed\.json/i);
+    expect(ddl).not.toContain('read_restored_glacier_objects');
+    expect(athenaDdl('clickstream', 'events', 's3://archive/events/', { readRestoredGlacierObjects: true })).toContain("'read_restored_glacier_objects' = 'true'");
   });
 
   it('uses snake_case names and gives every column a comment', () => {

@@ -1,0 +1,81 @@
+/**
+ * Every alarm on a custom metric reads a metric that a handler really publishes: the EMF the handlers
+ * print is captured and compared with the alarms of the synthesized template (namespace, name, dimensions).
+ */
+import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHandler as createSessionHandler } from '../../functions/session-processor/create-handler';
+import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
+import { METRICS_NAMESPACE } from '../../functions/shared/metric-names';
+import { kinesisEvent, producerEvent } from '../helpers/events';
+import { firehoseEvent } from '../helpers/firehose';
+import { MemoryLog } from '../helpers/memory-store';
+import { template } from '../helpers/stack';
+
+interface Emf {
+  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
+  [key: string]: unknown;
+}
+
+/** `namespace|name|dim=value,…` for every metric in the EMF documents printed while `run` builds and calls a handler. */
+async function publishedBy(run: () => Promise<unknown>): Promise<Set<string>> {
+  const saved = process.env.POWERTOOLS_METRICS_DISABLED;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const lines: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+    if (saved === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = saved;
+  }
+  const out = new Set<string>();
+  for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'))) {
+    const emf = JSON.parse(line) as Emf;
+    for (const d of emf._aws.CloudWatchMetrics) {
+      const dims = d.Dimensions.flat().map((k) => `${k}=${String(emf[k])}`).sort().join(',');
+      for (const m of d.Metrics) out.add(`${d.Namespace}|${m.Name}|${dims}`);
+    }
+  }
+  return out;
+}
+
+const ddb = mockClient(DynamoDBClient);
+afterAll(() => ddb.restore());
+
+interface MetricStat { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: string }> }
+
+/** Every metric an alarm reads: its own, or each one inside its math expression. */
+function alarmMetrics(): MetricStat[] {
+  const alarms = Object.values(template().findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: MetricStat & { Metrics?: Array<{ MetricStat?: { Metric: MetricStat } }> } }>;
+  return alarms.flatMap((a) => (a.Properties.Metrics ? a.Properties.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : [])) : [a.Properties]));
+}
+
+describe('alarms on custom metrics', () => {
+  it('read only metrics that a handler publishes, with the same namespace and dimensions', async () => {
+    ddb.reset();
+    ddb.on(BatchGetItemCommand).resolves({ Responses: {} });
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+    // Each handler builds its own Metrics, as deployed; only the DynamoDB client and the logger are injected.
+    const sessionProcessor = () => createSessionHandler({ env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' }, dynamoDb: new DynamoDBClient({}), logger: new MemoryLog() });
+    const transform = () => createTransformHandler({ env: {}, logger: new MemoryLog() });
+    const published = new Set([
+      ...(await publishedBy(() => sessionProcessor()(kinesisEvent([producerEvent()])))),
+      ...(await publishedBy(() => transform()(firehoseEvent([producerEvent()])))),
+    ]);
+    expect(published.size).toBeGreaterThan(5);
+
+    const custom = alarmMetrics().filter((m) => !m.Namespace.startsWith('AWS/'));
+    expect(custom.length).toBeGreaterThanOrEqual(2);
+    for (const m of custom) {
+      const dims = (m.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).sort().join(',');
+      expect(published).toContain(`${m.Namespace}|${m.MetricName}|${dims}`);
+    }
+    expect(new Set(custom.map((m) => m.Namespace))).toEqual(new Set([METRICS_NAMESPACE]));
+  });
+});
