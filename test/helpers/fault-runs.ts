@@ -70,7 +70,7 @@ export const FAULT_KINDS: ReadonlyArray<readonly [string, string]> = [
   ['lost DynamoDB responses', 'ddb-lost-response=0.1,seed=4'],
   ['crashes part-way through a batch', 'crash=0.2,seed=5'],
   ['every batch delivered twice', 'duplicate'],
-  ['transform failures', 'transform-error=0.5,seed=6'],
+  ['transform failures', 'transform-error=0.5,seed=9'],
   ['all at once', 'ddb-error=0.1,ddb-lost-response=0.05,crash=0.05,duplicate,transform-error=0.1,seed=7'],
 ];
 

@@ -82,7 +82,7 @@ describe('astral-plane characters at the length bounds', () => {
         expect(allWellFormed(log.lines)).toBe(true);
         for (const s of sessions) for (const page of s.journey) expect(page.length).toBeLessThanOrEqual(PAGE_PATH_MAX);
       }),
-      { numRuns: 30 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 30) },
     );
   });
 
@@ -113,7 +113,8 @@ describe('astral-plane characters at the length bounds', () => {
           db.close();
         }
       }),
-      { numRuns: 15 },
+      // Each case opens a DuckDB instance: a tenth of PROPERTY_RUNS under `npm run test:reliability`.
+      { numRuns: Math.ceil(Number(process.env.PROPERTY_RUNS ?? 150) / 10) },
     );
   });
 });
