@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadNamedQueries, readQuery } from '../../queries';
 import { openArchive } from '../archive-sql';
-import { openDataDir } from '../data-dir';
+import { openExistingDataDir } from '../data-dir';
 import { table } from '../report';
 
 /** Rows of the query; throws with the list of names when the name is unknown. */
 export async function runNamedQuery(nameOrFile: string, dataDirPath: string): Promise<Array<Record<string, unknown>>> {
   const sql = resolveSql(nameOrFile);
-  const dataDir = openDataDir(dataDirPath, false);
+  // The archive is plain files, readable while a run writes more: no lock.
+  const dataDir = openExistingDataDir(dataDirPath, false);
   const db = await openArchive(dataDir.archive, join(dataDir.root, 'tmp'));
   try {
     return await db.query(sql);
