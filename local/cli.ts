@@ -1,6 +1,10 @@
 /** The `clickstream` command line: the local runtime and tools for the archive and the tables. */
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR } from './data-dir';
+import { DataDirError, UsageError } from './errors';
+import { wholeNumber } from './flags';
+import { BATCH_SIZE_RANGE, BUFFER_MB_RANGE, BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from './limits';
+import type { Range } from './flags';
 import { readExport } from './commands/export';
 import { produce } from './commands/produce';
 import { formatRows, listQueries, queryRange, runNamedQuery } from './commands/query';
@@ -19,7 +23,9 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
                   [--faults SPEC]
       Start the emulators, put the workload on the stream (default: 50000 synthetic
       records from 2500 users), run both consumers until the stream is drained and
-      every Firehose buffer is written, and print the report.
+      every Firehose buffer is written, and print the report. --shards 1-64 (default 2,
+      or the existing stream's), --batch-size 1-10000, --buffer-seconds 0-900,
+      --buffer-mb 1-128: the AWS ranges.
 
   clickstream up [--port P] [--shards N] [--data-dir DIR] [--fresh] [--buffer-seconds S]
       Start the emulators (Kinesis on P, DynamoDB on P+1; default 4567) and both
@@ -27,8 +33,11 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
 
   clickstream produce --stream NAME [--endpoint URL] [--region R] [--input FILE|-]
                       [--users N] [--events N] [--seed S] [--rate EPS] [--aggregate]
+                      [--refused-dir DIR]
       Put events on any stream; without --endpoint, on real AWS with the default
-      credential chain. --aggregate packs records as the KPL does.
+      credential chain. --aggregate packs records as the KPL does. Lines too large
+      for a Kinesis record are refused and kept in --refused-dir (default
+      .clickstream-refused).
 
   clickstream query NAME|FILE.sql [--from DATE] [--to DATE] [--data-dir DIR]
       Run a shipped named query (or a SQL file) over the local archive with DuckDB,
@@ -64,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
         options: {
           ...COMMON, ...WORKLOAD,
-          shards: { type: 'string', default: '2' },
+          shards: { type: 'string' },
           fresh: { type: 'boolean', default: false },
           'summary-json': { type: 'string' },
           'batch-size': { type: 'string' },
@@ -77,15 +86,15 @@ async function main(argv: string[]): Promise<number> {
       const v: Values = values;
       await run({
         ...workload(v),
-        shards: positive('--shards', values.shards),
+        ...optional('--shards', values.shards, LOCAL_SHARD_RANGE, (shards) => ({ shards })),
         dataDir: values['data-dir'],
         fresh: values.fresh,
-        ...(values['summary-json'] ? { summaryJson: values['summary-json'] } : {}),
-        ...(values['batch-size'] ? { batchSize: positive('--batch-size', values['batch-size']) } : {}),
+        ...(values['summary-json'] !== undefined ? { summaryJson: nonEmpty('--summary-json', values['summary-json']) } : {}),
+        ...optional('--batch-size', values['batch-size'], BATCH_SIZE_RANGE, (batchSize) => ({ batchSize })),
         archiveFormat: archiveFormat(values['archive-format']),
-        ...(values['buffer-seconds'] ? { bufferIntervalSeconds: positive('--buffer-seconds', values['buffer-seconds']) } : {}),
-        ...(values['buffer-mb'] ? { bufferSizeMb: positive('--buffer-mb', values['buffer-mb']) } : {}),
-        ...(values.faults ? { faults: parseFaults(values.faults) } : {}),
+        ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({ bufferIntervalSeconds })),
+        ...optional('--buffer-mb', values['buffer-mb'], BUFFER_MB_RANGE, (bufferSizeMb) => ({ bufferSizeMb })),
+        ...(values.faults !== undefined ? { faults: faults(values.faults) } : {}),
       });
       return 0;
     }
@@ -93,14 +102,14 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({
         args: rest,
         strict: true,
-        options: { ...COMMON, port: { type: 'string', default: '4567' }, shards: { type: 'string', default: '2' }, fresh: { type: 'boolean', default: false }, 'buffer-seconds': { type: 'string' } },
+        options: { ...COMMON, port: { type: 'string', default: '4567' }, shards: { type: 'string' }, fresh: { type: 'boolean', default: false }, 'buffer-seconds': { type: 'string' } },
       });
       await up({
-        port: positive('--port', values.port),
-        shards: positive('--shards', values.shards),
+        port: wholeNumber('--port', values.port, PORT_RANGE),
+        ...optional('--shards', values.shards, LOCAL_SHARD_RANGE, (shards) => ({ shards })),
         dataDir: values['data-dir'],
         fresh: values.fresh,
-        ...(values['buffer-seconds'] ? { bufferIntervalSeconds: positive('--buffer-seconds', values['buffer-seconds']) } : {}),
+        ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({ bufferIntervalSeconds })),
       }, out);
       return 0;
     }
@@ -108,18 +117,20 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({
         args: rest,
         strict: true,
-        options: { ...WORKLOAD, stream: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' }, aggregate: { type: 'boolean', default: false } },
+        options: { ...WORKLOAD, stream: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' }, aggregate: { type: 'boolean', default: false }, 'refused-dir': { type: 'string', default: '.clickstream-refused' } },
       });
       if (!values.stream) throw new UsageError('produce needs --stream NAME (the local stream is clickstream-events)');
       const v: Values = values;
       const result = await produce({
         ...workload(v),
         stream: values.stream,
-        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-        ...(values.region ? { region: values.region } : {}),
+        ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+        ...(values.region !== undefined ? { region: nonEmpty('--region', values.region) } : {}),
         aggregate: values.aggregate,
+        refusedDir: nonEmpty('--refused-dir', values['refused-dir']),
       }, (line) => process.stderr.write(`${line}\n`));
-      out(`put ${result.records} events in ${result.kinesisRecords} Kinesis records on ${values.stream}`);
+      const refused = result.refusedDir ? `; refused ${result.refused} of ${result.lines} lines as too large for a Kinesis record, kept in ${result.refusedDir}` : '';
+      out(`put ${result.records} events in ${result.kinesisRecords} Kinesis records on ${values.stream}${refused}`);
       return 0;
     }
     case 'query': {
@@ -138,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
     case 'cost': {
       const { values } = parseArgs({ args: rest, strict: true, options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' }, 'storage-class': { type: 'string' } } });
       if (!values['events-per-month']) throw new UsageError('cost needs --events-per-month N');
-      out(costReport(positive('--events-per-month', values['events-per-month']), values['avg-event-bytes'] ? positive('--avg-event-bytes', values['avg-event-bytes']) : undefined, storageClass(values['storage-class'])));
+      out(costReport(wholeNumber('--events-per-month', values['events-per-month'], { min: 1 }), values['avg-event-bytes'] !== undefined ? wholeNumber('--avg-event-bytes', values['avg-event-bytes'], { min: 1, max: 1024 * 1024 }) : undefined, storageClass(values['storage-class'])));
       return 0;
     }
     case undefined:
@@ -154,23 +165,35 @@ async function main(argv: string[]): Promise<number> {
 
 function workload(v: Values): { input?: string; users: number; events: number; seed: number; rate?: number } {
   return {
-    ...(typeof v['input'] === 'string' ? { input: v['input'] } : {}),
-    users: positive('--users', String(v['users'])),
-    events: positive('--events', String(v['events'])),
-    seed: positive('--seed', String(v['seed']), 0),
-    ...(typeof v['rate'] === 'string' ? { rate: positive('--rate', v['rate']) } : {}),
+    ...(typeof v['input'] === 'string' ? { input: nonEmpty('--input', v['input']) } : {}),
+    users: wholeNumber('--users', String(v['users']), { min: 1 }),
+    events: wholeNumber('--events', String(v['events']), { min: 1 }),
+    seed: wholeNumber('--seed', String(v['seed']), { min: 0 }),
+    ...(typeof v['rate'] === 'string' ? { rate: wholeNumber('--rate', v['rate'], { min: 1 }) } : {}),
   };
+}
+
+/** A flag given as a whole number within its range becomes `make(n)`; an absent one adds nothing. */
+function optional<T>(flag: string, raw: string | undefined, range: Range, make: (n: number) => T): T | Record<string, never> {
+  return raw === undefined ? {} : make(wholeNumber(flag, raw, range));
+}
+
+function nonEmpty(flag: string, raw: string): string {
+  if (raw.trim() === '') throw new UsageError(`${flag} must not be empty`);
+  return raw;
+}
+
+function faults(spec: string) {
+  try {
+    return parseFaults(spec);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function archiveFormat(raw: string): 'json' | 'parquet' {
   if (raw === 'json' || raw === 'parquet') return raw;
   throw new UsageError(`--archive-format must be json or parquet; got ${JSON.stringify(raw)}`);
-}
-
-function positive(flag: string, raw: string, min = 1): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number of at least ${min}; got ${JSON.stringify(raw)}`);
-  return n;
 }
 
 function storageClass(raw: string | undefined): ArchiveStorageClass | undefined {
@@ -179,8 +202,6 @@ function storageClass(raw: string | undefined): ArchiveStorageClass | undefined 
   if (!found) throw new UsageError(`--storage-class must be one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}; got ${JSON.stringify(raw)}`);
   return found;
 }
-
-class UsageError extends Error {}
 
 // package-lock.json pins an SDK that supports Node 20; its notice about 2027 releases is not for this run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -193,6 +214,9 @@ function exitAfterFlush(code: number): void {
 }
 
 main(process.argv.slice(2)).then(exitAfterFlush, (err: unknown) => {
+  const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
   process.stderr.write(`clickstream: ${err instanceof Error ? err.message : String(err)}\n`);
-  exitAfterFlush(err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+  // CLICKSTREAM_DEBUG=1 adds the stack of an error that is not a usage or data-directory error.
+  if (process.env.CLICKSTREAM_DEBUG && err instanceof Error && !usage && !(err instanceof DataDirError)) process.stderr.write(`${err.stack}\n`);
+  exitAfterFlush(usage ? 2 : 1);
 });

@@ -22,19 +22,33 @@ import type { ArchiveFormat } from './firehose/delivery-stream';
 import { ParquetWriter } from './firehose/parquet';
 import { KinesisEventSource } from './lambda-event-source';
 import type { StreamInfo } from './stream';
-import { ensureStream } from './stream';
+import { countRecords, ensureStream } from './stream';
 import { countDynamoDb, countKinesis, newCounts } from './request-counter';
 import type { RequestCounts } from './request-counter';
 import { ensureTables } from './tables';
+import { UsageError } from './errors';
 
 export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics', deliveryStream: 'clickstream-archive' } as const;
+
+/** Shards of a new local stream when `--shards` is not given; an existing stream keeps its own. */
+export const DEFAULT_SHARDS = 2;
+
+/** Each consumer's checkpoint file in the data directory's `checkpoints/` folder. */
+export const CHECKPOINT_FILES = { sessionProcessor: 'session-processor.json', firehose: 'firehose.json' } as const;
+
+/** Records on the stream that the consumers had not finished when this run started (an earlier run was stopped). */
+export interface LeftOnStream {
+  readonly sessionPath: number;
+  readonly archivePath: number;
+}
 
 /** Firehose buffering in the local model: the smallest that AWS allows with dynamic partitioning. */
 export const LOCAL_BUFFERING = { intervalSeconds: 60, sizeMb: 64 } as const;
 
 export interface PipelineOptions {
   readonly dataDir: DataDir;
-  readonly shards: number;
+  /** Shards asked for; an existing stream with another count is an error. Absent: the stream's own, or DEFAULT_SHARDS. */
+  readonly shards?: number;
   /** Kinesis port; DynamoDB takes the next one. 0 picks free ports. */
   readonly port?: number;
   /** Records per session-processor invocation (Lambda's BatchSize). */
@@ -67,7 +81,19 @@ export class LocalPipeline {
 
   constructor(readonly o: PipelineOptions) {}
 
+  /** Starts the emulators, the stream and the tables; on failure closes whatever it had started. */
   async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (err) {
+      await this.kinesisEmulator?.close().catch(() => undefined);
+      await this.dynamoEmulator?.close().catch(() => undefined);
+      for (const c of [this.kinesis, this.dynamodb, this.functionDynamoDb, this.consumerKinesis]) c?.destroy();
+      throw err;
+    }
+  }
+
+  private async startParts(): Promise<void> {
     const port = this.o.port ?? 0;
     this.kinesisEmulator = await startKinesalite({ port, path: this.o.dataDir.kinesis });
     this.dynamoEmulator = await startDynalite({ port: port === 0 ? 0 : port + 1, path: this.o.dataDir.dynamodb });
@@ -79,10 +105,31 @@ export class LocalPipeline {
     this.o.faults?.instrumentDynamoDb(this.functionDynamoDb);
     this.consumerKinesis = kinesisClient(this.kinesisEmulator.endpoint);
     countKinesis(this.consumerKinesis, this.kinesisCounts);
-    this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards);
+    this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards ?? DEFAULT_SHARDS);
+    const found = this.stream.shardIds.length;
+    if (this.o.shards !== undefined && found !== this.o.shards) {
+      throw new UsageError(`--shards ${this.o.shards}: the stream in --data-dir ${this.o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${this.o.shards}`);
+    }
     await ensureTables(this.dynamodb, LOCAL_NAMES);
     this.sessionSource = this.sessionProcessorMapping();
     this.archive = this.deliveryStream();
+  }
+
+  /**
+   * Records between each consumer's checkpoint and the stream's end: left by an earlier run that was stopped
+   * before its consumers finished. Call before `startConsumers`.
+   */
+  async leftOnStream(): Promise<LeftOnStream> {
+    const after = (file: string) => new CheckpointFile(join(this.o.dataDir.checkpoints, file));
+    return {
+      sessionPath: await countRecords(this.kinesis, this.stream, after(CHECKPOINT_FILES.sessionProcessor)),
+      archivePath: await countRecords(this.kinesis, this.stream, after(CHECKPOINT_FILES.firehose)),
+    };
+  }
+
+  /** Every record on the stream, from the trim horizon. */
+  async recordsOnStream(): Promise<number> {
+    return countRecords(this.kinesis, this.stream);
   }
 
   /** Starts polling the stream with every consumer. */
@@ -120,7 +167,7 @@ export class LocalPipeline {
       client: this.consumerKinesis,
       stream: this.stream,
       handler,
-      checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, 'session-processor.json')),
+      checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.sessionProcessor)),
       onFailure: new FolderFailureDestination(this.o.dataDir.failed),
       batchSize: this.o.batchSize ?? 500,
       invoke: (event, next) => this.observe(event, (e) => (this.o.faults ? this.o.faults.invokeSessions(e, next) : next(e))),
@@ -154,7 +201,7 @@ export class LocalPipeline {
       stream: this.stream,
       transform: createTransformHandler({ env: {}, logger: log }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
-      checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, 'firehose.json')),
+      checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.firehose)),
       bucketDir: this.o.dataDir.archive,
       format,
       ...(this.parquet ? { parquet: this.parquet } : {}),

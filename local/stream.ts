@@ -1,6 +1,7 @@
 /** Creating and describing the stream on the local Kinesis. */
-import { CreateStreamCommand, DescribeStreamCommand, GetShardIteratorCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { CheckpointFile } from './checkpoints';
 
 export interface StreamInfo {
   readonly name: string;
@@ -18,6 +19,23 @@ export async function shardIterator(client: KinesisClient, streamName: string, s
     }),
   );
   return out.ShardIterator;
+}
+
+/** Records on every shard after a consumer's checkpoints (all of them without checkpoints), up to the stream's end now. */
+export async function countRecords(client: KinesisClient, stream: StreamInfo, after?: CheckpointFile): Promise<number> {
+  let count = 0;
+  for (const shardId of stream.shardIds) {
+    let iterator = await shardIterator(client, stream.name, shardId, after?.get(shardId));
+    while (iterator) {
+      // GetRecords returns at most 10,000 records per call.
+      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      const n = out.Records?.length ?? 0;
+      count += n;
+      if (n === 0 && (out.MillisBehindLatest ?? 0) === 0) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return count;
 }
 
 /** Creates the stream unless it exists, waits until it is active, and lists its shards. */

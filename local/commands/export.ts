@@ -2,7 +2,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Session, WindowMetrics } from '../../functions/session-processor/model';
 import { dynamoDbClient } from '../aws-clients';
-import { openDataDir } from '../data-dir';
+import { openExistingDataDir } from '../data-dir';
 import { startDynalite } from '../emulators/dynalite';
 import { LOCAL_NAMES } from '../pipeline';
 import { allSessions, allWindows } from '../read-tables';
@@ -96,20 +96,24 @@ export async function readExport(what: 'sessions' | 'metrics', dataDirPath: stri
       client.destroy();
     }
   }
-  const dataDir = openDataDir(dataDirPath, false);
-  let emulator;
+  const dataDir = openDataDir(dataDirPath);
   try {
-    emulator = await startDynalite({ path: dataDir.dynamodb });
-  } catch (err) {
-    throw new Error(`cannot open the DynamoDB data in ${dataDir.dynamodb} (is \`clickstream up\` or a run using it?): ${(err as Error).message}`, { cause: err });
-  }
-  const client = dynamoDbClient(emulator.endpoint);
-  try {
-    return await readTables(what, client);
+    const emulator = await startDynalite({ path: dataDir.dynamodb });
+    const client = dynamoDbClient(emulator.endpoint);
+    try {
+      return await readTables(what, client);
+    } finally {
+      client.destroy();
+      await emulator.close();
+    }
   } finally {
-    client.destroy();
-    await emulator.close();
+    dataDir.release();
   }
+}
+
+/** The data directory, locked: its DynamoDB files admit one process. A running `up` is read through --endpoint. */
+function openDataDir(path: string) {
+  return openExistingDataDir(path, true, 'wait for it to finish, or while `clickstream up` runs pass --endpoint with the DynamoDB endpoint it printed');
 }
 
 async function readTables(what: 'sessions' | 'metrics', client: DynamoDBClient): Promise<Array<SessionExport | MetricsExport>> {

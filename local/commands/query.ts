@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { checkDateRange, lastDays, loadNamedQueries, readQuery } from '../../queries';
 import type { DateRange } from '../../queries';
 import { openArchive } from '../archive-sql';
-import { openDataDir } from '../data-dir';
+import { openExistingDataDir } from '../data-dir';
 import { table } from '../report';
 
 /** Days a query covers when no range is given. */
@@ -24,7 +24,8 @@ export function queryRange(from: string | undefined, to: string | undefined, now
 /** Rows of the query over `range`; throws with the list of names when the name is unknown. */
 export async function runNamedQuery(nameOrFile: string, dataDirPath: string, range: DateRange = queryRange(undefined, undefined)): Promise<Array<Record<string, unknown>>> {
   const sql = resolveSql(nameOrFile);
-  const dataDir = openDataDir(dataDirPath, false);
+  // The archive is plain files, readable while a run writes more: no lock.
+  const dataDir = openExistingDataDir(dataDirPath, false);
   const db = await openArchive(dataDir.archive, join(dataDir.root, 'tmp'));
   try {
     return await db.query(sql, range);

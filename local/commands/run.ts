@@ -1,17 +1,25 @@
 /** `clickstream run`: the whole pipeline on a workload, until the stream is drained, then the report. */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadNamedQueries } from '../../queries';
 import { openArchive } from '../archive-sql';
 import { openDataDir } from '../data-dir';
+import type { DataDir } from '../data-dir';
+import { UsageError } from '../errors';
 import { FaultInjector } from '../faults';
 import type { FaultCounts, FaultPlan } from '../faults';
 import type { ArchiveFormat, DeliveryStats } from '../firehose/delivery-stream';
-import { readInput } from '../input-file';
+import { checkRange } from '../flags';
+import { checkInputReadable, newCounts, readInput } from '../input-file';
+import type { InputCounts } from '../input-file';
+import { BATCH_SIZE_RANGE, BUFFER_MB_RANGE, BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE } from '../limits';
 import { LOCAL_NAMES, LocalPipeline } from '../pipeline';
+import type { LeftOnStream } from '../pipeline';
 import { putAll } from '../producer';
 import type { ProduceRecord } from '../producer';
 import { Progress } from '../progress';
 import { allSessions, allWindows } from '../read-tables';
+import { RefusedStore } from '../refused-store';
 import { busiestWindows, formatDuration, minusTotals, percent, quantile, sessionPathTotals, sessionStats, table } from '../report';
 import type { SessionPathTotals, SessionStats } from '../report';
 import { syntheticWorkload } from '../workload/synthetic';
@@ -22,7 +30,8 @@ export interface RunOptions {
   readonly events: number;
   readonly seed: number;
   readonly rate?: number;
-  readonly shards: number;
+  /** Shards of a new stream; an existing stream with another count is an error. Absent: the stream's own, or 2. */
+  readonly shards?: number;
   readonly dataDir: string;
   readonly fresh: boolean;
   readonly summaryJson?: string;
@@ -38,7 +47,20 @@ export interface RunOptions {
 
 /** The summary written by `--summary-json`; the same figures the report prints. */
 export interface RunSummary {
+  /** Input lines read (or synthetic records made): each put on the stream or refused before it. */
+  readonly lines_in: number;
+  /** Lines refused before the stream (too large for a Kinesis record), kept whole under `refused_dir`. */
+  readonly refused_before_stream: number;
+  readonly refused_before_stream_by_reason: Readonly<Record<string, number>>;
+  readonly refused_dir: string | null;
+  /** lines_in = records put + refused_before_stream. */
+  readonly input_balanced: boolean;
+  /** Records this run put on the stream (a throttled producer's extra copies included). */
   readonly records_in: number;
+  /** Records an earlier, stopped run left on the stream after each consumer's checkpoint; this run consumed them. */
+  readonly left_on_stream: { readonly session_path: number; readonly archive_path: number };
+  /** Of those, records the stopped run's session-processor had already counted (its checkpoint lags its writes). */
+  readonly counted_before_start: number;
   readonly valid: number;
   readonly refused: number;
   readonly refused_by_reason: Readonly<Record<string, number>>;
@@ -47,6 +69,7 @@ export interface RunSummary {
   readonly late: number;
   readonly sessions: number;
   readonly users: number;
+  /** records_in + left_on_stream.session_path = valid + refused + counted_before_start. */
   readonly session_path_balanced: boolean;
   /** Ok records the archive path wrote (this run). */
   readonly archived: number;
@@ -56,7 +79,7 @@ export interface RunSummary {
   readonly archive_error_objects: number;
   /** Bytes of the objects written (data and errors). */
   readonly archive_bytes: number;
-  /** Records in = archived + processing failed + dropped, and every one of them written to an object. */
+  /** records_in + left_on_stream.archive_path = archived + processing_failed + dropped, and every one of them written to an object. */
   readonly archive_path_balanced: boolean;
   /** Object writes that failed, records still unwritten after the drain, and the last write error. */
   readonly archive_write_failures: number;
@@ -89,19 +112,45 @@ export interface AwsRequests {
   readonly per_event_design_per_1000: number;
 }
 
+/** Put-to-visible delays are measured on at most this many records in flight at once, so memory stays bounded. */
+const MAX_TRACKED_PUTS = 100_000;
+
+/** Checks every option before anything is opened, created or deleted. */
+export function checkRunOptions(o: RunOptions): void {
+  if (o.shards !== undefined) checkRange('--shards', o.shards, LOCAL_SHARD_RANGE);
+  if (o.batchSize !== undefined) checkRange('--batch-size', o.batchSize, BATCH_SIZE_RANGE);
+  if (o.bufferIntervalSeconds !== undefined) checkRange('--buffer-seconds', o.bufferIntervalSeconds, BUFFER_SECONDS_RANGE);
+  if (o.bufferSizeMb !== undefined) checkRange('--buffer-mb', o.bufferSizeMb, BUFFER_MB_RANGE);
+  if (o.rate !== undefined) checkRange('--rate', o.rate, { min: 1 });
+  if (o.input === undefined) {
+    checkRange('--users', o.users, { min: 1 });
+    checkRange('--events', o.events, { min: 1 });
+  } else checkInputReadable(o.input);
+  if (o.summaryJson !== undefined) {
+    const folder = dirname(resolve(o.summaryJson));
+    if (!isDirectory(folder)) throw new UsageError(`--summary-json ${o.summaryJson}: its folder ${folder} does not exist; create it or give another path`);
+  }
+}
+
 export async function run(o: RunOptions): Promise<RunSummary> {
+  checkRunOptions(o);
+  const dataDir = openDataDir(o.dataDir, o.fresh);
+  try {
+    return await runIn(dataDir, o);
+  } finally {
+    dataDir.release();
+  }
+}
+
+async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const progress = new Progress(o.quiet ? devNull() : process.stdout);
-  const dataDir = openDataDir(o.dataDir, o.fresh);
-  const records = loadRecords(o, started);
-  progress.line(`clickstream run: ${records.length} records${o.input ? ` from ${o.input}` : ` (synthetic: ${o.users} users, seed ${o.seed})`}, ${o.shards} shard(s), data in ${dataDir.root}`);
-
   const injector = o.faults ? new FaultInjector(o.faults) : undefined;
   const putAt = new Map<string, number>();
   const delays: number[] = [];
   const pipeline = new LocalPipeline({
     dataDir,
-    shards: o.shards,
+    ...(o.shards !== undefined ? { shards: o.shards } : {}),
     ...(injector ? { faults: injector } : {}),
     onSessionsVisible: (seqs, at) => {
       for (const seq of seqs) {
@@ -113,40 +162,55 @@ export async function run(o: RunOptions): Promise<RunSummary> {
     },
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     ...(o.archiveFormat ? { archiveFormat: o.archiveFormat } : {}),
-    ...(o.bufferIntervalSeconds ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
+    ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
     ...(o.bufferSizeMb ? { bufferSizeMb: o.bufferSizeMb } : {}),
   });
   await pipeline.start();
   try {
     const { metricsTable, sessionsTable } = LOCAL_NAMES;
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));
+    const left = await pipeline.leftOnStream();
+    const countedBefore = left.sessionPath > 0 ? await countedAheadOfCheckpoint(pipeline, before, left) : 0;
+    const what = o.input ? `input ${o.input === '-' ? 'standard input' : o.input}` : `${o.events} synthetic records (${o.users} users, seed ${o.seed})`;
+    progress.line(`clickstream run: ${what}, ${pipeline.stream.shardIds.length} shard(s), data in ${dataDir.root}`);
+    if (left.sessionPath + left.archivePath > 0) progress.line(`  an earlier run was stopped: it left ${left.sessionPath} records unconsumed by the session path and ${left.archivePath} by the archive path; consuming them too`);
+
+    const refusedStore = new RefusedStore(dataDir.refused);
+    const counts = newCounts();
     // With faults, the whole input goes on the stream before the consumers start: every run then sees the
     // same batches, and draws the same faults for them.
     if (!injector) pipeline.startConsumers();
     const firstPut = Date.now();
-    const produced = await putAll(pipeline.kinesis, pipeline.stream.name, records, {
-      onAccepted: (_i, seq, at) => putAt.set(seq, at),
+    const inputBytes = o.input && o.input !== '-' ? statSync(o.input).size : undefined;
+    const produced = await putAll(pipeline.kinesis, pipeline.stream.name, records(o, started, refusedStore, counts), {
+      onAccepted: (_i, seq, at) => {
+        if (putAt.size < MAX_TRACKED_PUTS) putAt.set(seq, at);
+      },
       ...(o.rate ? { rate: o.rate } : {}),
-      onProgress: (done) => progress.update('put on the stream', done, records.length),
+      onProgress: (done) => (inputBytes === undefined
+        ? progress.update('put on the stream', done, o.input ? done : o.events)
+        : progress.update('input read, MB', Math.round(counts.bytesRead / 1e6), Math.round(inputBytes / 1e6))),
     });
     progress.finish();
     if (injector) pipeline.startConsumers();
-    const timer = setInterval(() => progress.update('consumed (both paths)', Math.min(consumed(pipeline), records.length * 2), records.length * 2), 500);
+    const recordsIn = produced.put + produced.extraCopies;
+    const toConsume = recordsIn * 2 + left.sessionPath + left.archivePath;
+    const timer = setInterval(() => progress.update('consumed (both paths)', Math.min(consumed(pipeline), toConsume), toConsume), 500);
     await pipeline.drain();
     clearInterval(timer);
-    progress.update('consumed (both paths)', records.length * 2, records.length * 2);
+    progress.update('consumed (both paths)', toConsume, toConsume);
     progress.finish();
     const drainedAt = Date.now();
     delays.sort((a, b) => a - b);
-    const flow = { eps: Math.round(records.length / Math.max(0.001, (drainedAt - firstPut) / 1000)), p50: quantile(delays, 0.5), p95: quantile(delays, 0.95) };
+    const flow = { eps: Math.round(recordsIn / Math.max(0.001, (drainedAt - firstPut) / 1000)), p50: quantile(delays, 0.5), p95: quantile(delays, 0.95) };
 
     const windows = await allWindows(pipeline.dynamodb, metricsTable);
     const sessions = await allSessions(pipeline.dynamodb, sessionsTable);
     const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
     const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
-    // Records a throttled producer put twice to keep a user's order are on the stream twice.
-    const base = toSummary(records.length + produced.extraCopies, totals, stats, archiveOutcomes(pipeline), requests, flow, (Date.now() - started) / 1000);
+    const input: InputTally = { counts, put: produced.put, refusedByReason: refusedStore.byReason, refusedDir: refusedStore.refused > 0 ? refusedStore.dir : null };
+    const base = toSummary(input, recordsIn, left, countedBefore, totals, stats, archiveOutcomes(pipeline), requests, flow, (Date.now() - started) / 1000);
     const es = pipeline.sessionSource.stats;
     const summary: RunSummary = injector
       ? { ...base, faults: { ...injector.counts, session_retries: es.retries, function_errors: es.functionErrors, transform_invocation_failures: pipeline.archive.stats.invocationFailures } }
@@ -162,9 +226,35 @@ export async function run(o: RunOptions): Promise<RunSummary> {
   }
 }
 
-function loadRecords(o: RunOptions, nowMs: number): ProduceRecord[] {
-  if (o.input) return readInput(o.input);
-  return syntheticWorkload({ users: o.users, events: o.events, seed: o.seed, nowMs }).records;
+/** The workload as a stream: the input file's lines, or the synthetic records, counted as they are read. */
+function records(o: RunOptions, nowMs: number, store: RefusedStore, counts: InputCounts): Iterable<ProduceRecord> | AsyncIterable<ProduceRecord> {
+  if (o.input) return readInput(o.input, store, counts);
+  return (function* synthetic() {
+    for (const r of syntheticWorkload({ users: o.users, events: o.events, seed: o.seed, nowMs }).records) {
+      counts.lines += 1;
+      counts.records += 1;
+      yield r;
+    }
+  })();
+}
+
+/**
+ * Records a stopped run's session-processor counted beyond its checkpoint (it writes the metrics table,
+ * then checkpoints): every record up to the checkpoints was counted, so these are the counts at start
+ * minus the records up to the checkpoints. Kinesis trims records past the stream's retention (24 hours),
+ * so on a directory whose stream has lost records this figure is too high, and the check says so.
+ */
+async function countedAheadOfCheckpoint(p: LocalPipeline, before: SessionPathTotals, left: LeftOnStream): Promise<number> {
+  const counted = before.applied + before.duplicates + before.late + before.refused;
+  return counted - ((await p.recordsOnStream()) - left.sessionPath);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Records both consumers have taken so far, for the progress bar. */
@@ -201,10 +291,24 @@ function archiveOutcomes(p: LocalPipeline): ArchiveOutcomes {
 /** The archive path's counts, and what object writes left undone. */
 type ArchiveOutcomes = DeliveryStats & { readonly unwritten: number; readonly lastWriteError?: string };
 
-function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats, a: ArchiveOutcomes, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
+interface InputTally {
+  readonly counts: InputCounts;
+  readonly put: number;
+  readonly refusedByReason: Readonly<Record<string, number>>;
+  readonly refusedDir: string | null;
+}
+
+function toSummary(input: InputTally, recordsIn: number, left: LeftOnStream, countedBefore: number, t: SessionPathTotals, stats: SessionStats, a: ArchiveOutcomes, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
   const valid = t.applied + t.duplicates + t.late;
   return {
+    lines_in: input.counts.lines,
+    refused_before_stream: input.counts.refused,
+    refused_before_stream_by_reason: input.refusedByReason,
+    refused_dir: input.refusedDir,
+    input_balanced: input.counts.lines === input.put + input.counts.refused,
     records_in: recordsIn,
+    left_on_stream: { session_path: left.sessionPath, archive_path: left.archivePath },
+    counted_before_start: countedBefore,
     valid,
     refused: t.refused,
     refused_by_reason: t.refusedByReason,
@@ -213,7 +317,7 @@ function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats,
     late: t.late,
     sessions: stats.sessions,
     users: stats.users,
-    session_path_balanced: recordsIn === valid + t.refused,
+    session_path_balanced: countedBefore >= 0 && countedBefore <= left.sessionPath && recordsIn + left.sessionPath === valid + t.refused + countedBefore,
     archived: a.ok,
     processing_failed: a.processingFailed,
     dropped: a.dropped,
@@ -221,7 +325,7 @@ function toSummary(recordsIn: number, t: SessionPathTotals, stats: SessionStats,
     archive_error_objects: a.errorObjects,
     archive_bytes: a.bytesWritten,
     // Counted at acceptance; the path holds only if every accepted record also reached an object.
-    archive_path_balanced: recordsIn === a.ok + a.processingFailed + a.dropped && a.unwritten === 0,
+    archive_path_balanced: recordsIn + left.archivePath === a.ok + a.processingFailed + a.dropped && a.unwritten === 0,
     archive_write_failures: a.writeFailures,
     archive_unwritten: a.unwritten,
     ...(a.lastWriteError !== undefined ? { archive_last_write_error: a.lastWriteError } : {}),
@@ -246,8 +350,15 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
     ...Object.entries(s.refused_by_reason).sort().map(([k, v]): [string, number] => [`    ${k}`, v]),
   ]));
   const ok = (b: boolean) => (b ? 'holds' : 'DOES NOT HOLD');
-  p.line(`  session path: records in ${s.records_in} = valid ${s.valid} + refused ${s.refused}: ${ok(s.session_path_balanced)}`);
-  p.line(`  archive path: records in ${s.records_in} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
+  const put = s.lines_in - s.refused_before_stream;
+  const kept = s.refused_dir ? ` (${Object.entries(s.refused_before_stream_by_reason).map(([k, v]) => `${k} ${v}`).join(', ')}; kept whole in ${s.refused_dir})` : '';
+  p.line(`  input: lines in ${s.lines_in} = put on the stream ${put} + refused before the stream ${s.refused_before_stream}${kept}: ${ok(s.input_balanced)}`);
+  const ls = s.left_on_stream;
+  const leftS = ls.session_path > 0 ? ` + left on the stream by a stopped run ${ls.session_path}` : '';
+  const ahead = ls.session_path > 0 ? ` + counted by the stopped run before its checkpoint ${s.counted_before_start}` : '';
+  p.line(`  session path: records in ${s.records_in}${leftS} = valid ${s.valid} + refused ${s.refused}${ahead}: ${ok(s.session_path_balanced)}`);
+  const leftA = ls.archive_path > 0 ? ` + left on the stream by a stopped run ${ls.archive_path}` : '';
+  p.line(`  archive path: records in ${s.records_in}${leftA} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
   if (s.archive_write_failures > 0) p.line(`  archive object writes failed ${s.archive_write_failures} time(s); ${s.archive_unwritten} record(s) not written; last error: ${s.archive_last_write_error ?? '(none)'}`);
   p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
   if (s.faults) p.line(`  faults injected: ${JSON.stringify(s.faults)}`);

@@ -1,32 +1,42 @@
 /** `clickstream up`: the emulators and both consumers, running until interrupted, for your own producer. */
 import { openDataDir } from '../data-dir';
+import { checkRange } from '../flags';
+import { BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from '../limits';
 import { LOCAL_NAMES, LocalPipeline } from '../pipeline';
 
 export interface UpOptions {
   readonly port: number;
-  readonly shards: number;
+  /** Shards of a new stream; an existing stream with another count is an error. */
+  readonly shards?: number;
   readonly dataDir: string;
   readonly fresh: boolean;
   readonly bufferIntervalSeconds?: number;
 }
 
 export async function up(o: UpOptions, print: (line: string) => void): Promise<void> {
+  checkRange('--port', o.port, PORT_RANGE);
+  if (o.shards !== undefined) checkRange('--shards', o.shards, LOCAL_SHARD_RANGE);
+  if (o.bufferIntervalSeconds !== undefined) checkRange('--buffer-seconds', o.bufferIntervalSeconds, BUFFER_SECONDS_RANGE);
   const dataDir = openDataDir(o.dataDir, o.fresh);
-  const pipeline = new LocalPipeline({ dataDir, shards: o.shards, port: o.port, ...(o.bufferIntervalSeconds ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}) });
-  await pipeline.start();
-  pipeline.startConsumers();
-  print(`Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`);
-  print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
-  print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
-  print('');
-  print('Point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
-  print(`  npx clickstream produce --stream ${LOCAL_NAMES.stream} --endpoint ${pipeline.kinesisEmulator.endpoint} --events 1000`);
-  print(`  npx clickstream export sessions --data-dir ${o.dataDir}   (after stopping: the data directory is in use)`);
-  print('Ctrl-C stops, flushing Firehose buffers first.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  print('stopping: draining consumers and flushing buffers…');
-  await pipeline.stop();
+  try {
+    const pipeline = new LocalPipeline({ dataDir, port: o.port, ...(o.shards !== undefined ? { shards: o.shards } : {}), ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}) });
+    await pipeline.start();
+    pipeline.startConsumers();
+    print(`Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`);
+    print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
+    print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
+    print('');
+    print('Point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
+    print(`  npx clickstream produce --stream ${LOCAL_NAMES.stream} --endpoint ${pipeline.kinesisEmulator.endpoint} --events 1000`);
+    print(`  npx clickstream export sessions --endpoint ${pipeline.dynamoEmulator.endpoint}   (the data directory is locked while up runs)`);
+    print('Ctrl-C stops, flushing Firehose buffers first.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    print('stopping: draining consumers and flushing buffers…');
+    await pipeline.stop();
+  } finally {
+    dataDir.release();
+  }
 }

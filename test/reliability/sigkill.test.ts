@@ -80,7 +80,11 @@ describe('SIGKILL in the middle of a run', () => {
     child.kill('SIGKILL');
     const [, signal] = (await once(child, 'exit')) as [number | null, string | null];
     expect(signal).toBe('SIGKILL'); // killed, not finished
-    await run({ ...options, dataDir: killed, fresh: false });
+    const restarted = await run({ ...options, dataDir: killed, fresh: false });
+    // The restarted run's own report: its input and what the killed run left on the stream, each counted once.
+    expect(restarted.records_in).toBe(3000);
+    expect(restarted.session_path_balanced).toBe(true);
+    expect(restarted.archive_path_balanced).toBe(true);
 
     const [a, b] = [await state(reference), await state(killed)];
     expect(b.sessions).toEqual(a.sessions);
