@@ -18,7 +18,9 @@ describe('clickstream run when archive objects cannot be written', () => {
     const input = join(dir, 'input.ndjson');
     const workload = syntheticWorkload({ users: 20, events: 200, seed: 3, nowMs: Date.now() });
     writeFileSync(input, workload.records.map((r) => `${r.data.toString('utf8')}\n`).join(''));
-    writeFileSync(join(openDataDir(dataDir, false).archive, 'events'), 'not a folder');
+    const prepared = openDataDir(dataDir, false);
+    writeFileSync(join(prepared.archive, 'events'), 'not a folder');
+    prepared.release();
 
     const summary = await run({ input, users: 1, events: 1, seed: 1, shards: 1, dataDir, fresh: false, quiet: true });
 
