@@ -25,6 +25,15 @@ interface StreamEvent {
   readonly ts: number;
 }
 
+/** The i-th event of a generated stream: a distinct payload of the given user, type and page at `ts`. */
+function userEvent(p: { readonly user: number; readonly type: string; readonly page: number }, ts: number, i: number): StreamEvent {
+  const payload = producerEvent({
+    userId: `user-${p.user}`, eventType: p.type, timestamp: ts, url: `https://shop.example.com/p${p.page}`,
+    properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
+  });
+  return { payload, ts };
+}
+
 /** A stream of several users' events, each user's in time order, with producer retries re-sent later. */
 const stream = fc
   .record({
@@ -45,13 +54,9 @@ const stream = fc
         return;
       }
       clocks[p.user]! += p.gap;
-      const ts = clocks[p.user]!;
-      const payload = producerEvent({
-        userId: `user-${p.user}`, eventType: p.type, timestamp: ts, url: `https://shop.example.com/p${p.page}`,
-        properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
-      });
-      previous.push({ payload, ts });
-      out.push({ payload, ts });
+      const event = userEvent(p, clocks[p.user]!, i);
+      previous.push(event);
+      out.push(event);
     });
     return out;
   });
@@ -208,13 +213,9 @@ const longStream = fc
       const previous = sent[p.user]!;
       if (p.resend === 0 && previous.length > 0) return previous[i % previous.length]!;
       clocks[p.user]! += p.gap;
-      const ts = clocks[p.user]!;
-      const payload = producerEvent({
-        userId: `user-${p.user}`, eventType: p.type, timestamp: ts, url: `https://shop.example.com/p${p.page}`,
-        properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
-      });
-      previous.push({ payload, ts });
-      return { payload, ts };
+      const event = userEvent(p, clocks[p.user]!, i);
+      previous.push(event);
+      return event;
     });
   });
 
