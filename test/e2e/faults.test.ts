@@ -35,4 +35,12 @@ describe('the pipeline under faults', () => {
     expect(faulty.archive).toEqual(expectedArchive(clean, faulty));
     expect(faulty.archive.length + onlyInErrorOutput(clean, faulty).size).toBe(clean.archive.length);
   }, 120_000);
+
+  it('draws the same faults and reaches the same outcome for the same seed and input, run after run', async () => {
+    const spec = FAULT_KINDS.find(([name]) => name === 'all at once')![1];
+    const [a, b] = [await runWith(dir, input.path, 'same seed 1', spec), await runWith(dir, input.path, 'same seed 2', spec)];
+    const outcome = (o: Outcome) => ({ faults: o.summary.faults, refused: o.refused, inErrorOutput: [...o.inErrorOutput].sort(), archived: o.summary.archived, failed: o.summary.processing_failed });
+    expect(outcome(b)).toEqual(outcome(a));
+    expect(b.sessions).toEqual(a.sessions);
+  }, 120_000);
 });
