@@ -1,5 +1,5 @@
-import { STACK_SETTINGS, archiveLine, pipelineCost } from '../../../bench/cost-model';
-import { PRICES } from '../../../bench/prices';
+import { STACK_SETTINGS, archiveLine, pipelineCost } from '../../../local/cost/cost-model';
+import { PRICES } from '../../../local/cost/prices';
 import { costReport } from '../../../local/commands/cost';
 import { DEFAULT_CONFIG } from '../../../stacks/config';
 

@@ -3,8 +3,8 @@
  * write, one metrics write and one S3 PUT per event), from {@link PRICES} and per-event rates. Traffic is
  * taken as steady over the month; the stream is sized for three times the average rate.
  */
-import { DEFAULT_CONFIG } from '../stacks/config';
-import type { ArchiveStorageClass } from '../stacks/config';
+import { DEFAULT_CONFIG } from '../../stacks/config';
+import type { ArchiveStorageClass } from '../../stacks/config';
 import { HOURS_PER_MONTH, PRICES } from './prices';
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
