@@ -6,8 +6,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { join } from 'node:path';
+import { transformEnvironment } from '../functions/firehose-transform/config';
 import { createHandler as createTransformHandler } from '../functions/firehose-transform/create-handler';
+import { sessionProcessorEnvironment } from '../functions/session-processor/config';
 import { createHandler } from '../functions/session-processor/create-handler';
+import { DEFAULT_CONFIG } from '../stacks/config';
+import type { ArchiveFormat, ClickstreamConfig } from '../stacks/config';
 import { dynamoDbClient, kinesisClient } from './aws-clients';
 import { CheckpointFile } from './checkpoints';
 import type { DataDir } from './data-dir';
@@ -18,7 +22,6 @@ import { FolderFailureDestination } from './failure-destination';
 import { FileLog } from './file-log';
 import type { FaultInjector } from './faults';
 import { LocalDeliveryStream } from './firehose/delivery-stream';
-import type { ArchiveFormat } from './firehose/delivery-stream';
 import { ParquetWriter } from './firehose/parquet';
 import { KinesisEventSource } from './lambda-event-source';
 import type { StreamInfo } from './stream';
@@ -42,8 +45,13 @@ export interface LeftOnStream {
   readonly archivePath: number;
 }
 
-/** Firehose buffering in the local model: the smallest that AWS allows with dynamic partitioning. */
-export const LOCAL_BUFFERING = { intervalSeconds: 60, sizeMb: 64 } as const;
+/**
+ * The environment variables of each function in the local runtime: every one the stack sets from the same
+ * settings (the stack's defaults unless given), with the local tables' names.
+ */
+export function localFunctionEnvironments(config: ClickstreamConfig = DEFAULT_CONFIG): { sessionProcessor: Record<string, string>; firehoseTransform: Record<string, string> } {
+  return { sessionProcessor: sessionProcessorEnvironment(LOCAL_NAMES, config), firehoseTransform: transformEnvironment(config) };
+}
 
 export interface PipelineOptions {
   readonly dataDir: DataDir;
@@ -51,7 +59,7 @@ export interface PipelineOptions {
   readonly shards?: number;
   /** Kinesis port; DynamoDB takes the next one. 0 picks free ports. */
   readonly port?: number;
-  /** Records per session-processor invocation (Lambda's BatchSize). */
+  /** Records per session-processor invocation (Lambda's BatchSize); the stack's `batchSize` by default. */
   readonly batchSize?: number;
   /** Called after each session-processor invocation with the sequence numbers it committed and the time. */
   readonly onSessionsVisible?: (sequenceNumbers: readonly string[], atMs: number) => void;
@@ -159,9 +167,7 @@ export class LocalPipeline {
   private sessionProcessorMapping(): KinesisEventSource {
     const log = new FileLog(join(this.o.dataDir.logs, 'session-processor.log'), 'session-processor');
     this.logs.push(log);
-    // The same variables the stack sets on the deployed function.
-    const env = { SESSIONS_TABLE: LOCAL_NAMES.sessionsTable, METRICS_TABLE: LOCAL_NAMES.metricsTable };
-    const handler = createHandler({ env, dynamoDb: this.functionDynamoDb, logger: log });
+    const handler = createHandler({ env: localFunctionEnvironments().sessionProcessor, dynamoDb: this.functionDynamoDb, logger: log });
     return new KinesisEventSource({
       functionName: 'session-processor',
       client: this.consumerKinesis,
@@ -169,9 +175,9 @@ export class LocalPipeline {
       handler,
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.sessionProcessor)),
       onFailure: new FolderFailureDestination(this.o.dataDir.failed),
-      batchSize: this.o.batchSize ?? 500,
+      batchSize: this.o.batchSize ?? DEFAULT_CONFIG.batchSize,
       invoke: (event, next) => this.observe(event, (e) => (this.o.faults ? this.o.faults.invokeSessions(e, next) : next(e))),
-      retryAttempts: 10,
+      retryAttempts: DEFAULT_CONFIG.retryAttempts,
       bisectBatchOnError: true,
     });
   }
@@ -193,20 +199,20 @@ export class LocalPipeline {
   private deliveryStream(): LocalDeliveryStream {
     const log = new FileLog(join(this.o.dataDir.logs, 'firehose-transform.log'), 'firehose-transform');
     this.logs.push(log);
-    const format = this.o.archiveFormat ?? 'json';
+    const format = this.o.archiveFormat ?? DEFAULT_CONFIG.archiveFormat;
     if (format === 'parquet') this.parquet = new ParquetWriter(join(this.o.dataDir.root, 'tmp'));
     return new LocalDeliveryStream({
       name: LOCAL_NAMES.deliveryStream,
       client: this.consumerKinesis,
       stream: this.stream,
-      transform: createTransformHandler({ env: {}, logger: log }),
+      transform: createTransformHandler({ env: localFunctionEnvironments().firehoseTransform, logger: log }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.firehose)),
       bucketDir: this.o.dataDir.archive,
       format,
       ...(this.parquet ? { parquet: this.parquet } : {}),
-      bufferBytes: (this.o.bufferSizeMb ?? LOCAL_BUFFERING.sizeMb) * 1024 * 1024,
-      bufferIntervalMs: (this.o.bufferIntervalSeconds ?? LOCAL_BUFFERING.intervalSeconds) * 1000,
+      bufferBytes: (this.o.bufferSizeMb ?? DEFAULT_CONFIG.bufferingSizeMb) * 1024 * 1024,
+      bufferIntervalMs: (this.o.bufferIntervalSeconds ?? DEFAULT_CONFIG.bufferingIntervalSeconds) * 1000,
       ...(this.o.faults ? { deliverTwice: this.o.faults.plan.duplicate, invoke: (event, next) => this.o.faults!.invokeTransform(event, next) } : {}),
     });
   }

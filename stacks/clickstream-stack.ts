@@ -37,11 +37,7 @@ export class ClickstreamStack extends Stack {
       stream: this.ingest.stream,
       accessLogs,
       namePrefix,
-      sessionTimeoutMinutes: c.sessionTimeoutMinutes,
-      metricsWindowMinutes: c.metricsWindowMinutes,
-      sessionTtlDays: c.sessionTtlDays,
-      metricsTtlDays: c.metricsTtlDays,
-      maxEventAgeHours: c.maxEventAgeHours,
+      settings: c,
       batchSize: c.batchSize,
       maxBatchingWindowSeconds: c.maxBatchingWindowSeconds,
       retryAttempts: c.retryAttempts,
@@ -76,9 +72,7 @@ export class ClickstreamStack extends Stack {
       table: this.catalog.table,
       bufferingIntervalSeconds: c.bufferingIntervalSeconds,
       bufferingSizeMb: c.bufferingSizeMb,
-      maxEventAgeHours: c.maxEventAgeHours,
-      ipMode: c.ipMode,
-      dropBots: c.dropBots,
+      transformSettings: c,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       namePrefix,

@@ -1,12 +1,12 @@
 /** `clickstream cost`: the modelled monthly cost of a deployment, beside the per-event design, for sizing. */
-import { DEFAULT_RATES, STACK_SETTINGS, perEventCost, pipelineCost } from '../cost/cost-model';
+import { DEFAULT_RATES, DEPLOYED_SETTINGS, perEventCost, pipelineCost } from '../cost/cost-model';
 import type { ArchiveStorageClass } from '../../stacks/config';
 import { PRICES } from '../cost/prices';
 import { table } from '../report';
 
-export function costReport(eventsPerMonth: number, avgEventBytes?: number, storageClass: ArchiveStorageClass = STACK_SETTINGS.archiveStorageClass): string {
+export function costReport(eventsPerMonth: number, avgEventBytes?: number, storageClass: ArchiveStorageClass = DEPLOYED_SETTINGS.archiveStorageClass): string {
   const rates = avgEventBytes ? { ...DEFAULT_RATES, eventBytes: avgEventBytes } : DEFAULT_RATES;
-  const settings = { ...STACK_SETTINGS, archiveStorageClass: storageClass };
+  const settings = { ...DEPLOYED_SETTINGS, archiveStorageClass: storageClass };
   const ours = pipelineCost(eventsPerMonth, rates, settings);
   const theirs = perEventCost(eventsPerMonth, rates, settings);
   const money = (n: number) => `$${n.toFixed(2)}`;

@@ -21,8 +21,7 @@ import { shardIterator } from '../stream';
 import type { StreamInfo } from '../stream';
 import { gzipRecords, objectKey, putObject } from './s3-objects';
 import type { ParquetWriter } from './parquet';
-
-export type ArchiveFormat = 'json' | 'parquet';
+import type { ArchiveFormat } from '../../stacks/config';
 
 export interface DeliveryStreamOptions {
   readonly name: string;
