@@ -42,12 +42,20 @@ const provisionedShards = wholeNumber({ default: 1, min: 1, max: 500, reason: ''
 
 /** The settings of the stack alone (no function reads them). */
 export const STACK_SETTINGS = {
+  /**
+   * Prefix of resource names (`clickstream-<stageName>-…`), so that several stages can live in one account.
+   * @default 'dev'
+   */
   stageName: textMatching({
     default: 'dev',
     pattern: /^[a-z][a-z0-9-]{0,19}$/,
     what: 'lower-case letters, digits and dashes, at most 20',
     reason: 'prefix of resource names, so that several stages can live in one account',
   }),
+  /**
+   * Provisioned shards of the ingest stream (1 to 500), or `on-demand`.
+   * @default 1
+   */
   shardCount: {
     default: 1,
     reason: 'one shard takes 1 MB/s or 1,000 records/s of writes: about 2.5 billion events a month',
@@ -55,30 +63,94 @@ export const STACK_SETTINGS = {
     parse: (text) => (text.trim() === 'on-demand' ? 'on-demand' : provisionedShards.parse(text)),
     text: String,
   } satisfies Setting<number | 'on-demand'> as Setting<number | 'on-demand'>,
+  /**
+   * Hours the ingest stream keeps records (24 to 8760).
+   * @default 24
+   */
   streamRetentionHours: wholeNumber({ default: 24, min: 24, max: 8760, reason: '24 hours is included in the shard price; it outlasts the 12-hour record-age budget' }),
+  /**
+   * Records per session-processor invocation (the event source's BatchSize, 1 to 10000).
+   * @default 500
+   */
   batchSize: wholeNumber({ default: 500, min: 1, max: 10000, reason: 'large batches make few DynamoDB requests per event' }),
+  /**
+   * Seconds the event source waits to fill a batch (0 to 300).
+   * @default 5
+   */
   maxBatchingWindowSeconds: wholeNumber({ default: 5, min: 0, max: 300, reason: 'lets a quiet stream fill batches' }),
+  /**
+   * Retries of a failed batch before it goes to the on-failure bucket (0 to 10000).
+   * @default 10
+   */
   retryAttempts: wholeNumber({ default: 10, min: 0, max: 10000, reason: 'throttling clears within seconds; ten retries with bisection isolate a poison record without stalling long' }),
+  /**
+   * Age after which a record goes to the on-failure bucket unprocessed (1 to 168; shorter than the retention).
+   * @default 12
+   */
   maxRecordAgeHours: wholeNumber({ default: 12, min: 1, max: 168, reason: "half the stream's retention: a stuck shard's records reach the on-failure bucket well before they expire" }),
+  /**
+   * Concurrent invocations per shard (1 to 10); keep 1 unless every user's events share one partition key.
+   * @default 1
+   */
   parallelizationFactor: wholeNumber({ default: 1, min: 1, max: 10, reason: 'one invocation per shard, so no two invocations race on a user (README, effectively-once)' }),
+  /**
+   * How the archive stores rows: `json` (GZIP NDJSON) or `parquet` (converted by Firehose through the Glue table).
+   * @default 'json'
+   */
   archiveFormat: oneOf<ArchiveFormat>({ default: 'json', choices: ARCHIVE_FORMATS, reason: 'GZIP NDJSON is read by Athena and by DuckDB locally without a conversion step' }),
+  /**
+   * Firehose buffering interval (60 to 900 seconds).
+   * @default 60
+   */
   bufferingIntervalSeconds: wholeNumber({ default: 60, min: 60, max: 900, reason: 'the smallest that dynamic partitioning allows' }),
+  /**
+   * Firehose buffering size (64 to 128 MiB).
+   * @default 64
+   */
   bufferingSizeMb: wholeNumber({ default: 64, min: 64, max: 128, reason: 'the smallest that dynamic partitioning allows' }),
+  /**
+   * Days after which archive objects move to `archiveStorageClass` (1 to 3650).
+   * @default 90
+   */
   glacierTransitionDays: wholeNumber({ default: 90, min: 1, max: 3650, reason: 'recent months are queried most; older objects move to archiveStorageClass' }),
+  /**
+   * Storage class of archive objects after the transition: `GLACIER_IR`, `GLACIER` or `DEEP_ARCHIVE`.
+   * @default 'GLACIER_IR'
+   */
   archiveStorageClass: oneOf<ArchiveStorageClass>({
     default: 'GLACIER_IR',
     choices: ARCHIVE_STORAGE_CLASSES,
     reason: 'Athena reads it without a restore, at about a sixth of the Standard storage price (README, storage classes)',
   }),
+  /**
+   * Days after which archive objects are deleted (later than the transition).
+   * @default undefined (kept forever)
+   */
   archiveExpirationDays: optional(wholeNumber({ default: 0, min: 1, max: 36500, reason: '' }), 'archive objects are deleted this many days after creation; kept forever when absent'),
+  /**
+   * Days the raw payloads of failures are kept: the archive's error output and the on-failure bucket (1 to 3650).
+   * @default 30
+   */
   failureRetentionDays: wholeNumber({
     default: 30,
     min: 1,
     max: 3650,
     reason: 'failed records hold raw payloads (the full ip included): long enough to notice an alarm and redrive, short enough that full addresses do not linger',
   }),
+  /**
+   * Most GB one Athena query of the workgroup may scan (1 to 10000).
+   * @default 10
+   */
   athenaBytesScannedLimitGb: wholeNumber({ default: 10, min: 1, max: 10000, reason: 'a query that scans more than 10 GB of this archive is a mistake, not a question' }),
+  /**
+   * Deletion protection of the DynamoDB tables.
+   * @default true
+   */
   deletionProtection: yesOrNo({ default: true, reason: 'the tables hold the only copy of sessions and metrics' }),
+  /**
+   * E-mail address subscribed to the alarm topic.
+   * @default undefined (no subscription)
+   */
   alarmEmail: optional(textMatching({ default: '', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address', reason: '' }), 'alarms are sent to the SNS topic only when absent'),
 } as const;
 

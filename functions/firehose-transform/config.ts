@@ -11,13 +11,29 @@ import { ConfigError } from './errors';
 import type { TransformSettings } from './transform-batch';
 
 export const TRANSFORM_SETTINGS = {
+  /**
+   * What the archive keeps of the client address: `anonymize` (/24 or /48), `full` or `omit`.
+   * @default 'anonymize'
+   */
   ipMode: oneOf<IpMode>({ env: 'IP_MODE', default: 'anonymize', choices: IP_MODES, reason: 'a /24 or /48 network locates a visitor well enough for analytics without identifying them' }),
+  /**
+   * Drop events from bots instead of keeping them flagged.
+   * @default false
+   */
   dropBots: yesOrNo({ env: 'DROP_BOTS', default: false, reason: 'bots are kept and flagged (is_bot), so a query can count or exclude them' }),
+  /**
+   * This site's other hosts, whose referrals count as internal.
+   * @default []
+   */
   internalHosts: hostList({
     env: 'INTERNAL_HOSTS',
     default: [],
     reason: "the page's own host is always internal; list this site's other hosts so that moving between them is not a referral",
   }),
+  /**
+   * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
+   * @default 72
+   */
   maxEventAgeHours: MAX_EVENT_AGE_HOURS,
 } as const;
 

@@ -21,7 +21,15 @@ const MINUTE = 60_000;
 
 /** The settings of the session rule, metrics windows and item lifetimes. */
 export const SESSION_PROCESSOR_SETTINGS = {
+  /**
+   * Minutes of inactivity after which a user's next event starts a new session (1 to 1440).
+   * @default 30
+   */
   sessionTimeoutMinutes: wholeNumber({ env: 'SESSION_TIMEOUT_MINUTES', default: 30, min: 1, max: 1440, reason: 'the inactivity timeout of GA4 and Adobe Analytics' }),
+  /**
+   * Length of a metrics window, minutes (1 to 1440, dividing a day).
+   * @default 5
+   */
   metricsWindowMinutes: wholeNumber({
     env: 'METRICS_WINDOW_MINUTES',
     default: 5,
@@ -30,16 +38,38 @@ export const SESSION_PROCESSOR_SETTINGS = {
     divides: { total: 1440, why: 'a day (1440 minutes), so that windows align' },
     reason: "fine enough for a live dashboard, coarse enough that a shard writes one item per window per batch",
   }),
+  /**
+   * Days after the last activity when sessions and user states expire (1 to 3650).
+   * @default 7
+   */
   sessionTtlDays: wholeNumber({ env: 'SESSION_TTL_DAYS', default: 7, min: 1, max: 3650, reason: 'sessions are for recent journeys; the archive keeps every event' }),
+  /**
+   * Days after the window when metrics items expire (1 to 3650).
+   * @default 90
+   */
   metricsTtlDays: wholeNumber({ env: 'METRICS_TTL_DAYS', default: 90, min: 1, max: 3650, reason: 'a quarter of windows for dashboards; Athena answers older questions' }),
+  /**
+   * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
+   * @default 72
+   */
   maxEventAgeHours: MAX_EVENT_AGE_HOURS,
+  /**
+   * Page views a session's journey keeps (1 to 500); the rest are counted in `journeyCut`.
+   * @default 50
+   */
   journeyMaxPages: wholeNumber({ env: 'JOURNEY_MAX_PAGES', default: 50, min: 1, max: 500, reason: 'a journey longer than 50 pages is read in the archive, not in a session item' }),
   /**
+   * Applied events a session holds at most (10 to 5000); the next later event starts a new session.
    * Bounds of one session (Adobe Analytics ends a visit after 12 hours or 2,500 hits). The state item keeps an
    * 8-byte fingerprint per event of the current session: 1,000 events are 8 KB of a 400 KB item, and a
    * replay of any input is then recognised whole. A bot or a stuck client cannot grow one session forever.
+   * @default 1000
    */
   sessionMaxEvents: wholeNumber({ env: 'SESSION_MAX_EVENTS', default: 1000, min: 10, max: 5000, reason: 'fingerprints of 1,000 events are 8 KB of the 400 KB item limit' }),
+  /**
+   * Longest span of a session, hours from its first event (1 to 48).
+   * @default 12
+   */
   sessionMaxHours: wholeNumber({ env: 'SESSION_MAX_HOURS', default: 12, min: 1, max: 48, reason: 'Adobe Analytics ends a visit after 12 hours' }),
 } as const;
 
