@@ -75,6 +75,7 @@ export class ClickstreamPipeline extends Construct {
       format: c.archiveFormat,
       bytesScannedLimitGb: c.athenaBytesScannedLimitGb,
       readRestoredGlacierObjects: needsRestore(c.archiveStorageClass),
+      sessionTimeoutMinutes: c.sessionTimeoutMinutes,
     });
     this.archive = new ArchiveDelivery(this, 'ArchiveDelivery', {
       stream: this.ingest.stream,
