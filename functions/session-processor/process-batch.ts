@@ -43,8 +43,6 @@ export interface BatchReport {
   /** Records at or below their user's watermark: applied by an earlier attempt. */
   readonly alreadyApplied: number;
   readonly sessionsStarted: number;
-  /** Users whose processing threw; their records are retried. */
-  readonly userErrors: number;
   /** The sequence number Lambda will retry from, when any record is reported. */
   readonly retryFrom: string | undefined;
 }
@@ -61,7 +59,7 @@ export interface BatchResult {
 
 type Counts = Omit<BatchReport, 'retryFrom'>;
 
-const NOTHING: Counts = { recordsIn: 0, valid: 0, refused: 0, refusedByReason: {}, applied: 0, duplicates: 0, late: 0, alreadyApplied: 0, sessionsStarted: 0, userErrors: 0 };
+const NOTHING: Counts = { recordsIn: 0, valid: 0, refused: 0, refusedByReason: {}, applied: 0, duplicates: 0, late: 0, alreadyApplied: 0, sessionsStarted: 0 };
 
 /** Processes one batch from one shard and returns the partial-batch response with the report. */
 export async function processBatch(records: readonly StreamRecord[], deps: BatchDeps): Promise<BatchResult> {
@@ -80,7 +78,7 @@ export async function processBatch(records: readonly StreamRecord[], deps: Batch
   const { outcomes, cutoff, failures } = sessionizeUsers(batch.byUser, loaded.value.states, shardId, deps.rules);
   for (const { userId, error } of failures) deps.log.error('user processing failed; retrying from its first record', { shardId, userId: preview(userId), error: describe(error) });
   const effects = [...outcomes.values()].flatMap((o) => o.effects);
-  const counts: Counts = { ...decoded, ...countEffects(effects), userErrors: failures.length };
+  const counts: Counts = { ...decoded, ...countEffects(effects) };
 
   const committedRefusals = cutoff === undefined ? batch.refused : batch.refused.filter((r) => r.position < cutoff);
   const windowItems = aggregateEffects(effects, committedRefusals, shardId, deps.rules.windowMs, loaded.value.metrics);
