@@ -1,0 +1,67 @@
+/**
+ * The polling both local consumers of the stream share (the model of Lambda's event source mapping and the
+ * model of Firehose): one loop per shard, from the consumer's checkpoint, GetRecords until the shard's tip,
+ * a pause when a shard is idle.
+ */
+import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, _Record } from '@aws-sdk/client-kinesis';
+import type { CheckpointFile } from './checkpoints';
+import { shardIterator } from './stream';
+import type { StreamInfo } from './stream';
+
+export interface ShardPollerOptions {
+  readonly client: KinesisClient;
+  readonly stream: StreamInfo;
+  /** Where each shard's reading starts: after its checkpoint, else at the trim horizon. */
+  readonly checkpoints: CheckpointFile;
+  /** GetRecords' Limit. */
+  readonly limit: number;
+  /** Pause between polls of an empty shard. */
+  readonly idlePollMs?: number;
+  /** Handles the records of one GetRecords; the shard's next poll waits for it. */
+  readonly onRecords: (shardId: string, records: _Record[]) => Promise<void>;
+  /** Called on every GetRecords, for the request counts. */
+  readonly onPoll?: () => void;
+}
+
+export class ShardPoller {
+  private stopping = false;
+  private draining = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly options: ShardPollerOptions) {}
+
+  /** Starts one polling loop per shard. */
+  start(): void {
+    this.loops = this.options.stream.shardIds.map((shardId) => this.poll(shardId));
+  }
+
+  /** Resolves once every shard has been read to its tip after this call; polling then ends. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await Promise.all(this.loops);
+  }
+
+  /** Stops polling after the records in hand. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.loops);
+  }
+
+  private async poll(shardId: string): Promise<void> {
+    const { client, stream, checkpoints, limit } = this.options;
+    let iterator = await shardIterator(client, stream.name, shardId, checkpoints.get(shardId));
+    while (iterator && !this.stopping) {
+      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+      this.options.onPoll?.();
+      iterator = out.NextShardIterator;
+      const records = out.Records ?? [];
+      if (records.length > 0) {
+        await this.options.onRecords(shardId, records);
+        continue;
+      }
+      if (this.draining && (out.MillisBehindLatest ?? 0) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, this.options.idlePollMs ?? 100));
+    }
+  }
+}
