@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run } from '../local/commands/run';
 import type { RunSummary } from '../local/commands/run';
-import { table } from '../local/report';
+import { table } from '../local/runtime/report';
 import { syntheticWorkload } from '../local/workload/synthetic';
 import { measureColdStarts } from './cold-start';
 import { measureCompute } from './compute';

@@ -2,7 +2,7 @@
 import { DEFAULT_RATES, DEPLOYED_SETTINGS, perEventCost, pipelineCost } from '../cost/cost-model';
 import type { ArchiveStorageClass } from '../../stacks/config';
 import { PRICES } from '../cost/prices';
-import { table } from '../report';
+import { table } from '../runtime/report';
 
 export function costReport(eventsPerMonth: number, avgEventBytes?: number, storageClass: ArchiveStorageClass = DEPLOYED_SETTINGS.archiveStorageClass): string {
   const rates = avgEventBytes ? { ...DEFAULT_RATES, eventBytes: avgEventBytes } : DEFAULT_RATES;

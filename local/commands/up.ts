@@ -1,8 +1,8 @@
 /** `clickstream up`: the emulators and both consumers, running until interrupted, for your own producer. */
-import { openDataDir } from '../data-dir';
+import { openDataDir } from '../runtime/data-dir';
 import { checkRange } from '../flags';
 import { BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from '../limits';
-import { LOCAL_NAMES, LocalPipeline } from '../pipeline';
+import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
 
 export interface UpOptions {
   readonly port: number;

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../local/commands/run';
-import { openDataDir } from '../../local/data-dir';
-import { CHECKPOINT_FILES, LocalPipeline } from '../../local/pipeline';
-import { putAll } from '../../local/producer';
+import { openDataDir } from '../../local/runtime/data-dir';
+import { CHECKPOINT_FILES, LocalPipeline } from '../../local/runtime/pipeline';
+import { putAll } from '../../local/producer/producer';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'restart-'));

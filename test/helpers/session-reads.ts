@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { decodeState } from '../../functions/session-processor/item-codec';
 import type { Session } from '../../functions/session-processor/model';
 import { STATE_SORT_KEY } from '../../functions/session-processor/table-schema';
-import { sessionsOf } from '../../local/read-tables';
+import { sessionsOf } from '../../local/runtime/read-tables';
 
 /** The user's current session, read from the state item that holds it. */
 export async function latestSession(client: DynamoDBClient, table: string, userId: string): Promise<Session | undefined> {

@@ -9,12 +9,12 @@ import { UserAgentCache } from '../../functions/firehose-transform/enrich/user-a
 import { loadConfig } from '../../functions/firehose-transform/config';
 import { transformBatch } from '../../functions/firehose-transform/transform-batch';
 import { ARCHIVE_DATA_PREFIX } from '../../functions/shared/firehose-prefixes';
-import { renderPrefix } from '../../local/firehose/prefixes';
-import { openArchive } from '../../local/archive-sql';
-import type { ArchiveDb } from '../../local/archive-sql';
+import { renderPrefix } from '../../local/aws/firehose/prefixes';
+import { openArchive } from '../../local/runtime/archive-sql';
+import type { ArchiveDb } from '../../local/runtime/archive-sql';
 import { queryRange, runNamedQuery } from '../../local/commands/query';
-import { openDataDir } from '../../local/data-dir';
-import { gzipRecords, objectKey, putObject } from '../../local/firehose/s3-objects';
+import { openDataDir } from '../../local/runtime/data-dir';
+import { gzipRecords, objectKey, putObject } from '../../local/aws/firehose/s3-objects';
 import { loadNamedQueries } from '../../queries';
 import { producerEvent, T0 } from '../helpers/events';
 import { firehoseEvent } from '../helpers/firehose';

@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDataDir } from '../../local/data-dir';
-import { LOCAL_NAMES, LocalPipeline } from '../../local/pipeline';
-import { putAll } from '../../local/producer';
-import { allWindows } from '../../local/read-tables';
-import { sessionPathTotals, table } from '../../local/report';
+import { openDataDir } from '../../local/runtime/data-dir';
+import { LOCAL_NAMES, LocalPipeline } from '../../local/runtime/pipeline';
+import { putAll } from '../../local/producer/producer';
+import { allWindows } from '../../local/runtime/read-tables';
+import { sessionPathTotals, table } from '../../local/runtime/report';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

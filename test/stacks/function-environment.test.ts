@@ -1,7 +1,7 @@
 /** The local runtime gives each function the very variables the stack sets on the deployed one. */
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { localFunctionEnvironments } from '../../local/pipeline';
+import { localFunctionEnvironments } from '../../local/runtime/pipeline';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import type { ClickstreamConfig } from '../../stacks/config';
 import { template } from '../helpers/stack';

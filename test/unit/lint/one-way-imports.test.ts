@@ -31,7 +31,7 @@ const PLANTED: ReadonlyArray<readonly [string, string]> = [
   ['functions/shared/text.ts', "export { loadConfig } from '../session-processor/config';\n"],
   ['functions/firehose-transform/to-row.ts', "export { sessionize } from '../session-processor/sessionize';\n"],
   ['bench/run.ts', "export { run } from '../local/commands/run';\n"],
-  ['local/pipeline.ts', "export { unpackRecord } from '../functions/shared/kinesis-records';\n"],
+  ['local/runtime/pipeline.ts', "export { unpackRecord } from '../../functions/shared/kinesis-records';\n"],
   ['test/unit/planted.test.ts', "export { run } from '../../bench/run';\n"],
 ];
 

@@ -2,7 +2,7 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand 
 import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { aggregate } from '../../../local/kpl-aggregate';
+import { aggregate } from '../../../local/producer/kpl-aggregate';
 import { MINUTE, T0, kinesisEvent, producerEvent, sequenceNumber } from '../../helpers/events';
 
 // The store writes through the document client: the calls are seen with their items as native values.

@@ -1,7 +1,7 @@
 import { createHandler } from '../../../functions/firehose-transform/create-handler';
 import { ARCHIVE_COLUMNS, ARCHIVE_JSON_STORAGE, glacierTableProperties, glueColumns, gluePartitionKeys, projectionProperties } from '../../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../../functions/shared/firehose-prefixes';
-import { renderPrefix } from '../../../local/firehose/prefixes';
+import { renderPrefix } from '../../../local/aws/firehose/prefixes';
 import { producerEvent } from '../../helpers/events';
 import { firehoseEvent, rowOf } from '../../helpers/firehose';
 import { MemoryLog } from '../../helpers/memory-store';

@@ -3,12 +3,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../functions/shared/archive-schema';
-import type { ColumnType } from '../functions/shared/archive-schema';
-import { DATE_RANGE_PARAMETERS, bindDateRange, bindQuery, parameterPositions } from '../queries';
-import type { DateRange } from '../queries';
-import { ARCHIVE_DATA_ROOT } from '../functions/shared/firehose-prefixes';
-import { DEFAULT_CONFIG } from '../stacks/config';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
+import type { ColumnType } from '../../functions/shared/archive-schema';
+import { DATE_RANGE_PARAMETERS, bindDateRange, bindQuery, parameterPositions } from '../../queries';
+import type { DateRange } from '../../queries';
+import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
+import { DEFAULT_CONFIG } from '../../stacks/config';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' };
 

@@ -16,7 +16,7 @@
  */
 import type { KinesisClient, _Record } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
-import { ARCHIVE_DATA_PREFIX } from '../../functions/shared/firehose-prefixes';
+import { ARCHIVE_DATA_PREFIX } from '../../../functions/shared/firehose-prefixes';
 import { ShardPoller } from '../shard-poller';
 import { errorRecordLines } from './error-records';
 import { PartitionBuffers } from './partition-buffers';
@@ -29,7 +29,7 @@ import type { CheckpointFile } from '../checkpoints';
 import type { StreamInfo } from '../stream';
 import { gzipRecords, objectKey, putObject } from './s3-objects';
 import type { ParquetWriter } from './parquet';
-import type { ArchiveFormat } from '../../stacks/config';
+import type { ArchiveFormat } from '../../../stacks/config';
 
 export interface DeliveryStreamOptions {
   readonly name: string;

@@ -6,30 +6,30 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { join } from 'node:path';
-import { transformEnvironment } from '../functions/firehose-transform/config';
-import { createHandler as createTransformHandler } from '../functions/firehose-transform/create-handler';
-import { sessionProcessorEnvironment } from '../functions/session-processor/config';
-import { createHandler } from '../functions/session-processor/create-handler';
-import { DEFAULT_CONFIG } from '../stacks/config';
-import type { ArchiveFormat, ClickstreamConfig } from '../stacks/config';
+import { transformEnvironment } from '../../functions/firehose-transform/config';
+import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
+import { sessionProcessorEnvironment } from '../../functions/session-processor/config';
+import { createHandler } from '../../functions/session-processor/create-handler';
+import { DEFAULT_CONFIG } from '../../stacks/config';
+import type { ArchiveFormat, ClickstreamConfig } from '../../stacks/config';
 import { dynamoDbClient, kinesisClient } from './aws-clients';
-import { CheckpointFile } from './checkpoints';
+import { CheckpointFile } from '../aws/checkpoints';
 import type { DataDir } from './data-dir';
-import { startDynalite } from './emulators/dynalite';
-import type { RunningEmulator } from './emulators/dynalite';
-import { startKinesalite } from './emulators/kinesalite';
-import { FolderFailureDestination } from './failure-destination';
+import { startDynalite } from '../emulators/dynalite';
+import type { RunningEmulator } from '../emulators/dynalite';
+import { startKinesalite } from '../emulators/kinesalite';
+import { FolderFailureDestination } from '../aws/failure-destination';
 import { FileLog } from './file-log';
 import type { FaultInjector } from './faults';
-import { LocalDeliveryStream } from './firehose/delivery-stream';
-import { ParquetWriter } from './firehose/parquet';
-import { KinesisEventSource } from './lambda-event-source';
-import type { StreamInfo } from './stream';
-import { countRecords, ensureStream } from './stream';
+import { LocalDeliveryStream } from '../aws/firehose/delivery-stream';
+import { ParquetWriter } from '../aws/firehose/parquet';
+import { KinesisEventSource } from '../aws/lambda-event-source';
+import type { StreamInfo } from '../aws/stream';
+import { countRecords, ensureStream } from '../aws/stream';
 import { countDynamoDb, countKinesis, newCounts } from './request-counter';
 import type { RequestCounts } from './request-counter';
-import { ensureTables } from './tables';
-import { UsageError } from './errors';
+import { ensureTables } from '../aws/tables';
+import { UsageError } from '../errors';
 
 export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics', deliveryStream: 'clickstream-archive' } as const;
 
@@ -63,7 +63,7 @@ export interface PipelineOptions {
   readonly batchSize?: number;
   /** Called after each session-processor invocation with the sequence numbers it committed and the time. */
   readonly onSessionsVisible?: (sequenceNumbers: readonly string[], atMs: number) => void;
-  /** Faults to inject (see local/faults.ts). */
+  /** Faults to inject (see local/runtime/faults.ts). */
   readonly faults?: FaultInjector;
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;

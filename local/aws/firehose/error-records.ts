@@ -1,5 +1,5 @@
 /** Firehose's error output: the records it could not deliver, in its error-record format, under the error prefix. */
-import { ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
+import { ARCHIVE_ERROR_PREFIX } from '../../../functions/shared/firehose-prefixes';
 import { renderPrefix } from './prefixes';
 
 /** A record Firehose could not deliver, with why. */

@@ -1,7 +1,7 @@
 /** What Firehose hands its transform for records read from a Kinesis stream: KPL aggregates unpacked, one event record per user record. */
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEventRecord } from 'aws-lambda';
-import { unpackRecord } from '../../functions/shared/kinesis-records';
+import { unpackRecord } from '../../../functions/shared/kinesis-records';
 
 /**
  * The transform's input records for one GetRecords of a shard. Firehose de-aggregates what it can; a

@@ -4,11 +4,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../functions/session-processor/item-codec';
-import type { Item } from '../functions/session-processor/item-codec';
-import type { Session, WindowMetrics } from '../functions/session-processor/model';
-import { STATE_SORT_KEY } from '../functions/session-processor/table-schema';
-import { counts } from '../functions/session-processor/window-metrics';
+import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../../functions/session-processor/item-codec';
+import type { Item } from '../../functions/session-processor/item-codec';
+import type { Session, WindowMetrics } from '../../functions/session-processor/model';
+import { STATE_SORT_KEY } from '../../functions/session-processor/table-schema';
+import { counts } from '../../functions/session-processor/window-metrics';
 
 /** The sessions an item of the sessions table holds: a closed session, or a state's current session. */
 export function sessionsOf(item: Item): Session[] {
