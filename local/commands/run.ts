@@ -149,7 +149,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
   const injector = o.faults ? new FaultInjector(o.faults) : undefined;
   const putAt = new Map<string, number>();
   const delays: number[] = [];
-  const pipeline = new LocalPipeline({
+  const pipeline = await LocalPipeline.start({
     dataDir,
     ...(o.shards !== undefined ? { shards: o.shards } : {}),
     ...(injector ? { faults: injector } : {}),
@@ -166,7 +166,6 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
     ...(o.bufferSizeMb ? { bufferSizeMb: o.bufferSizeMb } : {}),
   });
-  await pipeline.start();
   try {
     const { metricsTable, sessionsTable } = LOCAL_NAMES;
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));

@@ -70,57 +70,88 @@ export interface PipelineOptions {
   readonly bufferSizeMb?: number;
 }
 
+/** What start-up makes: the emulators, the clients and the stream. */
+interface Started {
+  readonly kinesisEmulator: RunningEmulator;
+  readonly dynamoEmulator: RunningEmulator;
+  /** Clients of the CLI's own reads and writes. */
+  readonly kinesis: KinesisClient;
+  readonly dynamodb: DynamoDBClient;
+  /** The function's client, as it would have its own in Lambda: only its requests are counted. */
+  readonly functionDynamoDb: DynamoDBClient;
+  /** The consumers' client: its GetRecords are counted. */
+  readonly consumerKinesis: KinesisClient;
+  readonly stream: StreamInfo;
+  readonly dynamoCounts: RequestCounts;
+  readonly kinesisCounts: RequestCounts;
+}
+
 export class LocalPipeline {
-  kinesisEmulator!: RunningEmulator;
-  dynamoEmulator!: RunningEmulator;
-  kinesis!: KinesisClient;
-  dynamodb!: DynamoDBClient;
-  stream!: StreamInfo;
-  sessionSource!: KinesisEventSource;
-  archive!: LocalDeliveryStream;
+  readonly kinesisEmulator: RunningEmulator;
+  readonly dynamoEmulator: RunningEmulator;
+  readonly kinesis: KinesisClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly stream: StreamInfo;
+  readonly sessionSource: KinesisEventSource;
+  readonly archive: LocalDeliveryStream;
   /** DynamoDB requests and capacity of the session-processor, measured at its SDK client. */
-  readonly dynamoCounts: RequestCounts = newCounts();
+  readonly dynamoCounts: RequestCounts;
   /** Kinesis requests of both consumers (the producer's are counted by the producer). */
-  readonly kinesisCounts: RequestCounts = newCounts();
-  private functionDynamoDb!: DynamoDBClient;
-  private consumerKinesis!: KinesisClient;
-  private parquet: ParquetWriter | undefined;
+  readonly kinesisCounts: RequestCounts;
+  private readonly functionDynamoDb: DynamoDBClient;
+  private readonly consumerKinesis: KinesisClient;
+  private readonly parquet: ParquetWriter | undefined;
   private readonly logs: FileLog[] = [];
 
-  constructor(readonly o: PipelineOptions) {}
-
-  /** Starts the emulators, the stream and the tables; on failure closes whatever it had started. */
-  async start(): Promise<void> {
-    try {
-      await this.startParts();
-    } catch (err) {
-      await this.kinesisEmulator?.close().catch(() => undefined);
-      await this.dynamoEmulator?.close().catch(() => undefined);
-      for (const c of [this.kinesis, this.dynamodb, this.functionDynamoDb, this.consumerKinesis]) c?.destroy();
-      throw err;
-    }
+  private constructor(
+    readonly o: PipelineOptions,
+    started: Started,
+  ) {
+    this.kinesisEmulator = started.kinesisEmulator;
+    this.dynamoEmulator = started.dynamoEmulator;
+    this.kinesis = started.kinesis;
+    this.dynamodb = started.dynamodb;
+    this.functionDynamoDb = started.functionDynamoDb;
+    this.consumerKinesis = started.consumerKinesis;
+    this.stream = started.stream;
+    this.dynamoCounts = started.dynamoCounts;
+    this.kinesisCounts = started.kinesisCounts;
+    const format = o.archiveFormat ?? DEFAULT_CONFIG.archiveFormat;
+    this.parquet = format === 'parquet' ? new ParquetWriter(join(o.dataDir.root, 'tmp')) : undefined;
+    this.sessionSource = this.sessionProcessorMapping();
+    this.archive = this.deliveryStream(format);
   }
 
-  private async startParts(): Promise<void> {
-    const port = this.o.port ?? 0;
-    this.kinesisEmulator = await startKinesalite({ port, path: this.o.dataDir.kinesis });
-    this.dynamoEmulator = await startDynalite({ port: port === 0 ? 0 : port + 1, path: this.o.dataDir.dynamodb });
-    this.kinesis = kinesisClient(this.kinesisEmulator.endpoint);
-    this.dynamodb = dynamoDbClient(this.dynamoEmulator.endpoint);
-    // The function gets its own client, as it would in Lambda; only its requests are counted.
-    this.functionDynamoDb = dynamoDbClient(this.dynamoEmulator.endpoint);
-    countDynamoDb(this.functionDynamoDb, this.dynamoCounts);
-    this.o.faults?.instrumentDynamoDb(this.functionDynamoDb);
-    this.consumerKinesis = kinesisClient(this.kinesisEmulator.endpoint);
-    countKinesis(this.consumerKinesis, this.kinesisCounts);
-    this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards ?? DEFAULT_SHARDS);
-    const found = this.stream.shardIds.length;
-    if (this.o.shards !== undefined && found !== this.o.shards) {
-      throw new UsageError(`--shards ${this.o.shards}: the stream in --data-dir ${this.o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${this.o.shards}`);
+  /** Starts the emulators, the stream and the tables; on failure closes whatever it had started. */
+  static async start(o: PipelineOptions): Promise<LocalPipeline> {
+    const emulators: RunningEmulator[] = [];
+    const clients: Array<{ destroy(): void }> = [];
+    try {
+      const port = o.port ?? 0;
+      const kinesisEmulator = await startKinesalite({ port, path: o.dataDir.kinesis });
+      emulators.push(kinesisEmulator);
+      const dynamoEmulator = await startDynalite({ port: port === 0 ? 0 : port + 1, path: o.dataDir.dynamodb });
+      emulators.push(dynamoEmulator);
+      const [kinesis, consumerKinesis] = [kinesisClient(kinesisEmulator.endpoint), kinesisClient(kinesisEmulator.endpoint)];
+      const [dynamodb, functionDynamoDb] = [dynamoDbClient(dynamoEmulator.endpoint), dynamoDbClient(dynamoEmulator.endpoint)];
+      clients.push(kinesis, consumerKinesis, dynamodb, functionDynamoDb);
+      const dynamoCounts = newCounts();
+      const kinesisCounts = newCounts();
+      countDynamoDb(functionDynamoDb, dynamoCounts);
+      o.faults?.instrumentDynamoDb(functionDynamoDb);
+      countKinesis(consumerKinesis, kinesisCounts);
+      const stream = await ensureStream(kinesis, LOCAL_NAMES.stream, o.shards ?? DEFAULT_SHARDS);
+      const found = stream.shardIds.length;
+      if (o.shards !== undefined && found !== o.shards) {
+        throw new UsageError(`--shards ${o.shards}: the stream in --data-dir ${o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${o.shards}`);
+      }
+      await ensureTables(dynamodb, LOCAL_NAMES);
+      return new LocalPipeline(o, { kinesisEmulator, dynamoEmulator, kinesis, dynamodb, functionDynamoDb, consumerKinesis, stream, dynamoCounts, kinesisCounts });
+    } catch (err) {
+      for (const emulator of emulators) await emulator.close().catch(() => undefined);
+      for (const client of clients) client.destroy();
+      throw err;
     }
-    await ensureTables(this.dynamodb, LOCAL_NAMES);
-    this.sessionSource = this.sessionProcessorMapping();
-    this.archive = this.deliveryStream();
   }
 
   /**
@@ -196,11 +227,9 @@ export class LocalPipeline {
     return response;
   }
 
-  private deliveryStream(): LocalDeliveryStream {
+  private deliveryStream(format: ArchiveFormat): LocalDeliveryStream {
     const log = new FileLog(join(this.o.dataDir.logs, 'firehose-transform.log'), 'firehose-transform');
     this.logs.push(log);
-    const format = this.o.archiveFormat ?? DEFAULT_CONFIG.archiveFormat;
-    if (format === 'parquet') this.parquet = new ParquetWriter(join(this.o.dataDir.root, 'tmp'));
     return new LocalDeliveryStream({
       name: LOCAL_NAMES.deliveryStream,
       client: this.consumerKinesis,

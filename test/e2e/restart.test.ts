@@ -24,8 +24,7 @@ describe('a run after a stopped one', () => {
     const dataDir = join(dir, 'left');
     // A producer put records, then everything stopped before any consumer read them.
     const opened = openDataDir(dataDir, true);
-    const pipeline = new LocalPipeline({ dataDir: opened });
-    await pipeline.start();
+    const pipeline = await LocalPipeline.start({ dataDir: opened });
     await putAll(pipeline.kinesis, pipeline.stream.name, workload.records.slice(0, 80));
     await pipeline.stop();
     opened.release();

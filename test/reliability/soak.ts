@@ -24,8 +24,7 @@ async function main(): Promise<number> {
   const minutes = Number(values.minutes);
   const rate = Number(values.rate);
   const dir = mkdtempSync(join(tmpdir(), 'soak-'));
-  const pipeline = new LocalPipeline({ dataDir: openDataDir(join(dir, 'data'), true), shards: 2 });
-  await pipeline.start();
+  const pipeline = await LocalPipeline.start({ dataDir: openDataDir(join(dir, 'data'), true), shards: 2 });
   pipeline.startConsumers();
   const started = Date.now();
   let put = 0;
