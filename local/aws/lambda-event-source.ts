@@ -51,16 +51,9 @@ export class KinesisEventSource {
   private readonly poller: ShardPoller;
 
   constructor(private readonly o: EventSourceOptions) {
-    this.poller = new ShardPoller({
-      client: o.client,
-      stream: o.stream,
-      checkpoints: o.checkpoints,
-      limit: o.batchSize ?? 100,
-      ...(o.idlePollMs !== undefined ? { idlePollMs: o.idlePollMs } : {}),
-      onRecords: (shardId, records) => this.deliver(shardId, records.map((r) => this.toLambdaRecord(shardId, r))),
-      onPoll: () => {
-        this.stats.getRecordsCalls += 1;
-      },
+    const onRecords = (shardId: string, records: _Record[]) => this.deliver(shardId, records.map((r) => this.toLambdaRecord(shardId, r)));
+    this.poller = new ShardPoller(o, o.batchSize ?? 100, onRecords, () => {
+      this.stats.getRecordsCalls += 1;
     });
   }
 

@@ -9,31 +9,35 @@ import type { CheckpointFile } from './checkpoints';
 import { shardIterator } from './stream';
 import type { StreamInfo } from './stream';
 
-export interface ShardPollerOptions {
+/** The stream a consumer reads and where it stands (a consumer's own options fit). */
+export interface ShardSource {
   readonly client: KinesisClient;
   readonly stream: StreamInfo;
   /** Where each shard's reading starts: after its checkpoint, else at the trim horizon. */
   readonly checkpoints: CheckpointFile;
-  /** GetRecords' Limit. */
-  readonly limit: number;
   /** Pause between polls of an empty shard. */
   readonly idlePollMs?: number;
-  /** Handles the records of one GetRecords; the shard's next poll waits for it. */
-  readonly onRecords: (shardId: string, records: _Record[]) => Promise<void>;
-  /** Called on every GetRecords, for the request counts. */
-  readonly onPoll?: () => void;
 }
+
+/** Handles the records of one GetRecords; the shard's next poll waits for it. */
+export type OnRecords = (shardId: string, records: _Record[]) => Promise<void>;
 
 export class ShardPoller {
   private stopping = false;
   private draining = false;
   private loops: Promise<void>[] = [];
 
-  constructor(private readonly options: ShardPollerOptions) {}
+  /** `limit` is GetRecords' Limit; `onPoll` is called on every GetRecords, for the request counts. */
+  constructor(
+    private readonly source: ShardSource,
+    private readonly limit: number,
+    private readonly onRecords: OnRecords,
+    private readonly onPoll?: () => void,
+  ) {}
 
   /** Starts one polling loop per shard. */
   start(): void {
-    this.loops = this.options.stream.shardIds.map((shardId) => this.poll(shardId));
+    this.loops = this.source.stream.shardIds.map((shardId) => this.poll(shardId));
   }
 
   /** Resolves once every shard has been read to its tip after this call; polling then ends. */
@@ -49,19 +53,19 @@ export class ShardPoller {
   }
 
   private async poll(shardId: string): Promise<void> {
-    const { client, stream, checkpoints, limit } = this.options;
+    const { client, stream, checkpoints } = this.source;
     let iterator = await shardIterator(client, stream.name, shardId, checkpoints.get(shardId));
     while (iterator && !this.stopping) {
-      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
-      this.options.onPoll?.();
+      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.limit }));
+      this.onPoll?.();
       iterator = out.NextShardIterator;
       const records = out.Records ?? [];
       if (records.length > 0) {
-        await this.options.onRecords(shardId, records);
+        await this.onRecords(shardId, records);
         continue;
       }
       if (this.draining && (out.MillisBehindLatest ?? 0) === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, this.options.idlePollMs ?? 100));
+      await new Promise((resolve) => setTimeout(resolve, this.source.idlePollMs ?? 100));
     }
   }
 }

@@ -99,17 +99,10 @@ export class LocalDeliveryStream {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DeliveryStreamOptions) {
-    this.poller = new ShardPoller({
-      client: o.client,
-      stream: o.stream,
-      checkpoints: o.checkpoints,
-      limit: o.recordsPerInvocation ?? 500,
-      ...(o.idlePollMs !== undefined ? { idlePollMs: o.idlePollMs } : {}),
-      onRecords: async (shardId, records) => {
-        await this.process(shardId, records);
-        this.lastRead.set(shardId, records[records.length - 1]!.SequenceNumber!);
-        await this.flushExpired();
-      },
+    this.poller = new ShardPoller(o, o.recordsPerInvocation ?? 500, async (shardId, records) => {
+      await this.process(shardId, records);
+      this.lastRead.set(shardId, records[records.length - 1]!.SequenceNumber!);
+      await this.flushExpired();
     });
   }
 
