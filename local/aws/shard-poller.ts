@@ -56,6 +56,9 @@ export class ShardPoller {
     const { client, stream, checkpoints } = this.source;
     let iterator = await shardIterator(client, stream.name, shardId, checkpoints.get(shardId));
     while (iterator && !this.stopping) {
+      // Only an empty answer to a request sent after drain() was called shows the tip: one sent before may
+      // have missed records put since.
+      const draining = this.draining;
       const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.limit }));
       this.onPoll?.();
       iterator = out.NextShardIterator;
@@ -64,7 +67,7 @@ export class ShardPoller {
         await this.onRecords(shardId, records);
         continue;
       }
-      if (this.draining && (out.MillisBehindLatest ?? 0) === 0) return;
+      if (draining && (out.MillisBehindLatest ?? 0) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, this.source.idlePollMs ?? 100));
     }
   }
