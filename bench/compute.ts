@@ -9,7 +9,7 @@ import { transformBatch } from '../functions/firehose-transform/transform-batch'
 import { loadConfig as processorConfig } from '../functions/session-processor/config';
 import { processBatch } from '../functions/session-processor/process-batch';
 import type { WorkloadRecord } from '../local/workload/synthetic';
-import { MemoryStore } from '../test/helpers/memory-store';
+import { MemorySessionStore } from '../functions/session-processor/memory-store';
 
 export interface ComputeResult {
   readonly events: number;
@@ -80,7 +80,7 @@ export async function measureCompute(records: readonly WorkloadRecord[], nowMs: 
   const config = processorConfig({ SESSIONS_TABLE: 'bench', METRICS_TABLE: 'bench' });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const sessionProcessor = async () => {
-    const store = new MemoryStore();
+    const store = new MemorySessionStore();
     for (const batch of kinesis) await processBatch(batch, { store, log, rules: config.rules, bounds: config.bounds });
   };
 

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run } from '../local/commands/run';
 import type { RunSummary } from '../local/commands/run';
-import { table } from '../local/report';
+import { table } from '../local/runtime/report';
 import { syntheticWorkload } from '../local/workload/synthetic';
 import { measureColdStarts } from './cold-start';
 import { measureCompute } from './compute';
-import { DEFAULT_RATES, perEventCost, pipelineCost } from './cost-model';
-import type { Rates } from './cost-model';
-import { PRICES } from './prices';
+import { DEFAULT_RATES, perEventCost, pipelineCost } from '../local/cost/cost-model';
+import type { Rates } from '../local/cost/cost-model';
+import { PRICES } from '../local/cost/prices';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   ]));
   check('4', 'local end-to-end records/s', full.events_per_second, '>= 1000', full.events_per_second >= 1000);
 
-  say(`\n5. Cost per month (${PRICES.region} list prices read ${PRICES.readOn}, bench/prices.ts)`);
+  say(`\n5. Cost per month (${PRICES.region} list prices read ${PRICES.readOn}, local/cost/prices.ts)`);
   const rates = measuredRates(full, compute.enrichedBytes, workload.records.reduce((n, x) => n + x.data.length, 0) / workload.records.length);
   const rows = [3e6, 30e6, 300e6].map((n) => {
     const ours = pipelineCost(n, rates);

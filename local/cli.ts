@@ -1,6 +1,6 @@
 /** The `clickstream` command line: the local runtime and tools for the archive and the tables. */
 import { parseArgs } from 'node:util';
-import { DEFAULT_DATA_DIR } from './data-dir';
+import { DEFAULT_DATA_DIR } from './runtime/data-dir';
 import { DataDirError, UsageError } from './errors';
 import { wholeNumber } from './flags';
 import { BATCH_SIZE_RANGE, BUFFER_MB_RANGE, BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from './limits';
@@ -11,7 +11,7 @@ import { formatRows, listQueries, queryRange, runNamedQuery } from './commands/q
 import { costReport } from './commands/cost';
 import { ARCHIVE_STORAGE_CLASSES } from '../stacks/config';
 import type { ArchiveStorageClass } from '../stacks/config';
-import { parseFaults } from './faults';
+import { parseFaults } from './runtime/faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
 

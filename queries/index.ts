@@ -1,7 +1,10 @@
 /**
  * The named queries: one `.sql` file each, its first comment line saying what it answers. Each refers to the
  * archive table as `${events}`, the one substitution between engines: Athena binds it to the Glue table,
- * the local runtime to a DuckDB view over the local archive. Everything else is SQL both engines accept.
+ * the local runtime to a DuckDB view over the local archive. The queries that rebuild sessions read the
+ * session timeout as `${sessionTimeoutMs}`, bound from the setting where the query is bound (the stack's
+ * `sessionTimeoutMinutes`), so that they keep the session-processor's rule. Everything else is SQL both
+ * engines accept.
  *
  * Every query reads one range of event dates: {@link DATE_RANGE_FILTER} on the table scan, two `?`
  * parameters (first and last day, inclusive). On the partition column `dt` it lets Athena's partition
@@ -17,6 +20,7 @@ import { basename, join } from 'node:path';
 
 export const QUERIES_DIR = __dirname;
 export const TABLE_PLACEHOLDER = '${events}';
+export const SESSION_TIMEOUT_PLACEHOLDER = '${sessionTimeoutMs}';
 
 export interface NamedQuery {
   readonly name: string;
@@ -40,9 +44,17 @@ export function readQuery(path: string): NamedQuery {
   return { name: basename(path, '.sql'), description: first.replace(/^--\s*/, ''), sql };
 }
 
-/** Binds the table placeholder to a table expression (`"db"."table"` in Athena, a view name in DuckDB). */
-export function bindTable(sql: string, table: string): string {
-  return sql.split(TABLE_PLACEHOLDER).join(table);
+/** What a query's placeholders are bound to. */
+export interface QueryBindings {
+  /** The archive table: `"db"."table"` in Athena, a view name in DuckDB. */
+  readonly table: string;
+  /** A gap longer than this between two events of a user starts a new session (the session-processor's rule). */
+  readonly sessionTimeoutMinutes: number;
+}
+
+/** Binds the table and session-timeout placeholders. */
+export function bindQuery(sql: string, bindings: QueryBindings): string {
+  return sql.split(TABLE_PLACEHOLDER).join(bindings.table).split(SESSION_TIMEOUT_PLACEHOLDER).join(String(bindings.sessionTimeoutMinutes * 60_000));
 }
 
 /** The range predicate every shipped query applies to the table scan: first and last event date, inclusive. */

@@ -1,6 +1,7 @@
 -- Sessions rebuilt from the archive with the session-processor's rule: a user's events ordered by event
--- time, a new session after more than 30 minutes (1,800,000 ms) without an event; duplicates removed by
--- event_id. One row per session, comparable with the sessions table (bots included, as there).
+-- time, a new session after a gap longer than the session timeout (the setting sessionTimeoutMinutes,
+-- bound where the query is bound); duplicates removed by event_id. One row per session, comparable with
+-- the sessions table (bots included, as there).
 WITH events_once AS (
   SELECT *
   FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
@@ -8,7 +9,7 @@ WITH events_once AS (
 ),
 marked AS (
   SELECT *,
-         CASE WHEN date_diff('millisecond', lag(event_time) OVER (PARTITION BY user_id ORDER BY event_time, event_id), event_time) <= 1800000
+         CASE WHEN date_diff('millisecond', lag(event_time) OVER (PARTITION BY user_id ORDER BY event_time, event_id), event_time) <= ${sessionTimeoutMs}
               THEN 0 ELSE 1 END AS starts_session
   FROM events_once
 ),

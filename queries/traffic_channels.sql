@@ -1,5 +1,5 @@
 -- Traffic sources and channels: sessions by the channel and source of their first event (GA4-style default
--- channel groups), with conversions and revenue, bots excluded. Sessions follow the 30-minute rule.
+-- channel groups), with conversions and revenue, bots excluded. Sessions follow the session-processor's rule.
 WITH events_once AS (
   SELECT *
   FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
@@ -7,7 +7,7 @@ WITH events_once AS (
 ),
 marked AS (
   SELECT *,
-         CASE WHEN date_diff('millisecond', lag(event_time) OVER (PARTITION BY user_id ORDER BY event_time, event_id), event_time) <= 1800000
+         CASE WHEN date_diff('millisecond', lag(event_time) OVER (PARTITION BY user_id ORDER BY event_time, event_id), event_time) <= ${sessionTimeoutMs}
               THEN 0 ELSE 1 END AS starts_session
   FROM events_once
   WHERE NOT is_bot

@@ -1,11 +1,18 @@
 /**
- * The stack's settings: one typed object, its safe defaults with the reason for each, and how `cdk.json`
- * context overrides them (`"clickstream": { "shardCount": 2, … }` or `-c clickstream.shardCount=2`).
+ * The pipeline's settings, each declared once with its default, the values it takes and the reason for the
+ * default: the stack's own below, the functions' in their `config.ts` (with the environment variable each is
+ * read from). `cdk.json` context overrides them (`"clickstream": { "shardCount": 2, … }` or
+ * `-c clickstream.shardCount=2`).
  */
 import type { Node } from 'constructs';
+import { TRANSFORM_SETTINGS } from '../functions/firehose-transform/config';
+import { SESSION_PROCESSOR_SETTINGS } from '../functions/session-processor/config';
+import { defaultsOf, oneOf, wholeNumber, yesOrNo } from '../functions/shared/settings';
+import type { Setting, SettingValues } from '../functions/shared/settings';
 
-export type ArchiveFormat = 'json' | 'parquet';
-export type IpMode = 'anonymize' | 'full' | 'omit';
+/** How the archive stores rows: GZIP NDJSON, or Parquet converted by Firehose. */
+export const ARCHIVE_FORMATS = ['json', 'parquet'] as const;
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
 
 /**
  * Where archive objects go after `glacierTransitionDays` (S3 storage class names). Athena reads S3 Glacier
@@ -13,89 +20,148 @@ export type IpMode = 'anonymize' | 'full' | 'omit';
  * were restored first and the table sets `read_restored_glacier_objects` ("Query restored Amazon S3 Glacier
  * objects", https://docs.aws.amazon.com/athena/latest/ug/querying-glacier.html).
  */
-export type ArchiveStorageClass = 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
-export const ARCHIVE_STORAGE_CLASSES: readonly ArchiveStorageClass[] = ['GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'];
+export const ARCHIVE_STORAGE_CLASSES = ['GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
+export type ArchiveStorageClass = (typeof ARCHIVE_STORAGE_CLASSES)[number];
 
 /** True for the classes whose objects must be restored before Athena reads them. */
 export function needsRestore(storageClass: ArchiveStorageClass): boolean {
   return storageClass === 'GLACIER' || storageClass === 'DEEP_ARCHIVE';
 }
 
-export interface ClickstreamConfig {
-  /** Prefix of resource names, so that several stages can live in one account. */
-  readonly stageName: string;
-  /** Provisioned shards, or `on-demand`. */
-  readonly shardCount: number | 'on-demand';
-  readonly streamRetentionHours: number;
-  readonly sessionTimeoutMinutes: number;
-  readonly metricsWindowMinutes: number;
-  readonly sessionTtlDays: number;
-  readonly metricsTtlDays: number;
-  readonly maxEventAgeHours: number;
-  readonly batchSize: number;
-  readonly maxBatchingWindowSeconds: number;
-  readonly retryAttempts: number;
-  readonly maxRecordAgeHours: number;
-  readonly parallelizationFactor: number;
-  readonly archiveFormat: ArchiveFormat;
-  readonly bufferingIntervalSeconds: number;
-  readonly bufferingSizeMb: number;
-  /** Days after which archive objects move to {@link archiveStorageClass}. */
-  readonly glacierTransitionDays: number;
-  readonly archiveStorageClass: ArchiveStorageClass;
-  /** Delete archive objects this many days after creation; kept forever when absent. */
-  readonly archiveExpirationDays?: number;
-  /**
-   * Days the raw payloads of failures are kept: objects under the archive's error prefix and in the
-   * session-processor's on-failure bucket. They hold whole records (the full `ip` included), so they expire
-   * sooner than the archive.
-   */
-  readonly failureRetentionDays: number;
-  readonly athenaBytesScannedLimitGb: number;
-  readonly ipMode: IpMode;
-  readonly dropBots: boolean;
-  readonly deletionProtection: boolean;
-  readonly alarmEmail?: string;
+/** Text matching `pattern`, described as `what`. */
+function textMatching(o: { readonly default: string; readonly reason: string; readonly pattern: RegExp; readonly what: string }): Setting<string> {
+  return { ...o, problem: (v) => (typeof v === 'string' && o.pattern.test(v) ? undefined : `must be ${o.what}`), parse: (text) => text, text: (v) => v };
 }
 
-export const DEFAULT_CONFIG: ClickstreamConfig = {
-  stageName: 'dev',
-  // One shard takes 1 MB/s or 1,000 records/s of writes: about 2.5 billion events a month.
-  shardCount: 1,
-  // 24 hours is included in the shard price; it outlasts the 12-hour record-age budget below.
-  streamRetentionHours: 24,
-  sessionTimeoutMinutes: 30,
-  metricsWindowMinutes: 5,
-  sessionTtlDays: 7,
-  metricsTtlDays: 90,
-  maxEventAgeHours: 72,
-  // Large batches make few DynamoDB requests per event; the window lets a quiet stream fill them.
-  batchSize: 500,
-  maxBatchingWindowSeconds: 5,
-  // Throttling clears within seconds; ten retries with bisection isolate a poison record without stalling long.
-  retryAttempts: 10,
-  // Half the stream's retention: a stuck shard's records reach the on-failure bucket well before they expire.
-  maxRecordAgeHours: 12,
-  // 1 keeps one invocation per shard, so no two invocations race on a user (see README, effectively-once).
-  parallelizationFactor: 1,
-  archiveFormat: 'json',
-  // The smallest that dynamic partitioning allows.
-  bufferingIntervalSeconds: 60,
-  bufferingSizeMb: 64,
-  glacierTransitionDays: 90,
-  // Athena reads it without a restore, at about a sixth of the Standard storage price (README, storage classes).
-  archiveStorageClass: 'GLACIER_IR',
-  // Long enough to notice an alarm and redrive; short enough that full client addresses do not linger.
-  failureRetentionDays: 30,
-  athenaBytesScannedLimitGb: 10,
-  ipMode: 'anonymize',
-  dropBots: false,
-  deletionProtection: true,
-};
+/** A setting that may be left out (absent means off). */
+function optional<T>(setting: Setting<T>, reason: string): Setting<T | undefined> {
+  return { ...setting, default: undefined, reason, problem: (v) => (v === undefined ? undefined : setting.problem(v)), text: (v) => (v === undefined ? '' : setting.text(v)) };
+}
 
-/** Settings without a default (absent means off). */
-const OPTIONAL_SETTINGS = ['archiveExpirationDays', 'alarmEmail'] as const;
-const SETTING_NAMES: readonly string[] = [...Object.keys(DEFAULT_CONFIG), ...OPTIONAL_SETTINGS];
+const provisionedShards = wholeNumber({ default: 1, min: 1, max: 500, reason: '' });
+
+/** The settings of the stack alone (no function reads them). */
+export const STACK_SETTINGS = {
+  /**
+   * Prefix of resource names (`clickstream-<stageName>-…`), so that several stages can live in one account.
+   * @default 'dev'
+   */
+  stageName: textMatching({
+    default: 'dev',
+    pattern: /^[a-z][a-z0-9-]{0,19}$/,
+    what: 'lower-case letters, digits and dashes, at most 20',
+    reason: 'prefix of resource names, so that several stages can live in one account',
+  }),
+  /**
+   * Provisioned shards of the ingest stream (1 to 500), or `on-demand`.
+   * @default 1
+   */
+  shardCount: {
+    default: 1,
+    reason: 'one shard takes 1 MB/s or 1,000 records/s of writes: about 2.5 billion events a month',
+    problem: (v) => (v === 'on-demand' ? undefined : provisionedShards.problem(v) && `${provisionedShards.problem(v)}, or on-demand`),
+    parse: (text) => (text.trim() === 'on-demand' ? 'on-demand' : provisionedShards.parse(text)),
+    text: String,
+  } satisfies Setting<number | 'on-demand'> as Setting<number | 'on-demand'>,
+  /**
+   * Hours the ingest stream keeps records (24 to 8760).
+   * @default 24
+   */
+  streamRetentionHours: wholeNumber({ default: 24, min: 24, max: 8760, reason: '24 hours is included in the shard price; it outlasts the 12-hour record-age budget' }),
+  /**
+   * Records per session-processor invocation (the event source's BatchSize, 1 to 10000).
+   * @default 500
+   */
+  batchSize: wholeNumber({ default: 500, min: 1, max: 10000, reason: 'large batches make few DynamoDB requests per event' }),
+  /**
+   * Seconds the event source waits to fill a batch (0 to 300).
+   * @default 5
+   */
+  maxBatchingWindowSeconds: wholeNumber({ default: 5, min: 0, max: 300, reason: 'lets a quiet stream fill batches' }),
+  /**
+   * Retries of a failed batch before it goes to the on-failure bucket (0 to 10000).
+   * @default 10
+   */
+  retryAttempts: wholeNumber({ default: 10, min: 0, max: 10000, reason: 'throttling clears within seconds; ten retries with bisection isolate a poison record without stalling long' }),
+  /**
+   * Age after which a record goes to the on-failure bucket unprocessed (1 to 168; shorter than the retention).
+   * @default 12
+   */
+  maxRecordAgeHours: wholeNumber({ default: 12, min: 1, max: 168, reason: "half the stream's retention: a stuck shard's records reach the on-failure bucket well before they expire" }),
+  /**
+   * Concurrent invocations per shard (1 to 10); keep 1 unless every user's events share one partition key.
+   * @default 1
+   */
+  parallelizationFactor: wholeNumber({ default: 1, min: 1, max: 10, reason: 'one invocation per shard, so no two invocations race on a user (README, effectively-once)' }),
+  /**
+   * How the archive stores rows: `json` (GZIP NDJSON) or `parquet` (converted by Firehose through the Glue table).
+   * @default 'json'
+   */
+  archiveFormat: oneOf<ArchiveFormat>({ default: 'json', choices: ARCHIVE_FORMATS, reason: 'GZIP NDJSON is read by Athena and by DuckDB locally without a conversion step' }),
+  /**
+   * Firehose buffering interval (60 to 900 seconds).
+   * @default 60
+   */
+  bufferingIntervalSeconds: wholeNumber({ default: 60, min: 60, max: 900, reason: 'the smallest that dynamic partitioning allows' }),
+  /**
+   * Firehose buffering size (64 to 128 MiB).
+   * @default 64
+   */
+  bufferingSizeMb: wholeNumber({ default: 64, min: 64, max: 128, reason: 'the smallest that dynamic partitioning allows' }),
+  /**
+   * Days after which archive objects move to `archiveStorageClass` (1 to 3650).
+   * @default 90
+   */
+  glacierTransitionDays: wholeNumber({ default: 90, min: 1, max: 3650, reason: 'recent months are queried most; older objects move to archiveStorageClass' }),
+  /**
+   * Storage class of archive objects after the transition: `GLACIER_IR`, `GLACIER` or `DEEP_ARCHIVE`.
+   * @default 'GLACIER_IR'
+   */
+  archiveStorageClass: oneOf<ArchiveStorageClass>({
+    default: 'GLACIER_IR',
+    choices: ARCHIVE_STORAGE_CLASSES,
+    reason: 'Athena reads it without a restore, at about a sixth of the Standard storage price (README, storage classes)',
+  }),
+  /**
+   * Days after which archive objects are deleted (later than the transition).
+   * @default undefined (kept forever)
+   */
+  archiveExpirationDays: optional(wholeNumber({ default: 0, min: 1, max: 36500, reason: '' }), 'archive objects are deleted this many days after creation; kept forever when absent'),
+  /**
+   * Days the raw payloads of failures are kept: the archive's error output and the on-failure bucket (1 to 3650).
+   * @default 30
+   */
+  failureRetentionDays: wholeNumber({
+    default: 30,
+    min: 1,
+    max: 3650,
+    reason: 'failed records hold raw payloads (the full ip included): long enough to notice an alarm and redrive, short enough that full addresses do not linger',
+  }),
+  /**
+   * Most GB one Athena query of the workgroup may scan (1 to 10000).
+   * @default 10
+   */
+  athenaBytesScannedLimitGb: wholeNumber({ default: 10, min: 1, max: 10000, reason: 'a query that scans more than 10 GB of this archive is a mistake, not a question' }),
+  /**
+   * Deletion protection of the DynamoDB tables.
+   * @default true
+   */
+  deletionProtection: yesOrNo({ default: true, reason: 'the tables hold the only copy of sessions and metrics' }),
+  /**
+   * E-mail address subscribed to the alarm topic.
+   * @default undefined (no subscription)
+   */
+  alarmEmail: optional(textMatching({ default: '', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address', reason: '' }), 'alarms are sent to the SNS topic only when absent'),
+} as const;
+
+/** Every setting: the stack's and those it passes to the functions. */
+export const SETTINGS = { ...STACK_SETTINGS, ...SESSION_PROCESSOR_SETTINGS, ...TRANSFORM_SETTINGS } as const;
+
+export type ClickstreamConfig = SettingValues<typeof SETTINGS>;
+
+export const DEFAULT_CONFIG: ClickstreamConfig = defaultsOf(SETTINGS);
+
+const SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
 
 /** Reads the `clickstream` context object over the defaults and checks every value. */
 export function configFromContext(node: Node): ClickstreamConfig {
@@ -106,58 +172,31 @@ export function configFromContext(node: Node): ClickstreamConfig {
     const dotted: unknown = node.tryGetContext(`clickstream.${key}`);
     if (dotted !== undefined) overrides[key] = dotted;
   }
-  return validateConfig({ ...DEFAULT_CONFIG, ...coerce(overrides) });
+  return validateConfig({ ...DEFAULT_CONFIG, ...fromText(overrides) });
 }
 
-/** Context given on the command line arrives as strings; numbers and booleans are read back. */
-function coerce(values: Record<string, unknown>): Partial<ClickstreamConfig> {
+/** Context given on the command line arrives as text; each setting reads its own. */
+function fromText(values: Record<string, unknown>): Partial<ClickstreamConfig> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) {
-    if (!SETTING_NAMES.includes(k)) throw new Error(`unknown setting clickstream.${k}; the settings are: ${SETTING_NAMES.join(', ')}`);
-    if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v);
-    else if (v === 'true' || v === 'false') out[k] = v === 'true';
-    else out[k] = v;
+  for (const [key, value] of Object.entries(values)) {
+    if (!Object.hasOwn(SETTINGS, key)) throw new Error(`unknown setting clickstream.${key}; the settings are: ${SETTING_NAMES.join(', ')}`);
+    out[key] = typeof value === 'string' ? SETTINGS[key as keyof typeof SETTINGS].parse(value) : value;
   }
   return out;
 }
 
 /** Throws an error naming the setting, the value and what is allowed. */
 export function validateConfig(c: ClickstreamConfig): ClickstreamConfig {
-  const int = (key: keyof ClickstreamConfig, min: number, max: number) => {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`clickstream.${key} must be a whole number from ${min} to ${max}; got ${JSON.stringify(v)}`);
-  };
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(c.stageName)) throw new Error(`clickstream.stageName must be lower-case letters, digits and dashes, at most 20; got ${JSON.stringify(c.stageName)}`);
-  if (c.shardCount !== 'on-demand') int('shardCount', 1, 500);
-  int('streamRetentionHours', 24, 8760);
-  int('sessionTimeoutMinutes', 1, 1440);
-  int('metricsWindowMinutes', 1, 1440);
-  if (1440 % c.metricsWindowMinutes !== 0) throw new Error(`clickstream.metricsWindowMinutes must divide a day (1440); got ${c.metricsWindowMinutes}`);
-  int('sessionTtlDays', 1, 3650);
-  int('metricsTtlDays', 1, 3650);
-  int('maxEventAgeHours', 1, 8760);
-  int('batchSize', 1, 10000);
-  int('maxBatchingWindowSeconds', 0, 300);
-  int('retryAttempts', 0, 10000);
-  int('maxRecordAgeHours', 1, 168);
-  int('parallelizationFactor', 1, 10);
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const value: unknown = c[key as keyof ClickstreamConfig];
+    const problem = (setting as Setting<unknown>).problem(value);
+    if (problem !== undefined) throw new Error(`clickstream.${key} ${problem}; got ${JSON.stringify(value)}`);
+  }
   if (c.maxRecordAgeHours >= c.streamRetentionHours) {
     throw new Error(`clickstream.maxRecordAgeHours (${c.maxRecordAgeHours}) must be shorter than streamRetentionHours (${c.streamRetentionHours}), or records expire before they reach the on-failure bucket`);
   }
-  if (c.archiveFormat !== 'json' && c.archiveFormat !== 'parquet') throw new Error(`clickstream.archiveFormat must be json or parquet; got ${JSON.stringify(c.archiveFormat)}`);
-  int('bufferingIntervalSeconds', 60, 900);
-  int('bufferingSizeMb', 64, 128);
-  int('glacierTransitionDays', 1, 3650);
-  if (c.archiveExpirationDays !== undefined) {
-    int('archiveExpirationDays', 1, 36500);
-    if (c.archiveExpirationDays <= c.glacierTransitionDays) throw new Error(`clickstream.archiveExpirationDays (${c.archiveExpirationDays}) must be later than glacierTransitionDays (${c.glacierTransitionDays})`);
+  if (c.archiveExpirationDays !== undefined && c.archiveExpirationDays <= c.glacierTransitionDays) {
+    throw new Error(`clickstream.archiveExpirationDays (${c.archiveExpirationDays}) must be later than glacierTransitionDays (${c.glacierTransitionDays})`);
   }
-  if (!ARCHIVE_STORAGE_CLASSES.includes(c.archiveStorageClass)) throw new Error(`clickstream.archiveStorageClass must be one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}; got ${JSON.stringify(c.archiveStorageClass)}`);
-  int('failureRetentionDays', 1, 3650);
-  int('athenaBytesScannedLimitGb', 1, 10000);
-  if (!['anonymize', 'full', 'omit'].includes(c.ipMode)) throw new Error(`clickstream.ipMode must be anonymize, full or omit; got ${JSON.stringify(c.ipMode)}`);
-  if (typeof c.dropBots !== 'boolean') throw new Error(`clickstream.dropBots must be true or false; got ${JSON.stringify(c.dropBots)}`);
-  if (typeof c.deletionProtection !== 'boolean') throw new Error(`clickstream.deletionProtection must be true or false; got ${JSON.stringify(c.deletionProtection)}`);
-  if (c.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail)) throw new Error(`clickstream.alarmEmail must be an e-mail address; got ${JSON.stringify(c.alarmEmail)}`);
   return c;
 }

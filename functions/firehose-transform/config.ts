@@ -1,38 +1,56 @@
-/** The firehose-transform's settings, read once from the environment and checked. */
-import { DEFAULT_MAX_FUTURE_MS } from '../shared/validate-event';
+/**
+ * The firehose-transform's settings, declared once (default, values, reason, environment variable), and
+ * read once from the environment and checked. The stack sets these variables; the local runtime passes them.
+ */
+import { environmentOf, hostList, oneOf, readVariables, yesOrNo } from '../shared/settings';
+import type { SettingValues } from '../shared/settings';
+import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import { IP_MODES } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
 import { ConfigError } from './errors';
 import type { TransformSettings } from './transform-batch';
 
-export const TRANSFORM_DEFAULTS = {
-  IP_MODE: 'anonymize',
-  DROP_BOTS: 'false',
-  INTERNAL_HOSTS: '',
-  MAX_EVENT_AGE_HOURS: '72',
+export const TRANSFORM_SETTINGS = {
+  /**
+   * What the archive keeps of the client address: `anonymize` (/24 or /48), `full` or `omit`.
+   * @default 'anonymize'
+   */
+  ipMode: oneOf<IpMode>({ env: 'IP_MODE', default: 'anonymize', choices: IP_MODES, reason: 'a /24 or /48 network locates a visitor well enough for analytics without identifying them' }),
+  /**
+   * Drop events from bots instead of keeping them flagged.
+   * @default false
+   */
+  dropBots: yesOrNo({ env: 'DROP_BOTS', default: false, reason: 'bots are kept and flagged (is_bot), so a query can count or exclude them' }),
+  /**
+   * This site's other hosts, whose referrals count as internal.
+   * @default []
+   */
+  internalHosts: hostList({
+    env: 'INTERNAL_HOSTS',
+    default: [],
+    reason: "the page's own host is always internal; list this site's other hosts so that moving between them is not a referral",
+  }),
+  /**
+   * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
+   * @default 72
+   */
+  maxEventAgeHours: MAX_EVENT_AGE_HOURS,
 } as const;
+
+export type TransformSettingValues = SettingValues<typeof TRANSFORM_SETTINGS>;
+
+/** Every variable the function reads, for the settings given. */
+export function transformEnvironment(settings: TransformSettingValues): Record<string, string> {
+  return environmentOf(TRANSFORM_SETTINGS, settings);
+}
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TransformSettings {
-  const get = (name: keyof typeof TRANSFORM_DEFAULTS) => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? TRANSFORM_DEFAULTS[name] : v.trim();
-  };
-  const ipMode = get('IP_MODE');
-  if (!(IP_MODES as readonly string[]).includes(ipMode)) {
-    throw new ConfigError('IP_MODE', `IP_MODE must be one of ${IP_MODES.join(', ')}; got ${JSON.stringify(ipMode)}`);
-  }
-  const dropBots = get('DROP_BOTS');
-  if (dropBots !== 'true' && dropBots !== 'false') throw new ConfigError('DROP_BOTS', `DROP_BOTS must be true or false; got ${JSON.stringify(dropBots)}`);
-  const maxAge = Number(get('MAX_EVENT_AGE_HOURS'));
-  if (!Number.isInteger(maxAge) || maxAge < 1 || maxAge > 24 * 365) {
-    throw new ConfigError('MAX_EVENT_AGE_HOURS', `MAX_EVENT_AGE_HOURS must be a whole number from 1 to 8760; got ${JSON.stringify(get('MAX_EVENT_AGE_HOURS'))}`);
-  }
-  const hosts = get('INTERNAL_HOSTS').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  const settings = readVariables(env, TRANSFORM_SETTINGS, (variable, message) => new ConfigError(variable, message));
   return {
-    ipMode: ipMode as IpMode,
-    dropBots: dropBots === 'true',
-    internalHosts: new Set(hosts),
-    bounds: { maxAgeMs: maxAge * 3_600_000, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
+    ipMode: settings.ipMode,
+    dropBots: settings.dropBots,
+    internalHosts: new Set(settings.internalHosts),
+    bounds: { maxAgeMs: settings.maxEventAgeHours * 3_600_000, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
   };
 }

@@ -4,11 +4,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { loadConfig } from './config';
 import { UserAgentCache } from './enrich/user-agent';
 import { transformBatch } from './transform-batch';
-import type { TransformLog, TransformReport } from './transform-batch';
+import type { TransformLog } from './transform-batch';
 import { METRICS_NAMESPACE, SERVICES, TRANSFORM_METRICS as M } from '../shared/metric-names';
 
 export const SERVICE_NAME = SERVICES.firehoseTransform;
@@ -17,25 +17,27 @@ export interface TransformHandlerOverrides {
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: TransformLog;
   readonly metrics?: Metrics;
-  readonly onReport?: (report: TransformReport) => void;
 }
 
-export type FirehoseTransformHandler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+/** The handler; Lambda passes the context, whose request id the Powertools logger adds to every line. */
+export type FirehoseTransformHandler = (event: FirehoseTransformationEvent, context?: Context) => Promise<FirehoseTransformationResult>;
 
-export function createHandler(o: TransformHandlerOverrides = {}): FirehoseTransformHandler {
-  const settings = loadConfig(o.env);
-  const logger: TransformLog = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
-  const metrics = o.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+export function createHandler(overrides: TransformHandlerOverrides = {}): FirehoseTransformHandler {
+  const settings = loadConfig(overrides.env);
+  const powertools = overrides.logger ? undefined : new Logger({ serviceName: SERVICE_NAME });
+  const logger: TransformLog = overrides.logger ?? powertools!;
+  const metrics = overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const agents = new UserAgentCache();
 
-  return (event) => {
+  return (event, context) => {
+    // As Powertools' injectLambdaContext does: the request id, function name and cold start on every line.
+    if (context) powertools?.addContext(context);
     try {
       const { result, report } = transformBatch(event, agents, settings, logger);
       // Firehose publishes records in and out itself; these are what only the transform knows.
       metrics.addMetric(M.processingFailed, MetricUnit.Count, report.processingFailed);
       metrics.addMetric(M.dropped, MetricUnit.Count, report.dropped);
       metrics.addMetric(M.overBudget, MetricUnit.Count, report.overBudget);
-      o.onReport?.(report);
       return Promise.resolve(result);
     } finally {
       metrics.publishStoredMetrics();

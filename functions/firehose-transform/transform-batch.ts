@@ -34,11 +34,9 @@ export interface TransformLog {
 }
 
 export interface TransformReport {
-  records: number;
   ok: number;
   dropped: number;
   processingFailed: number;
-  failedByReason: Record<string, number>;
   /** Records answered ProcessingFailed only because the response would have been too large. */
   overBudget: number;
 }
@@ -46,7 +44,7 @@ export interface TransformReport {
 type Outcome = { kind: 'ok'; data: string; keys: { dt: string; hour: string } } | { kind: 'dropped' } | { kind: 'failed'; refusal: Refusal };
 
 export function transformBatch(event: FirehoseTransformationEvent, agents: UserAgentCache, s: TransformSettings, log: TransformLog): { result: FirehoseTransformationResult; report: TransformReport } {
-  const report: TransformReport = { records: event.records.length, ok: 0, dropped: 0, processingFailed: 0, failedByReason: {}, overBudget: 0 };
+  const report: TransformReport = { ok: 0, dropped: 0, processingFailed: 0, overBudget: 0 };
   const limit = s.responseLimitBytes ?? RESPONSE_LIMIT_BYTES;
   const outcomes = event.records.map((r) => transformOne(r, agents, s));
 
@@ -66,7 +64,6 @@ export function transformBatch(event: FirehoseTransformationEvent, agents: UserA
     else if (outcome.kind === 'dropped') report.dropped += 1;
     else {
       report.processingFailed += 1;
-      report.failedByReason[outcome.refusal.reason] = (report.failedByReason[outcome.refusal.reason] ?? 0) + 1;
       // payloadSha identifies the record in Firehose's error output, whose rawData hashes to the same value.
       log.warn('record failed processing', { recordId: r.recordId, payloadSha: fingerprint(Buffer.from(r.data, 'base64')), reason: outcome.refusal.reason, field: outcome.refusal.field, detail: outcome.refusal.message });
     }

@@ -1,5 +1,10 @@
-/** The session-processor's settings, read once from the environment and checked. */
-import { DEFAULT_MAX_FUTURE_MS } from '../shared/validate-event';
+/**
+ * The session-processor's settings, declared once (default, range, reason, environment variable), and
+ * read once from the environment and checked. The stack sets these variables; the local runtime passes them.
+ */
+import { environmentOf, readVariables, wholeNumber } from '../shared/settings';
+import type { SettingValues } from '../shared/settings';
+import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
 import { ConfigError } from './errors';
 import type { Lifetimes } from './item-codec';
@@ -14,63 +19,93 @@ export interface SessionProcessorConfig extends Lifetimes {
 
 const MINUTE = 60_000;
 
-/** Environment variables and their defaults; the stack sets them, the local runtime passes the same names. */
-export const CONFIG_DEFAULTS = {
-  SESSION_TIMEOUT_MINUTES: 30,
-  METRICS_WINDOW_MINUTES: 5,
-  SESSION_TTL_DAYS: 7,
-  METRICS_TTL_DAYS: 90,
-  /** GA4's Measurement Protocol accepts events up to 72 hours old; so do we by default. */
-  MAX_EVENT_AGE_HOURS: 72,
-  JOURNEY_MAX_PAGES: 50,
+/** The settings of the session rule, metrics windows and item lifetimes. */
+export const SESSION_PROCESSOR_SETTINGS = {
   /**
+   * Minutes of inactivity after which a user's next event starts a new session (1 to 1440).
+   * @default 30
+   */
+  sessionTimeoutMinutes: wholeNumber({ env: 'SESSION_TIMEOUT_MINUTES', default: 30, min: 1, max: 1440, reason: 'the inactivity timeout of GA4 and Adobe Analytics' }),
+  /**
+   * Length of a metrics window, minutes (1 to 1440, dividing a day).
+   * @default 5
+   */
+  metricsWindowMinutes: wholeNumber({
+    env: 'METRICS_WINDOW_MINUTES',
+    default: 5,
+    min: 1,
+    max: 1440,
+    divides: { total: 1440, why: 'a day (1440 minutes), so that windows align' },
+    reason: "fine enough for a live dashboard, coarse enough that a shard writes one item per window per batch",
+  }),
+  /**
+   * Days after the last activity when sessions and user states expire (1 to 3650).
+   * @default 7
+   */
+  sessionTtlDays: wholeNumber({ env: 'SESSION_TTL_DAYS', default: 7, min: 1, max: 3650, reason: 'sessions are for recent journeys; the archive keeps every event' }),
+  /**
+   * Days after the window when metrics items expire (1 to 3650).
+   * @default 90
+   */
+  metricsTtlDays: wholeNumber({ env: 'METRICS_TTL_DAYS', default: 90, min: 1, max: 3650, reason: 'a quarter of windows for dashboards; Athena answers older questions' }),
+  /**
+   * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
+   * @default 72
+   */
+  maxEventAgeHours: MAX_EVENT_AGE_HOURS,
+  /**
+   * Page views a session's journey keeps (1 to 500); the rest are counted in `journeyCut`.
+   * @default 50
+   */
+  journeyMaxPages: wholeNumber({ env: 'JOURNEY_MAX_PAGES', default: 50, min: 1, max: 500, reason: 'a journey longer than 50 pages is read in the archive, not in a session item' }),
+  /**
+   * Applied events a session holds at most (10 to 5000); the next later event starts a new session.
    * Bounds of one session (Adobe Analytics ends a visit after 12 hours or 2,500 hits). The state item keeps an
    * 8-byte fingerprint per event of the current session: 1,000 events are 8 KB of a 400 KB item, and a
    * replay of any input is then recognised whole. A bot or a stuck client cannot grow one session forever.
+   * @default 1000
    */
-  SESSION_MAX_EVENTS: 1000,
-  SESSION_MAX_HOURS: 12,
+  sessionMaxEvents: wholeNumber({ env: 'SESSION_MAX_EVENTS', default: 1000, min: 10, max: 5000, reason: 'fingerprints of 1,000 events are 8 KB of the 400 KB item limit' }),
+  /**
+   * Longest span of a session, hours from its first event (1 to 48).
+   * @default 12
+   */
+  sessionMaxHours: wholeNumber({ env: 'SESSION_MAX_HOURS', default: 12, min: 1, max: 48, reason: 'Adobe Analytics ends a visit after 12 hours' }),
 } as const;
+
+export type SessionProcessorSettings = SettingValues<typeof SESSION_PROCESSOR_SETTINGS>;
+
+/** The variables that name the tables; the stack sets them to the tables it creates. */
+export const TABLE_VARIABLES = { sessionsTable: 'SESSIONS_TABLE', metricsTable: 'METRICS_TABLE' } as const;
+
+/** Every variable the function reads, for the tables named and the settings given. */
+export function sessionProcessorEnvironment(tables: { readonly sessionsTable: string; readonly metricsTable: string }, settings: SessionProcessorSettings): Record<string, string> {
+  return { [TABLE_VARIABLES.sessionsTable]: tables.sessionsTable, [TABLE_VARIABLES.metricsTable]: tables.metricsTable, ...environmentOf(SESSION_PROCESSOR_SETTINGS, settings) };
+}
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SessionProcessorConfig {
-  const windowMinutes = integer(env, 'METRICS_WINDOW_MINUTES', 1, 1440);
-  if (1440 % windowMinutes !== 0) {
-    throw new ConfigError('METRICS_WINDOW_MINUTES', `METRICS_WINDOW_MINUTES must divide a day (1440 minutes) so windows align; got ${windowMinutes}`);
-  }
+  const settings = readVariables(env, SESSION_PROCESSOR_SETTINGS, (variable, message) => new ConfigError(variable, message));
   return {
-    sessionsTable: required(env, 'SESSIONS_TABLE'),
-    metricsTable: required(env, 'METRICS_TABLE'),
-    sessionTtlDays: integer(env, 'SESSION_TTL_DAYS', 1, 3650),
-    metricsTtlDays: integer(env, 'METRICS_TTL_DAYS', 1, 3650),
+    sessionsTable: tableName(env, TABLE_VARIABLES.sessionsTable),
+    metricsTable: tableName(env, TABLE_VARIABLES.metricsTable),
+    sessionTtlDays: settings.sessionTtlDays,
+    metricsTtlDays: settings.metricsTtlDays,
     rules: {
-      timeoutMs: integer(env, 'SESSION_TIMEOUT_MINUTES', 1, 1440) * MINUTE,
-      windowMs: windowMinutes * MINUTE,
-      journeyMaxPages: integer(env, 'JOURNEY_MAX_PAGES', 1, 500),
-      maxSessionEvents: integer(env, 'SESSION_MAX_EVENTS', 10, 5000),
-      maxSessionMs: integer(env, 'SESSION_MAX_HOURS', 1, 48) * 60 * MINUTE,
+      timeoutMs: settings.sessionTimeoutMinutes * MINUTE,
+      windowMs: settings.metricsWindowMinutes * MINUTE,
+      journeyMaxPages: settings.journeyMaxPages,
+      maxSessionEvents: settings.sessionMaxEvents,
+      maxSessionMs: settings.sessionMaxHours * 60 * MINUTE,
     },
-    bounds: {
-      maxAgeMs: integer(env, 'MAX_EVENT_AGE_HOURS', 1, 24 * 365) * 60 * MINUTE,
-      maxFutureMs: DEFAULT_MAX_FUTURE_MS,
-    },
+    bounds: { maxAgeMs: settings.maxEventAgeHours * 60 * MINUTE, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
   };
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+function tableName(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
     throw new ConfigError(name, `${name} is not set: set it to the name of the DynamoDB table (the stack does this for the deployed function)`);
   }
   return value.trim();
-}
-
-function integer(env: NodeJS.ProcessEnv, name: keyof typeof CONFIG_DEFAULTS, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return CONFIG_DEFAULTS[name];
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }

@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { loadConfig } from './config';
 import { DynamoSessionStore } from './dynamodb-store';
 import { processBatch } from './process-batch';
@@ -24,26 +24,27 @@ export interface HandlerOverrides {
   /** Structured logs; defaults to Powertools Logger (CloudWatch Logs in AWS). */
   readonly logger?: Log;
   readonly metrics?: Metrics;
-  /** Receives each invocation's report (the local runtime sums them). */
-  readonly onReport?: (report: BatchReport) => void;
 }
 
-export type SessionProcessorHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+/** The handler; Lambda passes the context, whose request id the Powertools logger adds to every line. */
+export type SessionProcessorHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse>;
 
 /** A handler for the Kinesis event source mapping (ReportBatchItemFailures on). */
-export function createHandler(o: HandlerOverrides = {}): SessionProcessorHandler {
-  const config = loadConfig(o.env);
-  const logger: Log = o.logger ?? new Logger({ serviceName: SERVICE_NAME });
-  const metrics = o.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-  const store = new DynamoSessionStore({ ...config, ...(o.dynamoDb ? { client: o.dynamoDb } : {}) });
+export function createHandler(overrides: HandlerOverrides = {}): SessionProcessorHandler {
+  const config = loadConfig(overrides.env);
+  const powertools = overrides.logger ? undefined : new Logger({ serviceName: SERVICE_NAME });
+  const logger: Log = overrides.logger ?? powertools!;
+  const metrics = overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  const store = new DynamoSessionStore({ ...config, ...(overrides.dynamoDb ? { client: overrides.dynamoDb } : {}) });
   const deps = { store, log: logger, rules: config.rules, bounds: config.bounds };
 
-  return async (event) => {
+  return async (event, context) => {
+    // As Powertools' injectLambdaContext does: the request id, function name and cold start on every line.
+    if (context) powertools?.addContext(context);
     const retriesBefore = store.stats.retries;
     try {
       const { response, report } = await processBatch(event.Records, deps);
       publish(metrics, report, store.stats.retries - retriesBefore);
-      o.onReport?.(report);
       if (report.retryFrom !== undefined) logger.info('batch partly retried', { retryFrom: report.retryFrom, records: event.Records.length });
       return response;
     } finally {

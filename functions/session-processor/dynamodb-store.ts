@@ -1,20 +1,16 @@
 /** The DynamoDB adapter of {@link SessionStore}: batched reads and writes, errors translated at the boundary. */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { AttributeValue, KeysAndAttributes, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandInput, BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { MetricsConflictError, RetryableStoreError, isRetryable } from './errors';
-import { decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from './item-codec';
-import type { Lifetimes } from './item-codec';
+import { MARSHALL_OPTIONS, decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from './item-codec';
+import type { Item, Lifetimes } from './item-codec';
 import type { UserState, WindowMetrics } from './model';
 import type { LoadedState, SessionStore, UserWrite } from './ports';
 import { STATE_SORT_KEY } from './table-schema';
 
-type Item = Record<string, AttributeValue>;
+type KeysAndAttributes = NonNullable<BatchGetCommandInput['RequestItems']>[string];
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
 export interface DynamoSessionStoreOptions extends Lifetimes {
   readonly sessionsTable: string;
@@ -35,20 +31,21 @@ export interface StoreStats {
 }
 
 export class DynamoSessionStore implements SessionStore {
-  readonly client: DynamoDBClient;
   readonly stats: StoreStats = { retries: 0 };
+  /** The document client over the given client: it shares that client's middleware (counters, faults). */
+  private readonly client: DynamoDBDocumentClient;
   private readonly rounds: number;
 
   constructor(private readonly options: DynamoSessionStoreOptions) {
-    this.client = options.client ?? new DynamoDBClient({});
+    this.client = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), { marshallOptions: MARSHALL_OPTIONS });
     this.rounds = options.unprocessedRounds ?? 4;
   }
 
   async load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState> {
     const { sessionsTable, metricsTable } = this.options;
     const keys: Array<[string, Item]> = [
-      ...userIds.map((u): [string, Item] => [sessionsTable, { userId: { S: u }, sk: { S: STATE_SORT_KEY } }]),
-      ...windowStarts.map((w): [string, Item] => [metricsTable, { windowStart: { S: new Date(w).toISOString() }, shardId: { S: shardId } }]),
+      ...userIds.map((userId): [string, Item] => [sessionsTable, { userId, sk: STATE_SORT_KEY }]),
+      ...windowStarts.map((start): [string, Item] => [metricsTable, { windowStart: new Date(start).toISOString(), shardId }]),
     ];
     const states = new Map<string, UserState>();
     const metrics = new Map<number, WindowMetrics>();
@@ -91,10 +88,10 @@ export class DynamoSessionStore implements SessionStore {
         : {
             ConditionExpression: '#wm = :wm',
             ExpressionAttributeNames: { '#wm': 'watermark' },
-            ExpressionAttributeValues: { ':wm': { S: before.watermark.toString() } },
+            ExpressionAttributeValues: { ':wm': before.watermark.toString() },
           };
     try {
-      const out = await this.client.send(new PutItemCommand({ TableName: this.options.metricsTable, Item: encodeWindow(item, this.options), ...condition }));
+      const out = await this.client.send(new PutCommand({ TableName: this.options.metricsTable, Item: encodeWindow(item, this.options), ...condition }));
       this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
     } catch (err) {
       const start = new Date(item.windowStartMs).toISOString();
@@ -113,7 +110,7 @@ export class DynamoSessionStore implements SessionStore {
         if (round > 0) await backoff(round, this.stats);
         let out;
         try {
-          out = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+          out = await this.client.send(new BatchGetCommand({ RequestItems: request }));
         } catch (err) {
           throw translate('BatchGetItem', err);
         }
@@ -135,7 +132,7 @@ export class DynamoSessionStore implements SessionStore {
       for (let round = 0; pending.length > 0 && round <= this.rounds; round += 1) {
         if (round > 0) await backoff(round, this.stats);
         try {
-          const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+          const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
           this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
           pending = out.UnprocessedItems?.[table] ?? [];
         } catch (err) {
@@ -143,7 +140,7 @@ export class DynamoSessionStore implements SessionStore {
           // The whole request may or may not have been applied; puts are idempotent, so resend it.
         }
       }
-      for (const request of pending) failed.push(request.PutRequest?.Item?.['userId']?.S ?? '');
+      for (const request of pending) failed.push(String(request.PutRequest?.Item?.['userId'] ?? ''));
     }
     return [...new Set(failed)];
   }

@@ -1,10 +1,18 @@
-/** Conversion between the domain types and DynamoDB items. Maps become prototype-free objects on read. */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+/**
+ * The domain mapping between sessions, user states and windows and their DynamoDB items, as native values:
+ * `@aws-sdk/lib-dynamodb`'s document client marshals them ({@link MARSHALL_OPTIONS}). Maps read back become
+ * prototype-free objects.
+ */
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { SESSION_FINGERPRINT_BYTES } from './model';
 import type { Session, UserState, WindowMetrics } from './model';
 import { SESSION_SORT_PREFIX, STATE_SORT_KEY, TTL_ATTRIBUTE, sessionSortKey } from './table-schema';
 
-type Item = Record<string, AttributeValue>;
+/** An item as the document client takes and gives it. */
+export type Item = Record<string, NativeAttributeValue>;
+
+/** How the document client marshals items: optional session fields left undefined are not written. */
+export const MARSHALL_OPTIONS = { removeUndefinedValues: true } as const;
 
 const DAY_MS = 86_400_000;
 
@@ -14,171 +22,164 @@ export interface Lifetimes {
   readonly metricsTtlDays: number;
 }
 
-const s = (v: string): AttributeValue => ({ S: v });
-const n = (v: number | bigint): AttributeValue => ({ N: String(v) });
-const optS = (item: Item, name: string, v: string | undefined): void => {
-  if (v !== undefined) item[name] = s(v);
-};
-const expiry = (ms: number, days: number): AttributeValue => n(Math.floor((ms + days * DAY_MS) / 1000));
+const expiresAt = (ms: number, days: number): number => Math.floor((ms + days * DAY_MS) / 1000);
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A closed session's item, keyed by user and start time. */
-export function encodeSession(x: Session, life: Lifetimes): Item {
-  return {
-    ...sessionAttributes(x),
-    sk: s(sessionSortKey(x.startMs)),
-    [TTL_ATTRIBUTE]: expiry(x.lastMs, life.sessionTtlDays),
-  };
+export function encodeSession(session: Session, life: Lifetimes): Item {
+  return { ...sessionAttributes(session), sk: sessionSortKey(session.startMs), [TTL_ATTRIBUTE]: expiresAt(session.lastMs, life.sessionTtlDays) };
 }
 
-function sessionAttributes(x: Session): Item {
-  const item: Item = {
-    userId: s(x.userId),
-    sessionId: s(x.sessionId),
-    startTime: s(new Date(x.startMs).toISOString()),
-    lastActivityTime: s(new Date(x.lastMs).toISOString()),
-    startMs: n(x.startMs),
-    lastMs: n(x.lastMs),
-    eventCount: n(x.eventCount),
-    pageViews: n(x.pageViews),
-    landingPage: s(x.landingPage),
-    exitPage: s(x.exitPage),
-    converted: { BOOL: x.converted },
-    revenueMicros: n(x.revenueMicros),
-    journey: { L: x.journey.map(s) },
-    journeyTimes: { L: x.journeyTimes.map(n) },
-    journeyCut: n(x.journeyCut),
+/** A session's attributes: its fields, and its times also as ISO text for people reading the table. */
+function sessionAttributes(session: Session): Item {
+  return {
+    userId: session.userId,
+    sessionId: session.sessionId,
+    clientSessionId: session.clientSessionId,
+    startTime: iso(session.startMs),
+    lastActivityTime: iso(session.lastMs),
+    startMs: session.startMs,
+    lastMs: session.lastMs,
+    eventCount: session.eventCount,
+    pageViews: session.pageViews,
+    landingPage: session.landingPage,
+    exitPage: session.exitPage,
+    referrer: session.referrer,
+    utmSource: session.utmSource,
+    utmMedium: session.utmMedium,
+    utmCampaign: session.utmCampaign,
+    converted: session.converted,
+    revenueMicros: session.revenueMicros,
+    journey: session.journey,
+    journeyTimes: session.journeyTimes,
+    journeyCut: session.journeyCut,
   };
-  optS(item, 'clientSessionId', x.clientSessionId);
-  optS(item, 'referrer', x.referrer);
-  optS(item, 'utmSource', x.utmSource);
-  optS(item, 'utmMedium', x.utmMedium);
-  optS(item, 'utmCampaign', x.utmCampaign);
-  return item;
 }
 
 export function decodeSession(item: Item): Session {
   return {
-    userId: str(item, 'userId'),
-    sessionId: str(item, 'sessionId'),
-    clientSessionId: optStr(item, 'clientSessionId'),
-    startMs: num(item, 'startMs'),
-    lastMs: num(item, 'lastMs'),
-    eventCount: num(item, 'eventCount'),
-    pageViews: num(item, 'pageViews'),
-    landingPage: str(item, 'landingPage'),
-    exitPage: str(item, 'exitPage'),
-    referrer: optStr(item, 'referrer'),
-    utmSource: optStr(item, 'utmSource'),
-    utmMedium: optStr(item, 'utmMedium'),
-    utmCampaign: optStr(item, 'utmCampaign'),
-    converted: item['converted']?.BOOL === true,
-    revenueMicros: num(item, 'revenueMicros'),
-    journey: (item['journey']?.L ?? []).map((v) => v.S ?? ''),
-    journeyTimes: (item['journeyTimes']?.L ?? []).map((v) => Number(v.N)),
-    journeyCut: num(item, 'journeyCut'),
+    userId: text(item['userId']),
+    sessionId: text(item['sessionId']),
+    clientSessionId: optionalText(item['clientSessionId']),
+    startMs: number(item['startMs']),
+    lastMs: number(item['lastMs']),
+    eventCount: number(item['eventCount']),
+    pageViews: number(item['pageViews']),
+    landingPage: text(item['landingPage']),
+    exitPage: text(item['exitPage']),
+    referrer: optionalText(item['referrer']),
+    utmSource: optionalText(item['utmSource']),
+    utmMedium: optionalText(item['utmMedium']),
+    utmCampaign: optionalText(item['utmCampaign']),
+    converted: item['converted'] === true,
+    revenueMicros: number(item['revenueMicros']),
+    journey: list(item['journey']).map(text),
+    journeyTimes: list(item['journeyTimes']).map(number),
+    journeyCut: number(item['journeyCut']),
   };
 }
 
-/** The state item, with the current session inside it; it expires with that session. */
-export function encodeState(x: UserState, life: Lifetimes): Item {
-  const watermarks: Item = {};
-  for (const [shard, position] of Object.entries(x.watermarks)) watermarks[shard] = s(position.toString());
-  const item: Item = {
-    userId: s(x.userId),
-    sk: s(STATE_SORT_KEY),
-    watermarks: { M: watermarks },
-    activeWindows: { L: x.activeWindows.map(n) },
-    [TTL_ATTRIBUTE]: expiry(x.currentSession?.lastMs ?? 0, life.sessionTtlDays),
+/**
+ * The state item, with the current session inside it; it expires with that session. Watermarks are kept as
+ * decimal text (record positions exceed a double's precision); fingerprints as one binary attribute.
+ */
+export function encodeState(state: UserState, life: Lifetimes): Item {
+  const watermarks: Record<string, string> = {};
+  for (const [shardId, position] of Object.entries(state.watermarks)) watermarks[shardId] = position.toString();
+  return {
+    userId: state.userId,
+    sk: STATE_SORT_KEY,
+    watermarks,
+    activeWindows: state.activeWindows,
+    [TTL_ATTRIBUTE]: expiresAt(state.currentSession?.lastMs ?? 0, life.sessionTtlDays),
+    fingerprints: state.sessionFingerprints.length > 0 ? Buffer.from(state.sessionFingerprints.join(''), 'hex') : undefined,
+    currentSession: state.currentSession === undefined ? undefined : sessionAttributes(state.currentSession),
   };
-  if (x.sessionFingerprints.length > 0) item['fingerprints'] = { B: Buffer.from(x.sessionFingerprints.join(''), 'hex') };
-  if (x.currentSession !== undefined) item['currentSession'] = { M: sessionAttributes(x.currentSession) };
-  return item;
 }
 
 export function decodeState(item: Item): UserState {
   const watermarks = Object.create(null) as Record<string, bigint>;
-  for (const [shard, v] of Object.entries(item['watermarks']?.M ?? {})) watermarks[shard] = BigInt(v.S ?? '0');
-  const raw = item['fingerprints']?.B;
-  const fps: string[] = [];
-  if (raw) {
-    const hex = Buffer.from(raw).toString('hex');
-    for (let i = 0; i < hex.length; i += SESSION_FINGERPRINT_BYTES * 2) fps.push(hex.slice(i, i + SESSION_FINGERPRINT_BYTES * 2));
-  }
-  const current = item['currentSession']?.M;
+  for (const [shardId, position] of Object.entries(map(item['watermarks']))) watermarks[shardId] = BigInt(text(position) || '0');
+  const raw: unknown = item['fingerprints'];
+  const hex = raw instanceof Uint8Array ? Buffer.from(raw).toString('hex') : '';
+  const width = SESSION_FINGERPRINT_BYTES * 2;
+  const sessionFingerprints: string[] = [];
+  for (let i = 0; i < hex.length; i += width) sessionFingerprints.push(hex.slice(i, i + width));
+  const current: unknown = item['currentSession'];
   return {
-    userId: str(item, 'userId'),
+    userId: text(item['userId']),
     watermarks,
-    sessionFingerprints: fps,
-    activeWindows: (item['activeWindows']?.L ?? []).map((v) => Number(v.N)),
-    currentSession: current === undefined ? undefined : decodeSession(current),
+    sessionFingerprints,
+    activeWindows: list(item['activeWindows']).map(number),
+    currentSession: current === undefined ? undefined : decodeSession(map(current)),
   };
 }
 
-export function encodeWindow(x: WindowMetrics, life: Lifetimes): Item {
+export function encodeWindow(window: WindowMetrics, life: Lifetimes): Item {
   return {
-    windowStart: s(new Date(x.windowStartMs).toISOString()),
-    shardId: s(x.shardId),
-    watermark: s((x.watermark ?? 0n).toString()),
-    events: n(x.events),
-    eventsByType: { M: countMap(x.eventsByType) },
-    pageViews: n(x.pageViews),
-    pageViewsByPage: { M: countMap(x.pageViewsByPage) },
-    conversions: n(x.conversions),
-    revenueMicros: n(x.revenueMicros),
-    sessionsStarted: n(x.sessionsStarted),
-    activeUsers: n(x.activeUsers),
-    duplicates: n(x.duplicates),
-    lateEvents: n(x.lateEvents),
-    refused: n(x.refused),
-    refusedByReason: { M: countMap(x.refusedByReason) },
-    [TTL_ATTRIBUTE]: expiry(x.windowStartMs, life.metricsTtlDays),
+    windowStart: iso(window.windowStartMs),
+    shardId: window.shardId,
+    watermark: (window.watermark ?? 0n).toString(),
+    events: window.events,
+    eventsByType: window.eventsByType,
+    pageViews: window.pageViews,
+    pageViewsByPage: window.pageViewsByPage,
+    conversions: window.conversions,
+    revenueMicros: window.revenueMicros,
+    sessionsStarted: window.sessionsStarted,
+    activeUsers: window.activeUsers,
+    duplicates: window.duplicates,
+    lateEvents: window.lateEvents,
+    refused: window.refused,
+    refusedByReason: window.refusedByReason,
+    [TTL_ATTRIBUTE]: expiresAt(window.windowStartMs, life.metricsTtlDays),
   };
 }
 
 export function decodeWindow(item: Item): WindowMetrics {
+  const watermark: unknown = item['watermark'];
   return {
-    windowStartMs: Date.parse(str(item, 'windowStart')),
-    shardId: str(item, 'shardId'),
-    watermark: item['watermark']?.S === undefined ? undefined : BigInt(item['watermark'].S),
-    events: num(item, 'events'),
+    windowStartMs: Date.parse(text(item['windowStart'])),
+    shardId: text(item['shardId']),
+    watermark: typeof watermark === 'string' ? BigInt(watermark) : undefined,
+    events: number(item['events']),
     eventsByType: countsOf(item['eventsByType']),
-    pageViews: num(item, 'pageViews'),
+    pageViews: number(item['pageViews']),
     pageViewsByPage: countsOf(item['pageViewsByPage']),
-    conversions: num(item, 'conversions'),
-    revenueMicros: num(item, 'revenueMicros'),
-    sessionsStarted: num(item, 'sessionsStarted'),
-    activeUsers: num(item, 'activeUsers'),
-    duplicates: num(item, 'duplicates'),
-    lateEvents: num(item, 'lateEvents'),
-    refused: num(item, 'refused'),
+    conversions: number(item['conversions']),
+    revenueMicros: number(item['revenueMicros']),
+    sessionsStarted: number(item['sessionsStarted']),
+    activeUsers: number(item['activeUsers']),
+    duplicates: number(item['duplicates']),
+    lateEvents: number(item['lateEvents']),
+    refused: number(item['refused']),
     refusedByReason: countsOf(item['refusedByReason']),
   };
 }
 
 /** True when an item of the sessions table is a session (not a state item). */
 export function isSessionItem(item: Item): boolean {
-  return item['sk']?.S?.startsWith(SESSION_SORT_PREFIX) === true;
+  return typeof item['sk'] === 'string' && item['sk'].startsWith(SESSION_SORT_PREFIX);
 }
 
-function countMap(counts: Readonly<Record<string, number>>): Item {
-  const m = Object.create(null) as Item;
-  for (const [k, v] of Object.entries(counts)) m[k] = n(v);
-  return m;
-}
-
-function countsOf(v: AttributeValue | undefined): Record<string, number> {
+function countsOf(value: unknown): Record<string, number> {
   const out = Object.create(null) as Record<string, number>;
-  for (const [k, x] of Object.entries(v?.M ?? {})) out[k] = Number(x.N);
+  for (const [key, count] of Object.entries(map(value))) out[key] = number(count);
   return out;
 }
 
-function str(item: Item, name: string): string {
-  return item[name]?.S ?? '';
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
-function optStr(item: Item, name: string): string | undefined {
-  return item[name]?.S;
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
-function num(item: Item, name: string): number {
-  const v = item[name]?.N;
-  return v === undefined ? 0 : Number(v);
+function number(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function map(value: unknown): Item {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) ? value : {};
 }

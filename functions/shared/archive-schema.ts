@@ -63,9 +63,6 @@ type ValueOf<T extends ColumnType> = T extends 'timestamp' ? string : T extends 
 /** One archive row, typed from {@link ARCHIVE_COLUMNS}. */
 export type ArchiveRow = { -readonly [C in (typeof ARCHIVE_COLUMNS)[number] as C['name']]: ValueOf<C['type']> };
 
-/** Column names in output order. */
-export const ARCHIVE_COLUMN_NAMES: readonly string[] = ARCHIVE_COLUMNS.map((c) => c.name);
-
 /** Columns in the shape of the Glue table's `storageDescriptor.columns`. */
 export function glueColumns(): Array<{ name: string; type: string; comment: string }> {
   return ARCHIVE_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment }));
@@ -102,7 +99,7 @@ export const ARCHIVE_TIMESTAMP_FORMAT = { joda: 'yyyy-MM-dd HH:mm:ss.SSS', strft
  * How Athena reads the JSON archive: the Hive JSON SerDe, which the Athena guide recommends over the OpenX
  * SerDe, whose page warns that its results can be non-deterministic ("Hive JSON SerDe",
  * https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html; "OpenX JSON SerDe",
- * https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html). Used by the Glue table and the DDL.
+ * https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html). Used by the Glue table.
  */
 export const ARCHIVE_JSON_STORAGE = {
   inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
@@ -119,14 +116,4 @@ export const ARCHIVE_JSON_STORAGE = {
  */
 export function glacierTableProperties(readRestoredObjects: boolean): Record<string, string> {
   return readRestoredObjects ? { read_restored_glacier_objects: 'true' } : {};
-}
-
-/** The Athena DDL of the archive table over JSON (Hive JSON SerDe), with partition projection. */
-export function athenaDdl(database: string, table: string, location: string, options: { readRestoredGlacierObjects?: boolean } = {}): string {
-  const cols = ARCHIVE_COLUMNS.map((c) => `  \`${c.name}\` ${c.type} COMMENT '${c.comment.replace(/'/g, "''")}'`).join(',\n');
-  const parts = PARTITION_COLUMNS.map((c) => `  \`${c.name}\` ${c.type} COMMENT '${c.comment}'`).join(',\n');
-  const quoted = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `  '${k}' = '${v}'`).join(',\n');
-  const props = quoted({ ...projectionProperties(location), ...glacierTableProperties(options.readRestoredGlacierObjects ?? false) });
-  const serde = ARCHIVE_JSON_STORAGE;
-  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${database}\`.\`${table}\` (\n${cols}\n)\nPARTITIONED BY (\n${parts}\n)\nROW FORMAT SERDE '${serde.serde}'\nWITH SERDEPROPERTIES (\n${quoted(serde.serdeParameters)}\n)\nLOCATION '${location}'\nTBLPROPERTIES (\n${props}\n);\n`;
 }

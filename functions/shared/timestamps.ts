@@ -52,8 +52,3 @@ function fromEpochText(text: string): number | undefined {
   const ms = whole < SECONDS_BELOW ? whole * 1000 + Number(fraction.slice(0, 3).padEnd(3, '0')) : whole;
   return ms > 0 && Number.isSafeInteger(ms) ? ms : undefined;
 }
-
-/** ISO-8601 UTC with milliseconds, the one textual form the pipeline writes. */
-export function toIso(ms: number): string {
-  return new Date(ms).toISOString();
-}

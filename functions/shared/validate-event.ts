@@ -3,6 +3,7 @@ import { type } from 'arktype';
 import { EVENT_TYPES, LIMITS, UNSAFE_KEYS, producerEvent } from './event-contract';
 import type { ClickEvent, ProducerEvent } from './event-contract';
 import { fingerprint } from './fingerprint';
+import { wholeNumber } from './settings';
 import { asProperties, checkProperties } from './properties';
 import { preview, refuse, withheld } from './reasons';
 import type { ReasonCode, Refusal } from './reasons';
@@ -19,6 +20,15 @@ export interface EventTimeBounds {
 
 /** Events more than 5 minutes after their arrival time are refused: producer clocks are wrong by more. */
 export const DEFAULT_MAX_FUTURE_MS = 5 * 60_000;
+
+/** The oldest event both functions accept, in hours before its record's arrival. */
+export const MAX_EVENT_AGE_HOURS = wholeNumber({
+  env: 'MAX_EVENT_AGE_HOURS',
+  default: 72,
+  min: 1,
+  max: 24 * 365,
+  reason: "GA4's Measurement Protocol accepts events up to 72 hours old; so do we",
+});
 
 export type Validation = { readonly ok: true; readonly event: ClickEvent } | { readonly ok: false; readonly refusal: Refusal };
 

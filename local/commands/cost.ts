@@ -1,17 +1,17 @@
 /** `clickstream cost`: the modelled monthly cost of a deployment, beside the per-event design, for sizing. */
-import { DEFAULT_RATES, STACK_SETTINGS, perEventCost, pipelineCost } from '../../bench/cost-model';
+import { DEFAULT_RATES, DEPLOYED_SETTINGS, perEventCost, pipelineCost } from '../cost/cost-model';
 import type { ArchiveStorageClass } from '../../stacks/config';
-import { PRICES } from '../../bench/prices';
-import { table } from '../report';
+import { PRICES } from '../cost/prices';
+import { table } from '../runtime/report';
 
-export function costReport(eventsPerMonth: number, avgEventBytes?: number, storageClass: ArchiveStorageClass = STACK_SETTINGS.archiveStorageClass): string {
+export function costReport(eventsPerMonth: number, avgEventBytes?: number, storageClass: ArchiveStorageClass = DEPLOYED_SETTINGS.archiveStorageClass): string {
   const rates = avgEventBytes ? { ...DEFAULT_RATES, eventBytes: avgEventBytes } : DEFAULT_RATES;
-  const settings = { ...STACK_SETTINGS, archiveStorageClass: storageClass };
+  const settings = { ...DEPLOYED_SETTINGS, archiveStorageClass: storageClass };
   const ours = pipelineCost(eventsPerMonth, rates, settings);
   const theirs = perEventCost(eventsPerMonth, rates, settings);
   const money = (n: number) => `$${n.toFixed(2)}`;
   return [
-    `Monthly cost at ${eventsPerMonth.toLocaleString('en-US')} events of ${rates.eventBytes} bytes (${PRICES.region} list prices read ${PRICES.readOn}; bench/prices.ts)`,
+    `Monthly cost at ${eventsPerMonth.toLocaleString('en-US')} events of ${rates.eventBytes} bytes (${PRICES.region} list prices read ${PRICES.readOn}; local/cost/prices.ts)`,
     `Stream: ${ours.shards} provisioned shard(s), sized for three times the average rate. Archive: ${storageClass} after ${settings.transitionDays} days, ${settings.archiveMonthsKept} months kept.`,
     '',
     table(['this pipeline', 'USD/month'], ours.lines.map((l) => [l.item, money(l.usd)])),

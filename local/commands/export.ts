@@ -1,11 +1,11 @@
 /** `clickstream export sessions|metrics`: the local DynamoDB state as newline-delimited JSON, snake_case. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Session, WindowMetrics } from '../../functions/session-processor/model';
-import { dynamoDbClient } from '../aws-clients';
-import { openExistingDataDir } from '../data-dir';
+import { dynamoDbClient } from '../runtime/aws-clients';
+import { openExistingDataDir } from '../runtime/data-dir';
 import { startDynalite } from '../emulators/dynalite';
-import { LOCAL_NAMES } from '../pipeline';
-import { allSessions, allWindows } from '../read-tables';
+import { LOCAL_NAMES } from '../runtime/pipeline';
+import { allSessions, allWindows } from '../runtime/read-tables';
 
 export interface SessionExport {
   readonly user_id: string;

@@ -7,15 +7,15 @@
 import { createHash } from 'node:crypto';
 import { ListShardsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../aws-clients';
+import { kinesisClient } from '../runtime/aws-clients';
 import { UsageError } from '../errors';
 import { checkRange } from '../flags';
-import { checkInputReadable, newCounts, readInput } from '../input-file';
-import { aggregate } from '../kpl-aggregate';
+import { checkInputReadable, newCounts, readInput } from '../producer/input-file';
+import { aggregate } from '../producer/kpl-aggregate';
 import { STREAM_NAME_PATTERN } from '../limits';
-import { putAll } from '../producer';
-import type { ProduceRecord } from '../producer';
-import { RefusedStore } from '../refused-store';
+import { putAll } from '../producer/producer';
+import type { ProduceRecord } from '../producer/producer';
+import { RefusedStore } from '../producer/refused-store';
 import { syntheticWorkload } from '../workload/synthetic';
 
 export interface ProduceOptions {

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDateRange, lastDays, loadNamedQueries, readQuery } from '../../queries';
 import type { DateRange } from '../../queries';
-import { openArchive } from '../archive-sql';
-import { openExistingDataDir } from '../data-dir';
-import { table } from '../report';
+import { openArchive } from '../runtime/archive-sql';
+import { openExistingDataDir } from '../runtime/data-dir';
+import { table } from '../runtime/report';
 
 /** Days a query covers when no range is given. */
 export const DEFAULT_QUERY_DAYS = 7;

@@ -2,26 +2,27 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadNamedQueries } from '../../queries';
-import { openArchive } from '../archive-sql';
-import { openDataDir } from '../data-dir';
-import type { DataDir } from '../data-dir';
+import { openArchive } from '../runtime/archive-sql';
+import { openDataDir } from '../runtime/data-dir';
+import type { DataDir } from '../runtime/data-dir';
 import { UsageError } from '../errors';
-import { FaultInjector } from '../faults';
-import type { FaultCounts, FaultPlan } from '../faults';
-import type { ArchiveFormat, DeliveryStats } from '../firehose/delivery-stream';
+import { FaultInjector } from '../runtime/faults';
+import type { FaultCounts, FaultPlan } from '../runtime/faults';
+import type { DeliveryStats } from '../aws/firehose/delivery-stream';
+import type { ArchiveFormat } from '../../stacks/config';
 import { checkRange } from '../flags';
-import { checkInputReadable, newCounts, readInput } from '../input-file';
-import type { InputCounts } from '../input-file';
+import { checkInputReadable, newCounts, readInput } from '../producer/input-file';
+import type { InputCounts } from '../producer/input-file';
 import { BATCH_SIZE_RANGE, BUFFER_MB_RANGE, BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE } from '../limits';
-import { LOCAL_NAMES, LocalPipeline } from '../pipeline';
-import type { LeftOnStream } from '../pipeline';
-import { putAll } from '../producer';
-import type { ProduceRecord } from '../producer';
-import { Progress } from '../progress';
-import { allSessions, allWindows } from '../read-tables';
-import { RefusedStore } from '../refused-store';
-import { busiestWindows, formatDuration, minusTotals, percent, quantile, sessionPathTotals, sessionStats, table } from '../report';
-import type { SessionPathTotals, SessionStats } from '../report';
+import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
+import type { LeftOnStream } from '../runtime/pipeline';
+import { putAll } from '../producer/producer';
+import type { ProduceRecord } from '../producer/producer';
+import { Progress } from '../runtime/progress';
+import { allSessions, allWindows } from '../runtime/read-tables';
+import { RefusedStore } from '../producer/refused-store';
+import { busiestWindows, formatDuration, minusTotals, percent, quantile, sessionPathTotals, sessionStats, table } from '../runtime/report';
+import type { SessionPathTotals, SessionStats } from '../runtime/report';
 import { syntheticWorkload } from '../workload/synthetic';
 
 export interface RunOptions {
@@ -39,7 +40,7 @@ export interface RunOptions {
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
-  /** Faults to inject (see local/faults.ts). */
+  /** Faults to inject (see local/runtime/faults.ts). */
   readonly faults?: FaultPlan;
   /** Print nothing but errors (tests). */
   readonly quiet?: boolean;
@@ -148,7 +149,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
   const injector = o.faults ? new FaultInjector(o.faults) : undefined;
   const putAt = new Map<string, number>();
   const delays: number[] = [];
-  const pipeline = new LocalPipeline({
+  const pipeline = await LocalPipeline.start({
     dataDir,
     ...(o.shards !== undefined ? { shards: o.shards } : {}),
     ...(injector ? { faults: injector } : {}),
@@ -165,7 +166,6 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
     ...(o.bufferSizeMb ? { bufferSizeMb: o.bufferSizeMb } : {}),
   });
-  await pipeline.start();
   try {
     const { metricsTable, sessionsTable } = LOCAL_NAMES;
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));

@@ -1,8 +1,8 @@
 /** `clickstream up`: the emulators and both consumers, running until interrupted, for your own producer. */
-import { openDataDir } from '../data-dir';
+import { openDataDir } from '../runtime/data-dir';
 import { checkRange } from '../flags';
 import { BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from '../limits';
-import { LOCAL_NAMES, LocalPipeline } from '../pipeline';
+import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
 
 export interface UpOptions {
   readonly port: number;
@@ -19,8 +19,7 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
   if (o.bufferIntervalSeconds !== undefined) checkRange('--buffer-seconds', o.bufferIntervalSeconds, BUFFER_SECONDS_RANGE);
   const dataDir = openDataDir(o.dataDir, o.fresh);
   try {
-    const pipeline = new LocalPipeline({ dataDir, port: o.port, ...(o.shards !== undefined ? { shards: o.shards } : {}), ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}) });
-    await pipeline.start();
+    const pipeline = await LocalPipeline.start({ dataDir, port: o.port, ...(o.shards !== undefined ? { shards: o.shards } : {}), ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}) });
     pipeline.startConsumers();
     print(`Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`);
     print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);

@@ -10,7 +10,7 @@ import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_JSON_STORAGE, glacierTableProperties, glueColumns, gluePartitionKeys, projectionProperties } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
-import { DATE_RANGE_PARAMETERS, bindTable, loadNamedQueries } from '../../queries';
+import { DATE_RANGE_PARAMETERS, bindQuery, loadNamedQueries } from '../../queries';
 import type { ArchiveFormat } from '../config';
 import { secureBucket } from './secure-bucket';
 
@@ -27,6 +27,8 @@ export interface AnalyticsCatalogProps {
    * restored from there (Athena skips them otherwise, restored or not).
    */
   readonly readRestoredGlacierObjects: boolean;
+  /** The session rule of the named queries that rebuild sessions: the session-processor's timeout. */
+  readonly sessionTimeoutMinutes: number;
 }
 
 const FORMATS = {
@@ -106,7 +108,7 @@ export class AnalyticsCatalog extends Construct {
           description: `${q.description} (${DATE_RANGE_PARAMETERS})`.slice(0, 1024),
           database: props.databaseName,
           workGroup: this.workGroup.ref,
-          queryString: bindTable(q.sql, tableRef),
+          queryString: bindQuery(q.sql, { table: tableRef, sessionTimeoutMinutes: props.sessionTimeoutMinutes }),
         }),
     );
   }

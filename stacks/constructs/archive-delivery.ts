@@ -25,7 +25,9 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
-import type { ArchiveFormat, IpMode } from '../config';
+import { transformEnvironment } from '../../functions/firehose-transform/config';
+import type { TransformSettingValues } from '../../functions/firehose-transform/config';
+import type { ArchiveFormat } from '../config';
 import { SERVICES } from '../../functions/shared/metric-names';
 import { pipelineFunction } from './pipeline-function';
 
@@ -38,9 +40,8 @@ export interface ArchiveDeliveryProps {
   readonly table?: CfnTable;
   readonly bufferingIntervalSeconds: number;
   readonly bufferingSizeMb: number;
-  readonly maxEventAgeHours: number;
-  readonly ipMode: IpMode;
-  readonly dropBots: boolean;
+  /** The transform's settings, passed as its environment variables. */
+  readonly transformSettings: TransformSettingValues;
 }
 
 export class ArchiveDelivery extends Construct {
@@ -56,7 +57,7 @@ export class ArchiveDelivery extends Construct {
       functionName: `${props.namePrefix}-firehose-transform`,
       description: 'Validates and enriches click events for the Firehose archive',
       ids: { function: 'Transform', logs: 'TransformLogs', role: 'TransformRole' },
-      environment: { IP_MODE: props.ipMode, DROP_BOTS: String(props.dropBots), MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours) },
+      environment: transformEnvironment(props.transformSettings),
     });
     if (props.format === 'parquet' && !props.table) throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
     // The delivery role is made here, not by the L2, so that it can be granted what the L2 leaves out:

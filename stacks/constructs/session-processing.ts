@@ -12,6 +12,8 @@ import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sessionProcessorEnvironment } from '../../functions/session-processor/config';
+import type { SessionProcessorSettings } from '../../functions/session-processor/config';
 import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/session-processor/table-schema';
 import { SERVICES } from '../../functions/shared/metric-names';
 import { STATEFUL_REMOVAL_POLICY } from '../removal-policy';
@@ -22,11 +24,8 @@ export interface SessionProcessingProps {
   readonly stream: IStream;
   readonly accessLogs: IBucket;
   readonly namePrefix: string;
-  readonly sessionTimeoutMinutes: number;
-  readonly metricsWindowMinutes: number;
-  readonly sessionTtlDays: number;
-  readonly metricsTtlDays: number;
-  readonly maxEventAgeHours: number;
+  /** The function's settings, passed as its environment variables. */
+  readonly settings: SessionProcessorSettings;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   readonly retryAttempts: number;
@@ -81,15 +80,7 @@ export class SessionProcessing extends Construct {
       functionName: `${props.namePrefix}-session-processor`,
       description: 'Sessionizes click events from Kinesis into DynamoDB sessions and 5-minute metrics',
       ids: { function: 'Function', logs: 'Logs', role: 'Role' },
-      environment: {
-        SESSIONS_TABLE: this.sessionsTable.tableName,
-        METRICS_TABLE: this.metricsTable.tableName,
-        SESSION_TIMEOUT_MINUTES: String(props.sessionTimeoutMinutes),
-        METRICS_WINDOW_MINUTES: String(props.metricsWindowMinutes),
-        SESSION_TTL_DAYS: String(props.sessionTtlDays),
-        METRICS_TTL_DAYS: String(props.metricsTtlDays),
-        MAX_EVENT_AGE_HOURS: String(props.maxEventAgeHours),
-      },
+      environment: sessionProcessorEnvironment({ sessionsTable: this.sessionsTable.tableName, metricsTable: this.metricsTable.tableName }, props.settings),
     });
     // Only the calls the store makes: batched reads and writes of both tables, conditional puts of metrics.
     this.sessionsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aggregate } from '../../local/kpl-aggregate';
+import { aggregate } from '../../local/producer/kpl-aggregate';
 
 const T = Date.parse('2026-11-27T10:00:00Z');
 const valid = { userId: 'u1', eventType: 'page_view', timestamp: T, url: 'https://a.example/x' };

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../local/commands/run';
-import { openDataDir } from '../../local/data-dir';
+import { openDataDir } from '../../local/runtime/data-dir';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickstream-write-failure-'));

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../local/commands/run';
-import { openDataDir } from '../../local/data-dir';
+import { openDataDir } from '../../local/runtime/data-dir';
 
 const CLI = resolve(__dirname, '../../local/clickstream.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'cli-errors-'));

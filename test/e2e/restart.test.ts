@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../local/commands/run';
-import { openDataDir } from '../../local/data-dir';
-import { CHECKPOINT_FILES, LocalPipeline } from '../../local/pipeline';
-import { putAll } from '../../local/producer';
+import { openDataDir } from '../../local/runtime/data-dir';
+import { CHECKPOINT_FILES, LocalPipeline } from '../../local/runtime/pipeline';
+import { putAll } from '../../local/producer/producer';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'restart-'));
@@ -24,8 +24,7 @@ describe('a run after a stopped one', () => {
     const dataDir = join(dir, 'left');
     // A producer put records, then everything stopped before any consumer read them.
     const opened = openDataDir(dataDir, true);
-    const pipeline = new LocalPipeline({ dataDir: opened });
-    await pipeline.start();
+    const pipeline = await LocalPipeline.start({ dataDir: opened });
     await putAll(pipeline.kinesis, pipeline.stream.name, workload.records.slice(0, 80));
     await pipeline.stop();
     opened.release();

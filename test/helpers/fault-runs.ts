@@ -8,7 +8,7 @@ import type { MetricsExport } from '../../local/commands/export';
 import { runNamedQuery } from '../../local/commands/query';
 import { run } from '../../local/commands/run';
 import type { RunSummary } from '../../local/commands/run';
-import { parseFaults } from '../../local/faults';
+import { parseFaults } from '../../local/runtime/faults';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 export interface Outcome {

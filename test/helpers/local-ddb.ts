@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynalite } from '../../local/emulators/dynalite';
 import type { RunningEmulator } from '../../local/emulators/dynalite';
-import { ensureTables } from '../../local/tables';
+import { ensureTables } from '../../local/aws/tables';
 
 export interface LocalDdb {
   readonly emulator: RunningEmulator;

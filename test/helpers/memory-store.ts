@@ -1,14 +1,10 @@
-/** An in-memory SessionStore for unit and property tests, with switches to make writes fail. */
+/** The in-memory SessionStore with switches that make its reads and writes fail, for unit and property tests. */
+import { MemorySessionStore } from '../../functions/session-processor/memory-store';
 import type { Session, UserState, WindowMetrics } from '../../functions/session-processor/model';
-import type { LoadedState, SessionStore, UserWrite } from '../../functions/session-processor/ports';
-import { MetricsConflictError, RetryableStoreError } from '../../functions/session-processor/errors';
+import type { LoadedState } from '../../functions/session-processor/ports';
+import { RetryableStoreError } from '../../functions/session-processor/errors';
 
-export class MemoryStore implements SessionStore {
-  readonly states = new Map<string, UserState>();
-  /** Sessions by `${userId}|${startMs}`. */
-  readonly sessions = new Map<string, Session>();
-  /** Metrics by `${windowStart}|${shardId}`. */
-  readonly metrics = new Map<string, WindowMetrics>();
+export class MemoryStore extends MemorySessionStore {
   /** Users whose state write fails (their session writes still succeed, as a partial BatchWrite would). */
   failStateFor = new Set<string>();
   /** Users whose state write lands but whose response is lost: the caller sees a failure. */
@@ -20,53 +16,28 @@ export class MemoryStore implements SessionStore {
   /** The next putMetrics writes everything, then reports a failure (a lost response). */
   loseMetricsResponse = false;
   failLoad = false;
+  private metricsBudget = Infinity;
 
-  load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState> {
+  override load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState> {
     if (this.failLoad) return Promise.reject(new RetryableStoreError('BatchGetItem', 'throttled'));
-    const states = new Map<string, UserState>();
-    for (const u of userIds) {
-      const state = this.states.get(u);
-      if (state) states.set(u, state);
-    }
-    const metrics = new Map<number, WindowMetrics>();
-    for (const w of windowStarts) {
-      const item = this.metrics.get(`${w}|${shardId}`);
-      if (item) metrics.set(w, item);
-    }
-    return Promise.resolve({ states, metrics });
+    return super.load(shardId, userIds, windowStarts);
   }
 
-  putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {
-    let failure: Error | undefined;
-    let budget = this.metricsWritesBeforeFailure ?? Infinity;
-    for (const item of items) {
-      const key = `${item.windowStartMs}|${item.shardId}`;
-      if (this.failMetricsFor.has(item.windowStartMs) || budget-- <= 0) {
-        failure = new RetryableStoreError('PutItem', 'throttled');
-        continue;
-      }
-      if (this.metrics.get(key)?.watermark !== previous.get(item.windowStartMs)?.watermark) {
-        failure = new MetricsConflictError(String(item.windowStartMs), item.shardId);
-        continue;
-      }
-      this.metrics.set(key, item);
-    }
-    if (this.loseMetricsResponse) failure ??= new RetryableStoreError('PutItem', 'socket hang up after the write');
-    return failure ? Promise.reject(failure) : Promise.resolve();
+  override async putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {
+    this.metricsBudget = this.metricsWritesBeforeFailure ?? Infinity;
+    await super.putMetrics(items, previous);
+    if (this.loseMetricsResponse) throw new RetryableStoreError('PutItem', 'socket hang up after the write');
   }
 
-  putUsers(writes: readonly UserWrite[]): Promise<{ failedUserIds: readonly string[] }> {
-    const failedUserIds: string[] = [];
-    for (const w of writes) {
-      for (const s of w.sessions) this.sessions.set(`${s.userId}|${s.startMs}`, s);
-      if (this.failStateFor.has(w.state.userId)) {
-        failedUserIds.push(w.state.userId);
-        continue;
-      }
-      this.states.set(w.state.userId, w.state);
-      if (this.loseStateResponseFor.has(w.state.userId)) failedUserIds.push(w.state.userId);
-    }
-    return Promise.resolve({ failedUserIds });
+  protected override putWindow(item: WindowMetrics, previous: WindowMetrics | undefined): Error | undefined {
+    if (this.failMetricsFor.has(item.windowStartMs) || this.metricsBudget-- <= 0) return new RetryableStoreError('PutItem', 'throttled');
+    return super.putWindow(item, previous);
+  }
+
+  protected override putState(state: UserState): boolean {
+    if (this.failStateFor.has(state.userId)) return false;
+    super.putState(state);
+    return !this.loseStateResponseFor.has(state.userId);
   }
 
   /** Everything stored except processing bookkeeping, sorted: what a user of the data would see. */

@@ -12,10 +12,11 @@ import { UserAgentCache } from '../../functions/firehose-transform/enrich/user-a
 import { transformBatch } from '../../functions/firehose-transform/transform-batch';
 import { processBatch } from '../../functions/session-processor/process-batch';
 import { LIMITS } from '../../functions/shared/event-contract';
-import { ARCHIVE_DATA_PREFIX, renderPrefix } from '../../functions/shared/firehose-prefixes';
+import { ARCHIVE_DATA_PREFIX } from '../../functions/shared/firehose-prefixes';
+import { renderPrefix } from '../../local/aws/firehose/prefixes';
 import { PAGE_PATH_MAX } from '../../functions/shared/url';
-import { openArchive } from '../../local/archive-sql';
-import { gzipRecords, objectKey, putObject } from '../../local/firehose/s3-objects';
+import { openArchive } from '../../local/runtime/archive-sql';
+import { gzipRecords, objectKey, putObject } from '../../local/aws/firehose/s3-objects';
 import { T0, kinesisEvent, producerEvent } from '../helpers/events';
 import { firehoseEvent, rowOf } from '../helpers/firehose';
 import { MemoryLog, MemoryStore } from '../helpers/memory-store';

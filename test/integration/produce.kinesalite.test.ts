@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kinesisClient } from '../../local/aws-clients';
+import { kinesisClient } from '../../local/runtime/aws-clients';
 import { produce } from '../../local/commands/produce';
 import { startKinesalite } from '../../local/emulators/kinesalite';
 import type { RunningEmulator } from '../../local/emulators/dynalite';
-import { countRecords, ensureStream } from '../../local/stream';
+import { countRecords, ensureStream } from '../../local/aws/stream';
 
 let emulator: RunningEmulator;
 let dir: string;

@@ -11,11 +11,12 @@ import { UserAgentCache } from '../../functions/firehose-transform/enrich/user-a
 import { transformBatch } from '../../functions/firehose-transform/transform-batch';
 import { recordPosition } from '../../functions/session-processor/model';
 import { applyUserEvents, emptyState } from '../../functions/session-processor/sessionize';
-import { ARCHIVE_DATA_PREFIX, renderPrefix } from '../../functions/shared/firehose-prefixes';
+import { ARCHIVE_DATA_PREFIX } from '../../functions/shared/firehose-prefixes';
+import { renderPrefix } from '../../local/aws/firehose/prefixes';
 import { validateRecord } from '../../functions/shared/validate-event';
-import { openArchive } from '../../local/archive-sql';
-import type { ArchiveDb } from '../../local/archive-sql';
-import { gzipRecords, objectKey, putObject } from '../../local/firehose/s3-objects';
+import { openArchive } from '../../local/runtime/archive-sql';
+import type { ArchiveDb } from '../../local/runtime/archive-sql';
+import { gzipRecords, objectKey, putObject } from '../../local/aws/firehose/s3-objects';
 import { loadNamedQueries } from '../../queries';
 import { MemoryLog } from '../helpers/memory-store';
 import { BOUNDS, RULES } from '../helpers/positioned';

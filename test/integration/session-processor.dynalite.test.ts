@@ -5,7 +5,8 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { sessionSortKey } from '../../functions/session-processor/table-schema';
 import { DynamoSessionStore } from '../../functions/session-processor/dynamodb-store';
-import { allSessions, allWindows, latestSession, recentSessions } from '../../local/read-tables';
+import { allSessions, allWindows } from '../../local/runtime/read-tables';
+import { latestSession, recentSessions } from '../helpers/session-reads';
 import { runLikeLambda } from '../helpers/lambda-loop';
 import { newTables, startLocalDdb } from '../helpers/local-ddb';
 import type { LocalDdb } from '../helpers/local-ddb';

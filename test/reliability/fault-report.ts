@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { table } from '../../local/report';
+import { table } from '../../local/runtime/report';
 import { FAULT_KINDS, expectedArchive, onlyInErrorOutput, runWith, writeInput } from '../helpers/fault-runs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

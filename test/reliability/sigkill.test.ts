@@ -9,13 +9,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../../local/aws-clients';
+import { kinesisClient } from '../../local/runtime/aws-clients';
 import { readExport } from '../../local/commands/export';
 import type { MetricsExport } from '../../local/commands/export';
 import { runNamedQuery } from '../../local/commands/query';
 import { run } from '../../local/commands/run';
 import { startKinesalite } from '../../local/emulators/kinesalite';
-import { LOCAL_NAMES } from '../../local/pipeline';
+import { LOCAL_NAMES } from '../../local/runtime/pipeline';
 import { writeInput } from '../helpers/fault-runs';
 
 const ROOT = resolve(__dirname, '../..');

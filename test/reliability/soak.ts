@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDataDir } from '../../local/data-dir';
-import { LOCAL_NAMES, LocalPipeline } from '../../local/pipeline';
-import { putAll } from '../../local/producer';
-import { allWindows } from '../../local/read-tables';
-import { sessionPathTotals, table } from '../../local/report';
+import { openDataDir } from '../../local/runtime/data-dir';
+import { LOCAL_NAMES, LocalPipeline } from '../../local/runtime/pipeline';
+import { putAll } from '../../local/producer/producer';
+import { allWindows } from '../../local/runtime/read-tables';
+import { sessionPathTotals, table } from '../../local/runtime/report';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -24,8 +24,7 @@ async function main(): Promise<number> {
   const minutes = Number(values.minutes);
   const rate = Number(values.rate);
   const dir = mkdtempSync(join(tmpdir(), 'soak-'));
-  const pipeline = new LocalPipeline({ dataDir: openDataDir(join(dir, 'data'), true), shards: 2 });
-  await pipeline.start();
+  const pipeline = await LocalPipeline.start({ dataDir: openDataDir(join(dir, 'data'), true), shards: 2 });
   pipeline.startConsumers();
   const started = Date.now();
   let put = 0;

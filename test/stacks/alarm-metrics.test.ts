@@ -2,7 +2,8 @@
  * Every alarm on a custom metric reads a metric that a handler really publishes: the EMF the handlers
  * print is captured and compared with the alarms of the synthesized template (namespace, name, dimensions).
  */
-import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createSessionHandler } from '../../functions/session-processor/create-handler';
 import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
@@ -44,7 +45,7 @@ async function publishedBy(run: () => Promise<unknown>): Promise<Set<string>> {
   return out;
 }
 
-const ddb = mockClient(DynamoDBClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 afterAll(() => ddb.restore());
 
 interface MetricStat { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: string }> }
@@ -58,9 +59,9 @@ function alarmMetrics(): MetricStat[] {
 describe('alarms on custom metrics', () => {
   it('read only metrics that a handler publishes, with the same namespace and dimensions', async () => {
     ddb.reset();
-    ddb.on(BatchGetItemCommand).resolves({ Responses: {} });
-    ddb.on(PutItemCommand).resolves({});
-    ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+    ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     // Each handler builds its own Metrics, as deployed; only the DynamoDB client and the logger are injected.
     const sessionProcessor = () => createSessionHandler({ env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' }, dynamoDb: new DynamoDBClient({}), logger: new MemoryLog() });
     const transform = () => createTransformHandler({ env: {}, logger: new MemoryLog() });

@@ -228,8 +228,15 @@ describe('analytics catalog', () => {
     expect(queries.map((q) => q.Properties['Name']).sort()).toEqual(loadNamedQueries().map((q) => q.name));
     for (const q of queries) {
       expect(q.Properties['QueryString']).toContain('"clickstream_dev"."events"');
-      expect(q.Properties['QueryString']).not.toContain('${events}');
+      expect(q.Properties['QueryString']).not.toContain('${');
     }
+  });
+
+  it('binds the session rule of the named queries to the sessionTimeoutMinutes setting', () => {
+    const queryString = (t: ReturnType<typeof template>, name: string) =>
+      (Object.values(t.findResources('AWS::Athena::NamedQuery', { Properties: { Name: name } }))[0] as { Properties: { QueryString: string } }).Properties.QueryString;
+    expect(queryString(template(), 'sessions')).toContain('event_time) <= 1800000');
+    expect(queryString(template({ sessionTimeoutMinutes: 45 }), 'sessions')).toContain('event_time) <= 2700000');
   });
 
   it('restricts every named query to a range of dt, the projected date partition, right at the table scan', () => {

@@ -2,8 +2,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** `anonymize` (default) keeps the network part; `full` keeps the address; `omit` drops it. */
-export type IpMode = 'anonymize' | 'full' | 'omit';
-export const IP_MODES: readonly IpMode[] = ['anonymize', 'full', 'omit'];
+export const IP_MODES = ['anonymize', 'full', 'omit'] as const;
+export type IpMode = (typeof IP_MODES)[number];
 
 /** The address as the archive keeps it, or null when absent, not an address, or omitted. */
 export function archiveIp(ip: string | undefined, mode: IpMode): string | null {

@@ -19,19 +19,13 @@ const NONE: UserAgentInfo = { browser: null, browserVersion: null, os: null, osV
 /** A parse cache with a bound: when full, the oldest entry goes (Map keeps insertion order). */
 export class UserAgentCache {
   private readonly entries = new Map<string, UserAgentInfo>();
-  hits = 0;
-  misses = 0;
 
   constructor(private readonly capacity = 2000) {}
 
   lookup(userAgent: string | undefined): UserAgentInfo {
     if (userAgent === undefined || userAgent === '') return NONE;
     const cached = this.entries.get(userAgent);
-    if (cached) {
-      this.hits += 1;
-      return cached;
-    }
-    this.misses += 1;
+    if (cached) return cached;
     const info = parseUserAgent(userAgent);
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(userAgent, info);

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCK_FILE } from '../../../local/data-dir-lock';
-import { MARKER_FILE, openDataDir, openExistingDataDir } from '../../../local/data-dir';
+import { LOCK_FILE } from '../../../local/runtime/data-dir-lock';
+import { MARKER_FILE, openDataDir, openExistingDataDir } from '../../../local/runtime/data-dir';
 import { DataDirError } from '../../../local/errors';
 
 let dir: string;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { newCounts, readInput, readLines } from '../../../local/input-file';
+import { newCounts, readInput, readLines } from '../../../local/producer/input-file';
 import { KINESIS_RECORD_MAX_BYTES } from '../../../local/limits';
-import type { ProduceRecord } from '../../../local/producer';
-import { RefusedStore } from '../../../local/refused-store';
+import type { ProduceRecord } from '../../../local/producer/producer';
+import { RefusedStore } from '../../../local/producer/refused-store';
 
 let dir: string;
 beforeEach(() => {

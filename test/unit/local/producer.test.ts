@@ -2,8 +2,8 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { KINESIS_RECORD_MAX_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from '../../../local/limits';
-import { batches, putAll } from '../../../local/producer';
-import type { ProduceRecord } from '../../../local/producer';
+import { batches, putAll } from '../../../local/producer/producer';
+import type { ProduceRecord } from '../../../local/producer/producer';
 
 const kinesis = mockClient(KinesisClient);
 afterEach(() => kinesis.reset());

@@ -1,11 +1,12 @@
-import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { BatchWriteItemCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { aggregate } from '../../../local/kpl-aggregate';
+import { aggregate } from '../../../local/producer/kpl-aggregate';
 import { MINUTE, T0, kinesisEvent, producerEvent, sequenceNumber } from '../../helpers/events';
 
-const ddb = mockClient(DynamoDBClient);
+// The store writes through the document client: the calls are seen with their items as native values.
+const ddb = mockClient(DynamoDBDocumentClient);
 const savedEnv = { ...process.env };
 let handler: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
 
@@ -21,9 +22,9 @@ afterAll(() => {
 
 beforeEach(() => {
   ddb.reset();
-  ddb.on(BatchGetItemCommand).resolves({ Responses: {} });
-  ddb.on(PutItemCommand).resolves({});
-  ddb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+  ddb.on(BatchGetCommand).resolves({ Responses: {} });
+  ddb.on(PutCommand).resolves({});
+  ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
 });
 
 const ev = (user: string, minutes: number, extra: Record<string, unknown> = {}) =>
@@ -31,11 +32,11 @@ const ev = (user: string, minutes: number, extra: Record<string, unknown> = {}) 
 
 /** Items written through BatchWriteItem, by sort-key kind. */
 function written(): { sessions: string[]; states: string[] } {
-  const requests = ddb.commandCalls(BatchWriteItemCommand).flatMap((c) => (c.args[0].input).RequestItems!['sessions'] ?? []);
-  const items = requests.map((r: WriteRequest) => r.PutRequest!.Item!);
+  const requests = ddb.commandCalls(BatchWriteCommand).flatMap((c) => (c.args[0].input).RequestItems!['sessions'] ?? []);
+  const items = requests.map((r) => r.PutRequest!.Item! as { userId: string; sk: string });
   return {
-    sessions: items.filter((i) => i['sk']!.S!.startsWith('SESSION#')).map((i) => i['userId']!.S!),
-    states: items.filter((i) => i['sk']!.S === 'STATE').map((i) => i['userId']!.S!),
+    sessions: items.filter((i) => i.sk.startsWith('SESSION#')).map((i) => i.userId),
+    states: items.filter((i) => i.sk === 'STATE').map((i) => i.userId),
   };
 }
 
@@ -44,8 +45,8 @@ describe('session-processor handler', () => {
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('a', 1)]));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(written()).toEqual({ sessions: [], states: ['a', 'b'] });
-    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 1);
-    const read = ddb.commandCalls(BatchGetItemCommand)[0]!.args[0].input;
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    const read = ddb.commandCalls(BatchGetCommand)[0]!.args[0].input;
     expect(read.RequestItems?.['sessions']?.ConsistentRead).toBe(true);
     expect(read.RequestItems?.['metrics']?.ConsistentRead).toBe(true);
   });
@@ -53,7 +54,7 @@ describe('session-processor handler', () => {
   it('writes a session item when a session closes, before the state', async () => {
     await handler(kinesisEvent([ev('a', 0), ev('a', 31), ev('a', 62)]));
     expect(written()).toEqual({ sessions: ['a', 'a'], states: ['a'] });
-    const calls = ddb.commandCalls(BatchWriteItemCommand).map((c) => (c.args[0].input).RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk']!.S));
+    const calls = ddb.commandCalls(BatchWriteCommand).map((c) => (c.args[0].input).RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk'] as string));
     expect(calls).toEqual([['SESSION#2026-11-27T10:00:00.000Z', 'SESSION#2026-11-27T10:31:00.000Z'], ['STATE']]);
   });
 
@@ -64,8 +65,8 @@ describe('session-processor handler', () => {
   });
 
   it('reports the lowest sequence number of the user whose write was throttled', async () => {
-    ddb.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
-      const pending = (input.RequestItems!['sessions'] ?? []).filter((r) => r.PutRequest!.Item!['userId']!.S === 'c' && r.PutRequest!.Item!['sk']!.S === 'STATE');
+    ddb.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => {
+      const pending = (input.RequestItems!['sessions'] ?? []).filter((r) => r.PutRequest!.Item!['userId'] === 'c' && r.PutRequest!.Item!['sk'] === 'STATE');
       return { UnprocessedItems: pending.length > 0 ? { sessions: pending } : {} };
     });
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('c', 1), ev('a', 2), ev('c', 3)]));
@@ -74,16 +75,16 @@ describe('session-processor handler', () => {
 
   it('reports the first record when every write is throttled', async () => {
     const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
-    ddb.on(BatchWriteItemCommand).rejects(throttled);
+    ddb.on(BatchWriteCommand).rejects(throttled);
     const response = await handler(kinesisEvent([ev('b', 0), ev('a', 1)], 5));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(5) }] });
   });
 
   it('retries the whole batch when a metrics write is throttled, and writes no user', async () => {
-    ddb.on(PutItemCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    ddb.on(PutCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 1)], 3));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(3) }] });
-    expect(ddb).toHaveReceivedCommandTimes(BatchWriteItemCommand, 0);
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 0);
   });
 
   it('returns no failures and touches no table for an empty batch', async () => {

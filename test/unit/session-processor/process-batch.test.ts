@@ -111,8 +111,8 @@ describe('processBatch', () => {
   it('isolates a user whose processing throws: others are written, its records are retried', async () => {
     const d = deps();
     d.store.states.set('b', { userId: 'b', watermarks: {}, sessionFingerprints: 42, activeWindows: [], currentSession: undefined } as unknown as UserState);
-    const { response, report } = await processBatch(kinesisEvent(payloads).Records, d);
-    expect(report.userErrors).toBe(1);
+    const { response } = await processBatch(kinesisEvent(payloads).Records, d);
+    expect(d.log.lines.filter((l) => l.level === 'error').map((l) => [l.message, l.attributes['userId']])).toEqual([['user processing failed; retrying from its first record', '"b"']]);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(1) }]);
     // Only records below b's first record are committed: a's first event.
     const { sessions } = d.store.snapshot();

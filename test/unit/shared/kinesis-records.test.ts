@@ -1,5 +1,5 @@
 import { isAggregate, unpackRecord } from '../../../functions/shared/kinesis-records';
-import { aggregate } from '../../../local/kpl-aggregate';
+import { aggregate } from '../../../local/producer/kpl-aggregate';
 import { kinesisRecord, producerEvent } from '../../helpers/events';
 
 const payload = (i: number) => Buffer.from(JSON.stringify(producerEvent({ userId: `user-${i}` })));

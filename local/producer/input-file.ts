@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { refuse } from '../functions/shared/reasons';
-import { UsageError } from './errors';
-import { KINESIS_RECORD_MAX_BYTES, kinesisRecordBytes } from './limits';
+import { refuse } from '../../functions/shared/reasons';
+import { UsageError } from '../errors';
+import { KINESIS_RECORD_MAX_BYTES, kinesisRecordBytes } from '../limits';
 import type { ProduceRecord } from './producer';
 import type { RefusedLineWriter, RefusedStore } from './refused-store';
 

@@ -1,5 +1,5 @@
 /** The figures a run reports, computed from what the pipeline stored, and their rendering for an 80-column terminal. */
-import type { Session, WindowMetrics } from '../functions/session-processor/model';
+import type { Session, WindowMetrics } from '../../functions/session-processor/model';
 
 /** Exactly-once totals of the session path, read from the metrics table (each record counted once by watermark). */
 export interface SessionPathTotals {

@@ -4,7 +4,7 @@ import type { Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOCK_FILE, acquireLock } from './data-dir-lock';
 import type { DataDirLock } from './data-dir-lock';
-import { DataDirError } from './errors';
+import { DataDirError } from '../errors';
 
 /** Bumped whenever the layout or the stored formats change; an older folder is refused, not misread. */
 export const DATA_LAYOUT = 'clickstream-data 1';

@@ -3,8 +3,8 @@
  * write, one metrics write and one S3 PUT per event), from {@link PRICES} and per-event rates. Traffic is
  * taken as steady over the month; the stream is sized for three times the average rate.
  */
-import { DEFAULT_CONFIG } from '../stacks/config';
-import type { ArchiveStorageClass } from '../stacks/config';
+import { DEFAULT_CONFIG } from '../../stacks/config';
+import type { ArchiveStorageClass } from '../../stacks/config';
 import { HOURS_PER_MONTH, PRICES } from './prices';
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
@@ -46,7 +46,7 @@ export const DEFAULT_RATES: Rates = {
   perEventMs: 0.15,
 };
 
-export interface Settings {
+export interface CostSettings {
   /** Where archive objects go after `transitionDays` (the stack's `archiveStorageClass`). */
   readonly archiveStorageClass: ArchiveStorageClass;
   readonly transitionDays: number;
@@ -60,7 +60,18 @@ export interface Settings {
   readonly customMetrics: number;
 }
 
-export const STACK_SETTINGS: Settings = { archiveStorageClass: DEFAULT_CONFIG.archiveStorageClass, transitionDays: DEFAULT_CONFIG.glacierTransitionDays, archiveMonthsKept: 12, batchSize: 500, batchingWindowSeconds: 5, memoryGb: 1, bufferIntervalSeconds: 60, alarms: 14, customMetrics: 11 };
+/** The stack's default settings, and what the model counts of the deployment. */
+export const DEPLOYED_SETTINGS: CostSettings = {
+  archiveStorageClass: DEFAULT_CONFIG.archiveStorageClass,
+  transitionDays: DEFAULT_CONFIG.glacierTransitionDays,
+  archiveMonthsKept: 12,
+  batchSize: DEFAULT_CONFIG.batchSize,
+  batchingWindowSeconds: DEFAULT_CONFIG.maxBatchingWindowSeconds,
+  memoryGb: 1,
+  bufferIntervalSeconds: DEFAULT_CONFIG.bufferingIntervalSeconds,
+  alarms: 14,
+  customMetrics: 11,
+};
 
 export interface CostLine {
   readonly item: string;
@@ -81,7 +92,7 @@ export function shardsFor(eventsPerMonth: number, eventBytes: number): number {
 }
 
 /** The pipeline as this stack deploys it. */
-export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s: Settings = STACK_SETTINGS): Estimate {
+export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s: CostSettings = DEPLOYED_SETTINGS): Estimate {
   const n = eventsPerMonth;
   const shards = shardsFor(n, r.eventBytes);
   const p = PRICES;
@@ -113,7 +124,7 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
 }
 
 /** The per-event design: the same stream and functions, but one read, two writes and one S3 PUT per event. */
-export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s: Settings = STACK_SETTINGS): Estimate {
+export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s: CostSettings = DEPLOYED_SETTINGS): Estimate {
   const n = eventsPerMonth;
   const shards = shardsFor(n, r.eventBytes);
   const p = PRICES;
@@ -139,7 +150,7 @@ export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
  * per object. Objects under 128 KB do not transition (the bucket's lifecycle default) and stay in Standard;
  * the model judges by the average object.
  */
-export function archiveLine(bytesPerMonth: number, objectsPerMonth: number, standardMonths: number, s: Settings): CostLine {
+export function archiveLine(bytesPerMonth: number, objectsPerMonth: number, standardMonths: number, s: CostSettings): CostLine {
   const months = Math.max(0, s.archiveMonthsKept - standardMonths);
   const cls = PRICES.s3.archiveClasses[s.archiveStorageClass];
   const label = `S3 archive after ${s.transitionDays} days, to month ${s.archiveMonthsKept}`;

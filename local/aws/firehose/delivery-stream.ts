@@ -10,19 +10,26 @@
  *   the copies by event_id); gzip NDJSON, or Parquet (SNAPPY) through DuckDB;
  * - writes ProcessingFailed records, and Ok records without partition keys, under the error prefix in
  *   Firehose's error-record format.
+ * This file runs the stream; the shard polling is `../shard-poller.ts`, the transform's input and contract
+ * `transform-input.ts` and `transform-contract.ts`, the buffers `partition-buffers.ts`, the error output
+ * `error-records.ts`, objects `s3-objects.ts` and `parquet.ts`.
  */
-import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, _Record } from '@aws-sdk/client-kinesis';
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord, FirehoseTransformationResult } from 'aws-lambda';
-import { unpackRecord } from '../../functions/shared/kinesis-records';
-import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX, renderPrefix } from '../../functions/shared/firehose-prefixes';
+import { ARCHIVE_DATA_PREFIX } from '../../../functions/shared/firehose-prefixes';
+import { ShardPoller } from '../shard-poller';
+import { errorRecordLines } from './error-records';
+import { PartitionBuffers } from './partition-buffers';
+import type { PartitionBuffer } from './partition-buffers';
+import type { ErrorRecord } from './error-records';
+import { renderPrefix } from './prefixes';
+import { contractViolation } from './transform-contract';
+import { transformInput } from './transform-input';
 import type { CheckpointFile } from '../checkpoints';
-import { shardIterator } from '../stream';
 import type { StreamInfo } from '../stream';
 import { gzipRecords, objectKey, putObject } from './s3-objects';
 import type { ParquetWriter } from './parquet';
-
-export type ArchiveFormat = 'json' | 'parquet';
+import type { ArchiveFormat } from '../../../stacks/config';
 
 export interface DeliveryStreamOptions {
   readonly name: string;
@@ -62,21 +69,6 @@ export interface DeliveryStats {
   writeFailures: number;
 }
 
-interface Buffer_ {
-  readonly prefix: string;
-  readonly rows: Buffer[];
-  bytes: number;
-  readonly openedAt: number;
-}
-
-interface ErrorRecord {
-  readonly rawData: string;
-  readonly arrivalMs: number;
-  readonly errorCode: string;
-  readonly errorMessage: string;
-  readonly attempts: number;
-}
-
 export class LocalDeliveryStream {
   readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0, writeFailures: 0 };
   /** The last error of a failed write, for the report. */
@@ -88,7 +80,7 @@ export class LocalDeliveryStream {
    */
   get unwrittenRecords(): number {
     let n = this.errors.length;
-    for (const b of this.buffers.values()) n += b.rows.length;
+    n += this.buffers.rowCount;
     return n;
   }
   /**
@@ -97,75 +89,44 @@ export class LocalDeliveryStream {
    */
   readonly outcomes = { ok: 0, failed: 0, dropped: 0 };
   private readonly countedUpTo = new Map<string, bigint>();
-  private readonly buffers = new Map<string, Buffer_>();
+  private readonly buffers = new PartitionBuffers();
   private readonly errors: ErrorRecord[] = [];
-  private stopping = false;
-  private draining = false;
-  private loops: Promise<void>[] = [];
+  private readonly poller: ShardPoller;
   private invocationCounter = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   /** Last sequence number read per shard, whose records are buffered but maybe not written. */
   private readonly lastRead = new Map<string, string>();
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: DeliveryStreamOptions) {}
+  constructor(private readonly o: DeliveryStreamOptions) {
+    this.poller = new ShardPoller(o, o.recordsPerInvocation ?? 500, async (shardId, records) => {
+      await this.process(shardId, records);
+      this.lastRead.set(shardId, records[records.length - 1]!.SequenceNumber!);
+      await this.flushExpired();
+    });
+  }
 
   start(): void {
-    this.loops = this.o.stream.shardIds.map((shard) => this.pollShard(shard));
+    this.poller.start();
     this.flushTimer = setInterval(() => void this.flushExpired(), Math.min(1000, this.o.bufferIntervalMs));
   }
 
   /** Reads every shard to its tip, then writes every buffer. */
   async drain(): Promise<void> {
-    this.draining = true;
-    await Promise.all(this.loops);
+    await this.poller.drain();
     await this.flushAll();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.all(this.loops);
+    await this.poller.stop();
     if (this.flushTimer) clearInterval(this.flushTimer);
     await this.flushAll();
   }
 
-  private async pollShard(shardId: string): Promise<void> {
-    const { client, stream } = this.o;
-    let iterator = await shardIterator(client, stream.name, shardId, this.o.checkpoints.get(shardId));
-    while (iterator && !this.stopping) {
-      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.recordsPerInvocation ?? 500 }));
-      iterator = out.NextShardIterator;
-      const records = out.Records ?? [];
-      if (records.length > 0) {
-        await this.process(shardId, records);
-        this.lastRead.set(shardId, records[records.length - 1]!.SequenceNumber!);
-        await this.flushExpired();
-        continue;
-      }
-      if (this.draining && (out.MillisBehindLatest ?? 0) === 0) return;
-      await new Promise((r) => setTimeout(r, this.o.idlePollMs ?? 100));
-    }
-  }
-
   private async process(shardId: string, records: _Record[]): Promise<void> {
-    const input: FirehoseTransformationEventRecord[] = [];
-    for (const r of records) {
-      const arrival = r.ApproximateArrivalTimestamp?.getTime() ?? Date.now();
-      const data = Buffer.from(r.Data ?? new Uint8Array()).toString('base64');
-      const unpacked = unpackRecord({ data, sequenceNumber: r.SequenceNumber!, partitionKey: r.PartitionKey!, approximateArrivalTimestamp: arrival / 1000 });
-      // Firehose de-aggregates what it can; a corrupt aggregate reaches the transform as it is.
-      const users = unpacked.ok ? unpacked.records : [{ sequenceNumber: r.SequenceNumber!, subSequenceNumber: 0, partitionKey: r.PartitionKey!, arrivalMs: arrival, payload: Buffer.from(data, 'base64') }];
-      for (const u of users) {
-        input.push({
-          recordId: `${u.sequenceNumber}${String(u.subSequenceNumber).padStart(8, '0')}`,
-          approximateArrivalTimestamp: arrival,
-          data: u.payload.toString('base64'),
-          kinesisRecordMetadata: { shardId, partitionKey: u.partitionKey, approximateArrivalTimestamp: arrival, sequenceNumber: u.sequenceNumber, subsequenceNumber: String(u.subSequenceNumber) },
-        });
-      }
-    }
+    const input = transformInput(shardId, records);
     this.stats.recordsIn += input.length;
-    // recordId is the sequence number then the sub-sequence number: a position that only grows in a shard.
+    // A recordId is a position that only grows in a shard.
     const upTo = this.countedUpTo.get(shardId) ?? -1n;
     // Per call, never shared: shards are processed side by side.
     const uncounted = new Set(input.filter((r) => BigInt(r.recordId) > upTo).map((r) => r.recordId));
@@ -226,13 +187,7 @@ export class LocalDeliveryStream {
       if (uncounted.delete(answer.recordId)) this.outcomes.ok += 1;
       const prefix = renderPrefix(ARCHIVE_DATA_PREFIX, { partitionKeys: keys, arrival: new Date(input.approximateArrivalTimestamp) });
       const row = Buffer.from(answer.data!, 'base64');
-      let buffer = this.buffers.get(prefix);
-      if (!buffer) {
-        buffer = { prefix, rows: [], bytes: 0, openedAt: Date.now() };
-        this.buffers.set(prefix, buffer);
-      }
-      buffer.rows.push(row);
-      buffer.bytes += row.length;
+      this.buffers.add(prefix, row, Date.now());
     }
   }
 
@@ -246,9 +201,9 @@ export class LocalDeliveryStream {
   private async flushExpired(): Promise<void> {
     const now = Date.now();
     let due = false;
-    for (const [prefix, b] of [...this.buffers]) {
+    for (const b of this.buffers.all()) {
       if (now - b.openedAt >= this.o.bufferIntervalMs) due = true;
-      else if (b.bytes >= this.o.bufferBytes) await this.writeBuffer(prefix, b).catch((err: unknown) => this.failedWrite(err));
+      else if (b.bytes >= this.o.bufferBytes) await this.writeBuffer(b).catch((err: unknown) => this.failedWrite(err));
     }
     if (due) await this.flushAll();
   }
@@ -260,9 +215,9 @@ export class LocalDeliveryStream {
   flushAll(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const readUpTo = new Map(this.lastRead);
-      const buffers = [...this.buffers];
+      const buffers = this.buffers.all();
       try {
-        for (const [prefix, b] of buffers) await this.writeBuffer(prefix, b);
+        for (const b of buffers) await this.writeBuffer(b);
         if (this.errors.length > 0) this.writeErrors();
       } catch (err) {
         this.failedWrite(err);
@@ -279,22 +234,18 @@ export class LocalDeliveryStream {
   }
 
   /** Writes one buffer as an object; on failure its rows go back into the partition's buffer. */
-  private async writeBuffer(prefix: string, b: Buffer_): Promise<void> {
-    if (this.buffers.get(prefix) === b) this.buffers.delete(prefix);
+  private async writeBuffer(b: PartitionBuffer): Promise<void> {
+    this.buffers.take(b);
     if (b.rows.length === 0) return;
     try {
-      await this.writeRows(prefix, b);
+      await this.writeRows(b);
     } catch (err) {
-      const current = this.buffers.get(prefix);
-      if (current) {
-        current.rows.unshift(...b.rows);
-        current.bytes += b.bytes;
-      } else this.buffers.set(prefix, b);
+      this.buffers.putBack(b);
       throw err;
     }
   }
 
-  private async writeRows(prefix: string, b: Buffer_): Promise<void> {
+  private async writeRows(b: PartitionBuffer): Promise<void> {
     const now = new Date();
     let body: Buffer;
     let extension: string;
@@ -305,56 +256,27 @@ export class LocalDeliveryStream {
       body = gzipRecords(b.rows);
       extension = '.gz';
     }
-    putObject(this.o.bucketDir, objectKey(prefix, this.o.name, now, extension), body);
+    putObject(this.o.bucketDir, objectKey(b.prefix, this.o.name, now, extension), body);
     this.stats.dataObjects += 1;
     this.stats.bytesWritten += body.length;
   }
 
-  /** Error records, one JSON object per line, in Firehose's format, gzip-compressed like the data. */
+  /** Error records under the error prefix, gzip-compressed like the data; kept for the next flush when a write fails. */
   private writeErrors(): void {
     const now = new Date();
-    const byPrefix = new Map<string, Buffer[]>();
     const pending = this.errors.splice(0);
-    for (const e of pending) {
-      const prefix = renderPrefix(ARCHIVE_ERROR_PREFIX, { errorOutputType: e.errorCode.startsWith('DynamicPartitioning') ? 'partitioning-failed' : 'processing-failed', arrival: new Date(e.arrivalMs) });
-      const line = JSON.stringify({
-        attemptsMade: e.attempts,
-        arrivalTimestamp: e.arrivalMs,
-        errorCode: e.errorCode,
-        errorMessage: e.errorMessage,
-        attemptEndingTimestamp: now.getTime(),
-        rawData: e.rawData,
-        lambdaArn: this.o.transformArn,
-      });
-      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), Buffer.from(`${line}\n`)]);
-    }
     try {
-      for (const [prefix, lines] of byPrefix) {
+      for (const [prefix, lines] of errorRecordLines(pending, this.o.transformArn, now)) {
         const body = gzipRecords(lines);
         putObject(this.o.bucketDir, objectKey(prefix, this.o.name, now, '.gz'), body);
         this.stats.errorObjects += 1;
         this.stats.bytesWritten += body.length;
       }
     } catch (err) {
-      // Kept for the next flush; an object already written may then be written again (at least once).
+      // An object already written may then be written again (at least once).
       this.errors.unshift(...pending);
       throw err;
     }
   }
-}
 
-/** Why a transform answer breaks Firehose's contract, as `code: message`, or undefined when it keeps it. */
-export function contractViolation(records: readonly FirehoseTransformationEventRecord[], result: FirehoseTransformationResult | undefined): string | undefined {
-  if (!result || !Array.isArray(result.records)) return 'Lambda.InvalidResponse: the response has no records array';
-  const expected = new Set(records.map((r) => r.recordId));
-  const seen = new Set<string>();
-  for (const answer of result.records) {
-    if (!expected.has(answer?.recordId)) return `Lambda.InvalidRecordId: recordId ${JSON.stringify(answer?.recordId)?.slice(0, 80)} was not in the request`;
-    if (seen.has(answer.recordId)) return `Lambda.DuplicatedRecordId: recordId ${answer.recordId} answered twice`;
-    seen.add(answer.recordId);
-    if (answer.result !== 'Ok' && answer.result !== 'Dropped' && answer.result !== 'ProcessingFailed') return `Lambda.InvalidResult: result ${JSON.stringify(answer.result)} for ${answer.recordId}`;
-    if (typeof answer.data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(answer.data)) return `Lambda.InvalidData: data of ${answer.recordId} is not base64`;
-  }
-  if (seen.size !== expected.size) return `Lambda.MissingRecordId: ${expected.size - seen.size} recordIds were not answered`;
-  return undefined;
 }

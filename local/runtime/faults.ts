@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
-import { Random } from './workload/random';
+import { Random } from '../workload/random';
 
 export interface FaultPlan {
   readonly ddbError: number;

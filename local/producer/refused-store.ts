@@ -9,7 +9,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReasonCode } from '../functions/shared/reasons';
+import type { ReasonCode } from '../../functions/shared/reasons';
 
 export interface RefusedLine {
   readonly line: number;

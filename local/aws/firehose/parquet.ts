@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../../functions/shared/archive-schema';
 
 const TYPES = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' } as const;
 

@@ -3,11 +3,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../functions/shared/archive-schema';
-import type { ColumnType } from '../functions/shared/archive-schema';
-import { DATE_RANGE_PARAMETERS, bindDateRange, bindTable, parameterPositions } from '../queries';
-import type { DateRange } from '../queries';
-import { ARCHIVE_DATA_ROOT } from '../functions/shared/firehose-prefixes';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
+import type { ColumnType } from '../../functions/shared/archive-schema';
+import { DATE_RANGE_PARAMETERS, bindDateRange, bindQuery, parameterPositions } from '../../queries';
+import type { DateRange } from '../../queries';
+import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
+import { DEFAULT_CONFIG } from '../../stacks/config';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' };
 
@@ -16,7 +17,8 @@ export interface ArchiveDb {
   /** Every event date the archive holds (today when it is empty): the range of a whole-archive report. */
   readonly fullRange: DateRange;
   /**
-   * Rows of a query with `${events}` bound to the local archive and its date-range parameters to `range`
+   * Rows of a query with `${events}` bound to the local archive, the session timeout to the local runtime's
+   * (the stack's default), and its date-range parameters to `range`
    * (a query with parameters needs one).
    */
   query(sql: string, range?: DateRange): Promise<Array<Record<string, unknown>>>;
@@ -37,7 +39,7 @@ export async function openArchive(archiveDir: string, scratchDir: string): Promi
   const files = listFiles(join(archiveDir, ARCHIVE_DATA_ROOT));
   await connection.run(viewSql(files));
   const bind = (sql: string, range?: DateRange) => {
-    const bound = bindTable(sql, 'events');
+    const bound = bindQuery(sql, { table: 'events', sessionTimeoutMinutes: DEFAULT_CONFIG.sessionTimeoutMinutes });
     if (range) return bindDateRange(bound, range);
     if (parameterPositions(bound).length > 0) throw new Error(`this query reads a range of dates; give one (${DATE_RANGE_PARAMETERS})`);
     return bound;

@@ -4,7 +4,7 @@
  */
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { KINESIS_RECORD_MAX_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS, kinesisRecordBytes } from './limits';
+import { KINESIS_RECORD_MAX_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS, kinesisRecordBytes } from '../limits';
 
 export interface ProduceRecord {
   readonly partitionKey: string;

@@ -9,12 +9,11 @@
  *   to the on-failure destination (a folder standing in for the S3 destination) and is checkpointed past.
  * Retry counting restarts when a retry makes progress (the lowest failure moved forward).
  */
-import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient, _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { CheckpointFile } from './checkpoints';
 import type { FailureDestination } from './failure-destination';
-import { shardIterator } from './stream';
+import { ShardPoller } from './shard-poller';
 import type { StreamInfo } from './stream';
 
 export interface EventSourceOptions {
@@ -49,44 +48,28 @@ export interface EventSourceStats {
 
 export class KinesisEventSource {
   readonly stats: EventSourceStats = { invocations: 0, recordsDelivered: 0, functionErrors: 0, partialFailures: 0, retries: 0, recordsToFailureDestination: 0, getRecordsCalls: 0 };
-  private stopping = false;
-  private draining = false;
-  private loops: Promise<void>[] = [];
+  private readonly poller: ShardPoller;
 
-  constructor(private readonly o: EventSourceOptions) {}
+  constructor(private readonly o: EventSourceOptions) {
+    const onRecords = (shardId: string, records: _Record[]) => this.deliver(shardId, records.map((r) => this.toLambdaRecord(shardId, r)));
+    this.poller = new ShardPoller(o, o.batchSize ?? 100, onRecords, () => {
+      this.stats.getRecordsCalls += 1;
+    });
+  }
 
   /** Starts one polling loop per shard. */
   start(): void {
-    this.loops = this.o.stream.shardIds.map((shardId) => this.pollShard(shardId));
+    this.poller.start();
   }
 
   /** Resolves once every shard has been read to its tip after this call, then stops polling. */
-  async drain(): Promise<void> {
-    this.draining = true;
-    await Promise.all(this.loops);
+  drain(): Promise<void> {
+    return this.poller.drain();
   }
 
   /** Stops polling after the batches in flight. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.all(this.loops);
-  }
-
-  private async pollShard(shardId: string): Promise<void> {
-    const { client, stream } = this.o;
-    let iterator = await shardIterator(client, stream.name, shardId, this.o.checkpoints.get(shardId));
-    while (iterator && !this.stopping) {
-      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.batchSize ?? 100 }));
-      this.stats.getRecordsCalls += 1;
-      iterator = out.NextShardIterator;
-      const records = out.Records ?? [];
-      if (records.length > 0) {
-        await this.deliver(shardId, records.map((r) => this.toLambdaRecord(shardId, r)));
-        continue;
-      }
-      if (this.draining && (out.MillisBehindLatest ?? 0) === 0) return;
-      await sleep(this.o.idlePollMs ?? 100);
-    }
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Delivers one batch until every record is checkpointed or sent to the failure destination. */
@@ -192,8 +175,4 @@ export function lowestFailure(records: readonly KinesisStreamRecord[], response:
     if (index < lowest) lowest = index;
   }
   return lowest;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

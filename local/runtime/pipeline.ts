@@ -6,27 +6,30 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { join } from 'node:path';
-import { createHandler as createTransformHandler } from '../functions/firehose-transform/create-handler';
-import { createHandler } from '../functions/session-processor/create-handler';
+import { transformEnvironment } from '../../functions/firehose-transform/config';
+import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
+import { sessionProcessorEnvironment } from '../../functions/session-processor/config';
+import { createHandler } from '../../functions/session-processor/create-handler';
+import { DEFAULT_CONFIG } from '../../stacks/config';
+import type { ArchiveFormat, ClickstreamConfig } from '../../stacks/config';
 import { dynamoDbClient, kinesisClient } from './aws-clients';
-import { CheckpointFile } from './checkpoints';
+import { CheckpointFile } from '../aws/checkpoints';
 import type { DataDir } from './data-dir';
-import { startDynalite } from './emulators/dynalite';
-import type { RunningEmulator } from './emulators/dynalite';
-import { startKinesalite } from './emulators/kinesalite';
-import { FolderFailureDestination } from './failure-destination';
+import { startDynalite } from '../emulators/dynalite';
+import type { RunningEmulator } from '../emulators/dynalite';
+import { startKinesalite } from '../emulators/kinesalite';
+import { FolderFailureDestination } from '../aws/failure-destination';
 import { FileLog } from './file-log';
 import type { FaultInjector } from './faults';
-import { LocalDeliveryStream } from './firehose/delivery-stream';
-import type { ArchiveFormat } from './firehose/delivery-stream';
-import { ParquetWriter } from './firehose/parquet';
-import { KinesisEventSource } from './lambda-event-source';
-import type { StreamInfo } from './stream';
-import { countRecords, ensureStream } from './stream';
+import { LocalDeliveryStream } from '../aws/firehose/delivery-stream';
+import { ParquetWriter } from '../aws/firehose/parquet';
+import { KinesisEventSource } from '../aws/lambda-event-source';
+import type { StreamInfo } from '../aws/stream';
+import { countRecords, ensureStream } from '../aws/stream';
 import { countDynamoDb, countKinesis, newCounts } from './request-counter';
 import type { RequestCounts } from './request-counter';
-import { ensureTables } from './tables';
-import { UsageError } from './errors';
+import { ensureTables } from '../aws/tables';
+import { UsageError } from '../errors';
 
 export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics', deliveryStream: 'clickstream-archive' } as const;
 
@@ -42,8 +45,13 @@ export interface LeftOnStream {
   readonly archivePath: number;
 }
 
-/** Firehose buffering in the local model: the smallest that AWS allows with dynamic partitioning. */
-export const LOCAL_BUFFERING = { intervalSeconds: 60, sizeMb: 64 } as const;
+/**
+ * The environment variables of each function in the local runtime: every one the stack sets from the same
+ * settings (the stack's defaults unless given), with the local tables' names.
+ */
+export function localFunctionEnvironments(config: ClickstreamConfig = DEFAULT_CONFIG): { sessionProcessor: Record<string, string>; firehoseTransform: Record<string, string> } {
+  return { sessionProcessor: sessionProcessorEnvironment(LOCAL_NAMES, config), firehoseTransform: transformEnvironment(config) };
+}
 
 export interface PipelineOptions {
   readonly dataDir: DataDir;
@@ -51,68 +59,99 @@ export interface PipelineOptions {
   readonly shards?: number;
   /** Kinesis port; DynamoDB takes the next one. 0 picks free ports. */
   readonly port?: number;
-  /** Records per session-processor invocation (Lambda's BatchSize). */
+  /** Records per session-processor invocation (Lambda's BatchSize); the stack's `batchSize` by default. */
   readonly batchSize?: number;
   /** Called after each session-processor invocation with the sequence numbers it committed and the time. */
   readonly onSessionsVisible?: (sequenceNumbers: readonly string[], atMs: number) => void;
-  /** Faults to inject (see local/faults.ts). */
+  /** Faults to inject (see local/runtime/faults.ts). */
   readonly faults?: FaultInjector;
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
 }
 
+/** What start-up makes: the emulators, the clients and the stream. */
+interface Started {
+  readonly kinesisEmulator: RunningEmulator;
+  readonly dynamoEmulator: RunningEmulator;
+  /** Clients of the CLI's own reads and writes. */
+  readonly kinesis: KinesisClient;
+  readonly dynamodb: DynamoDBClient;
+  /** The function's client, as it would have its own in Lambda: only its requests are counted. */
+  readonly functionDynamoDb: DynamoDBClient;
+  /** The consumers' client: its GetRecords are counted. */
+  readonly consumerKinesis: KinesisClient;
+  readonly stream: StreamInfo;
+  readonly dynamoCounts: RequestCounts;
+  readonly kinesisCounts: RequestCounts;
+}
+
 export class LocalPipeline {
-  kinesisEmulator!: RunningEmulator;
-  dynamoEmulator!: RunningEmulator;
-  kinesis!: KinesisClient;
-  dynamodb!: DynamoDBClient;
-  stream!: StreamInfo;
-  sessionSource!: KinesisEventSource;
-  archive!: LocalDeliveryStream;
+  readonly kinesisEmulator: RunningEmulator;
+  readonly dynamoEmulator: RunningEmulator;
+  readonly kinesis: KinesisClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly stream: StreamInfo;
+  readonly sessionSource: KinesisEventSource;
+  readonly archive: LocalDeliveryStream;
   /** DynamoDB requests and capacity of the session-processor, measured at its SDK client. */
-  readonly dynamoCounts: RequestCounts = newCounts();
+  readonly dynamoCounts: RequestCounts;
   /** Kinesis requests of both consumers (the producer's are counted by the producer). */
-  readonly kinesisCounts: RequestCounts = newCounts();
-  private functionDynamoDb!: DynamoDBClient;
-  private consumerKinesis!: KinesisClient;
-  private parquet: ParquetWriter | undefined;
+  readonly kinesisCounts: RequestCounts;
+  private readonly functionDynamoDb: DynamoDBClient;
+  private readonly consumerKinesis: KinesisClient;
+  private readonly parquet: ParquetWriter | undefined;
   private readonly logs: FileLog[] = [];
 
-  constructor(readonly o: PipelineOptions) {}
-
-  /** Starts the emulators, the stream and the tables; on failure closes whatever it had started. */
-  async start(): Promise<void> {
-    try {
-      await this.startParts();
-    } catch (err) {
-      await this.kinesisEmulator?.close().catch(() => undefined);
-      await this.dynamoEmulator?.close().catch(() => undefined);
-      for (const c of [this.kinesis, this.dynamodb, this.functionDynamoDb, this.consumerKinesis]) c?.destroy();
-      throw err;
-    }
+  private constructor(
+    readonly o: PipelineOptions,
+    started: Started,
+  ) {
+    this.kinesisEmulator = started.kinesisEmulator;
+    this.dynamoEmulator = started.dynamoEmulator;
+    this.kinesis = started.kinesis;
+    this.dynamodb = started.dynamodb;
+    this.functionDynamoDb = started.functionDynamoDb;
+    this.consumerKinesis = started.consumerKinesis;
+    this.stream = started.stream;
+    this.dynamoCounts = started.dynamoCounts;
+    this.kinesisCounts = started.kinesisCounts;
+    const format = o.archiveFormat ?? DEFAULT_CONFIG.archiveFormat;
+    this.parquet = format === 'parquet' ? new ParquetWriter(join(o.dataDir.root, 'tmp')) : undefined;
+    this.sessionSource = this.sessionProcessorMapping();
+    this.archive = this.deliveryStream(format);
   }
 
-  private async startParts(): Promise<void> {
-    const port = this.o.port ?? 0;
-    this.kinesisEmulator = await startKinesalite({ port, path: this.o.dataDir.kinesis });
-    this.dynamoEmulator = await startDynalite({ port: port === 0 ? 0 : port + 1, path: this.o.dataDir.dynamodb });
-    this.kinesis = kinesisClient(this.kinesisEmulator.endpoint);
-    this.dynamodb = dynamoDbClient(this.dynamoEmulator.endpoint);
-    // The function gets its own client, as it would in Lambda; only its requests are counted.
-    this.functionDynamoDb = dynamoDbClient(this.dynamoEmulator.endpoint);
-    countDynamoDb(this.functionDynamoDb, this.dynamoCounts);
-    this.o.faults?.instrumentDynamoDb(this.functionDynamoDb);
-    this.consumerKinesis = kinesisClient(this.kinesisEmulator.endpoint);
-    countKinesis(this.consumerKinesis, this.kinesisCounts);
-    this.stream = await ensureStream(this.kinesis, LOCAL_NAMES.stream, this.o.shards ?? DEFAULT_SHARDS);
-    const found = this.stream.shardIds.length;
-    if (this.o.shards !== undefined && found !== this.o.shards) {
-      throw new UsageError(`--shards ${this.o.shards}: the stream in --data-dir ${this.o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${this.o.shards}`);
+  /** Starts the emulators, the stream and the tables; on failure closes whatever it had started. */
+  static async start(o: PipelineOptions): Promise<LocalPipeline> {
+    const emulators: RunningEmulator[] = [];
+    const clients: Array<{ destroy(): void }> = [];
+    try {
+      const port = o.port ?? 0;
+      const kinesisEmulator = await startKinesalite({ port, path: o.dataDir.kinesis });
+      emulators.push(kinesisEmulator);
+      const dynamoEmulator = await startDynalite({ port: port === 0 ? 0 : port + 1, path: o.dataDir.dynamodb });
+      emulators.push(dynamoEmulator);
+      const [kinesis, consumerKinesis] = [kinesisClient(kinesisEmulator.endpoint), kinesisClient(kinesisEmulator.endpoint)];
+      const [dynamodb, functionDynamoDb] = [dynamoDbClient(dynamoEmulator.endpoint), dynamoDbClient(dynamoEmulator.endpoint)];
+      clients.push(kinesis, consumerKinesis, dynamodb, functionDynamoDb);
+      const dynamoCounts = newCounts();
+      const kinesisCounts = newCounts();
+      countDynamoDb(functionDynamoDb, dynamoCounts);
+      o.faults?.instrumentDynamoDb(functionDynamoDb);
+      countKinesis(consumerKinesis, kinesisCounts);
+      const stream = await ensureStream(kinesis, LOCAL_NAMES.stream, o.shards ?? DEFAULT_SHARDS);
+      const found = stream.shardIds.length;
+      if (o.shards !== undefined && found !== o.shards) {
+        throw new UsageError(`--shards ${o.shards}: the stream in --data-dir ${o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${o.shards}`);
+      }
+      await ensureTables(dynamodb, LOCAL_NAMES);
+      return new LocalPipeline(o, { kinesisEmulator, dynamoEmulator, kinesis, dynamodb, functionDynamoDb, consumerKinesis, stream, dynamoCounts, kinesisCounts });
+    } catch (err) {
+      for (const emulator of emulators) await emulator.close().catch(() => undefined);
+      for (const client of clients) client.destroy();
+      throw err;
     }
-    await ensureTables(this.dynamodb, LOCAL_NAMES);
-    this.sessionSource = this.sessionProcessorMapping();
-    this.archive = this.deliveryStream();
   }
 
   /**
@@ -159,9 +198,7 @@ export class LocalPipeline {
   private sessionProcessorMapping(): KinesisEventSource {
     const log = new FileLog(join(this.o.dataDir.logs, 'session-processor.log'), 'session-processor');
     this.logs.push(log);
-    // The same variables the stack sets on the deployed function.
-    const env = { SESSIONS_TABLE: LOCAL_NAMES.sessionsTable, METRICS_TABLE: LOCAL_NAMES.metricsTable };
-    const handler = createHandler({ env, dynamoDb: this.functionDynamoDb, logger: log });
+    const handler = createHandler({ env: localFunctionEnvironments().sessionProcessor, dynamoDb: this.functionDynamoDb, logger: log });
     return new KinesisEventSource({
       functionName: 'session-processor',
       client: this.consumerKinesis,
@@ -169,9 +206,9 @@ export class LocalPipeline {
       handler,
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.sessionProcessor)),
       onFailure: new FolderFailureDestination(this.o.dataDir.failed),
-      batchSize: this.o.batchSize ?? 500,
+      batchSize: this.o.batchSize ?? DEFAULT_CONFIG.batchSize,
       invoke: (event, next) => this.observe(event, (e) => (this.o.faults ? this.o.faults.invokeSessions(e, next) : next(e))),
-      retryAttempts: 10,
+      retryAttempts: DEFAULT_CONFIG.retryAttempts,
       bisectBatchOnError: true,
     });
   }
@@ -190,23 +227,21 @@ export class LocalPipeline {
     return response;
   }
 
-  private deliveryStream(): LocalDeliveryStream {
+  private deliveryStream(format: ArchiveFormat): LocalDeliveryStream {
     const log = new FileLog(join(this.o.dataDir.logs, 'firehose-transform.log'), 'firehose-transform');
     this.logs.push(log);
-    const format = this.o.archiveFormat ?? 'json';
-    if (format === 'parquet') this.parquet = new ParquetWriter(join(this.o.dataDir.root, 'tmp'));
     return new LocalDeliveryStream({
       name: LOCAL_NAMES.deliveryStream,
       client: this.consumerKinesis,
       stream: this.stream,
-      transform: createTransformHandler({ env: {}, logger: log }),
+      transform: createTransformHandler({ env: localFunctionEnvironments().firehoseTransform, logger: log }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.firehose)),
       bucketDir: this.o.dataDir.archive,
       format,
       ...(this.parquet ? { parquet: this.parquet } : {}),
-      bufferBytes: (this.o.bufferSizeMb ?? LOCAL_BUFFERING.sizeMb) * 1024 * 1024,
-      bufferIntervalMs: (this.o.bufferIntervalSeconds ?? LOCAL_BUFFERING.intervalSeconds) * 1000,
+      bufferBytes: (this.o.bufferSizeMb ?? DEFAULT_CONFIG.bufferingSizeMb) * 1024 * 1024,
+      bufferIntervalMs: (this.o.bufferIntervalSeconds ?? DEFAULT_CONFIG.bufferingIntervalSeconds) * 1000,
       ...(this.o.faults ? { deliverTwice: this.o.faults.plan.duplicate, invoke: (event, next) => this.o.faults!.invokeTransform(event, next) } : {}),
     });
   }

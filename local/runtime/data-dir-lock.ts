@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataDirError } from './errors';
+import { DataDirError } from '../errors';
 
 export const LOCK_FILE = 'clickstream.lock';
 /** Held only while a stale lock is being replaced, so two processes cannot both take it over. */

@@ -1,7 +1,7 @@
 /** Creating the session-processor's tables on a DynamoDB endpoint, with the keys the stack declares. */
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS } from '../functions/session-processor/table-schema';
+import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS } from '../../functions/session-processor/table-schema';
 
 export interface TableNames {
   readonly sessionsTable: string;

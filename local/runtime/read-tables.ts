@@ -1,42 +1,19 @@
 /**
- * Reading what the session-processor wrote: a user's latest session (one GetItem), a user's recent sessions
- * (one Query, newest first), and whole-table reads for export and reports.
+ * Reading what the session-processor wrote, for export and reports: every session (closed, and current in
+ * its user's state item) and every window, through the document client and the functions' item codec.
  */
-import { GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../functions/session-processor/item-codec';
-import type { Session, WindowMetrics } from '../functions/session-processor/model';
-import { STATE_SORT_KEY } from '../functions/session-processor/table-schema';
-import { counts } from '../functions/session-processor/window-metrics';
-
-/** The user's current session, read from the state item that holds it. */
-export async function latestSession(client: DynamoDBClient, table: string, userId: string): Promise<Session | undefined> {
-  const out = await client.send(new GetItemCommand({ TableName: table, Key: { userId: { S: userId }, sk: { S: STATE_SORT_KEY } }, ConsistentRead: true }));
-  return out.Item ? decodeState(out.Item).currentSession : undefined;
-}
-
-/**
- * The user's sessions, newest first, with one Query (up to `limit`): descending, the `STATE` item (holding the
- * current session) comes before every `SESSION#` item.
- */
-export async function recentSessions(client: DynamoDBClient, table: string, userId: string, limit = 20): Promise<Session[]> {
-  const out = await client.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'userId = :u',
-      ExpressionAttributeValues: { ':u': { S: userId } },
-      ScanIndexForward: false,
-      Limit: limit,
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []).flatMap(sessionsOf);
-}
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../../functions/session-processor/item-codec';
+import type { Item } from '../../functions/session-processor/item-codec';
+import type { Session, WindowMetrics } from '../../functions/session-processor/model';
+import { STATE_SORT_KEY } from '../../functions/session-processor/table-schema';
+import { counts } from '../../functions/session-processor/window-metrics';
 
 /** The sessions an item of the sessions table holds: a closed session, or a state's current session. */
-function sessionsOf(item: Record<string, AttributeValue>): Session[] {
+export function sessionsOf(item: Item): Session[] {
   if (isSessionItem(item)) return [decodeSession(item)];
-  if (item['sk']?.S === STATE_SORT_KEY) {
+  if (item['sk'] === STATE_SORT_KEY) {
     const current = decodeState(item).currentSession;
     return current ? [current] : [];
   }
@@ -95,10 +72,11 @@ function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<strin
   return out;
 }
 
-async function* scan(client: DynamoDBClient, table: string): AsyncGenerator<Record<string, AttributeValue>> {
-  let start: Record<string, AttributeValue> | undefined;
+async function* scan(client: DynamoDBClient, table: string): AsyncGenerator<Item> {
+  const documents = DynamoDBDocumentClient.from(client);
+  let start: Item | undefined;
   do {
-    const out = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    const out = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
     yield* out.Items ?? [];
     start = out.LastEvaluatedKey;
   } while (start);
