@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../local/commands/run';
+import type { RunSummary } from '../../local/commands/run';
 import { openDataDir } from '../../local/runtime/data-dir';
 import { CHECKPOINT_FILES, LocalPipeline } from '../../local/runtime/pipeline';
 import { putAll } from '../../local/producer/producer';
@@ -19,6 +20,15 @@ const options = { input, users: 1, events: 1, seed: 1, quiet: true };
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** What a restarted run found left on the stream, what it counted on each path, and that both balance. */
+function expectAccounted(s: RunSummary, e: { left: number; countedBefore: number; sessionPath: number; archivePath: number }): void {
+  expect(s.left_on_stream).toEqual({ session_path: e.left, archive_path: e.left });
+  expect(s.counted_before_start).toBe(e.countedBefore);
+  expect(s.valid + s.refused).toBe(e.sessionPath);
+  expect(s.archived + s.processing_failed + s.dropped).toBe(e.archivePath);
+  expect(s.session_path_balanced && s.archive_path_balanced).toBe(true);
+}
+
 describe('a run after a stopped one', () => {
   it('counts records left on the stream apart from its own input, and conservation holds', async () => {
     const dataDir = join(dir, 'left');
@@ -31,11 +41,7 @@ describe('a run after a stopped one', () => {
 
     const s = await run({ ...options, dataDir, fresh: false });
     expect(s.records_in).toBe(200);
-    expect(s.left_on_stream).toEqual({ session_path: 80, archive_path: 80 });
-    expect(s.counted_before_start).toBe(0);
-    expect(s.valid + s.refused).toBe(280);
-    expect(s.archived + s.processing_failed + s.dropped).toBe(280);
-    expect(s.session_path_balanced && s.archive_path_balanced).toBe(true);
+    expectAccounted(s, { left: 80, countedBefore: 0, sessionPath: 280, archivePath: 280 });
   }, 60_000);
 
   it('counts the records a stopped run had applied beyond its checkpoint once, and conservation holds', async () => {
@@ -45,10 +51,6 @@ describe('a run after a stopped one', () => {
     for (const file of Object.values(CHECKPOINT_FILES)) unlinkSync(join(dataDir, 'checkpoints', file));
 
     const s = await run({ ...options, dataDir, fresh: false });
-    expect(s.left_on_stream).toEqual({ session_path: 200, archive_path: 200 });
-    expect(s.counted_before_start).toBe(200);
-    expect(s.valid + s.refused).toBe(200);
-    expect(s.archived + s.processing_failed + s.dropped).toBe(400);
-    expect(s.session_path_balanced && s.archive_path_balanced).toBe(true);
+    expectAccounted(s, { left: 200, countedBefore: 200, sessionPath: 200, archivePath: 400 });
   }, 60_000);
 });

@@ -1,31 +1,20 @@
 /** The model of Lambda's Kinesis event source mapping, on kinesalite: checkpoints, retries, bisection, failure destination. */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { kinesisClient } from '../../local/runtime/aws-clients';
 import { CheckpointFile } from '../../local/aws/checkpoints';
-import { startKinesalite } from '../../local/emulators/kinesalite';
-import type { RunningEmulator } from '../../local/emulators/dynalite';
 import { FolderFailureDestination } from '../../local/aws/failure-destination';
 import { KinesisEventSource, lowestFailure } from '../../local/aws/lambda-event-source';
 import { putAll } from '../../local/producer/producer';
 import { ensureStream } from '../../local/aws/stream';
 import type { StreamInfo } from '../../local/aws/stream';
+import { useKinesalite } from '../helpers/kinesalite';
 
-let emulator: RunningEmulator;
-let dir: string;
-const client = () => kinesisClient(emulator.endpoint);
+const kinesalite = useKinesalite('esm-');
+const client = () => kinesisClient(kinesalite.emulator().endpoint);
 let streamCounter = 0;
 
-beforeAll(async () => {
-  emulator = await startKinesalite();
-  dir = mkdtempSync(join(tmpdir(), 'esm-'));
-});
-afterAll(async () => {
-  await emulator.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function streamWith(count: number): Promise<StreamInfo> {
   const c = client();
@@ -37,8 +26,8 @@ async function streamWith(count: number): Promise<StreamInfo> {
 
 async function consume(stream: StreamInfo, handler: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>, extra: { batchSize?: number; retryAttempts?: number } = {}) {
   const c = client();
-  const checkpoints = new CheckpointFile(join(dir, `${stream.name}.json`));
-  const source = new KinesisEventSource({ functionName: 'f', client: c, stream, handler, checkpoints, onFailure: new FolderFailureDestination(join(dir, 'failed', stream.name)), idlePollMs: 10, ...extra });
+  const checkpoints = new CheckpointFile(join(kinesalite.dir(), `${stream.name}.json`));
+  const source = new KinesisEventSource({ functionName: 'f', client: c, stream, handler, checkpoints, onFailure: new FolderFailureDestination(join(kinesalite.dir(), 'failed', stream.name)), idlePollMs: 10, ...extra });
   source.start();
   await source.drain();
   c.destroy();
@@ -93,7 +82,7 @@ describe('KinesisEventSource', () => {
     }, { retryAttempts: 1 });
     expect(deliveries[1]).toEqual(['0', '1']);
     expect(source.stats.recordsToFailureDestination).toBe(1);
-    const folder = join(dir, 'failed', stream.name, 'f');
+    const folder = join(kinesalite.dir(), 'failed', stream.name, 'f');
     const day = readdirSync(folder)[0]!;
     const dump = JSON.parse(readFileSync(join(folder, day, readdirSync(join(folder, day))[0]!), 'utf8')) as { requestContext: { condition: string }; payload: KinesisStreamEvent };
     expect(dump.requestContext.condition).toBe('RetryAttemptsExhausted');
