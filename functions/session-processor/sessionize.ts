@@ -79,7 +79,7 @@ export function applyUserEvents(
   let fingerprints = new Set(prior.sessionFingerprints);
   const activeWindows = [...prior.activeWindows];
   // One mutable copy of the current session per call: no object per event.
-  let session: Draft | undefined = prior.currentSession ? draftOf(prior.currentSession) : undefined;
+  let session: SessionDraft | undefined = prior.currentSession ? draftOf(prior.currentSession) : undefined;
   let highest = watermark;
   const touched = new Map<number, Session>();
   const effects: EventEffect[] = [];
@@ -156,9 +156,9 @@ function insertSorted(windows: number[], window: number): void {
 }
 
 /** A session under construction: the only mutable one, owned by one applyUserEvents call. */
-type Draft = { -readonly [K in keyof Session]: Session[K] } & { journey: string[]; journeyTimes: number[] };
+type SessionDraft = { -readonly [K in keyof Session]: Session[K] } & { journey: string[]; journeyTimes: number[] };
 
-function draftOf(s: Session): Draft {
+function draftOf(s: Session): SessionDraft {
   return { ...s, journey: [...s.journey], journeyTimes: [...s.journeyTimes] };
 }
 
@@ -181,7 +181,7 @@ function withWatermark(prior: Readonly<Record<string, bigint>>, shardId: string,
   return next;
 }
 
-function startSession(event: ClickEvent, page: string): Draft {
+function startSession(event: ClickEvent, page: string): SessionDraft {
   const params = queryParams(event.url);
   return {
     userId: event.userId,
@@ -205,7 +205,7 @@ function startSession(event: ClickEvent, page: string): Draft {
   };
 }
 
-function extendSession(s: Draft, event: ClickEvent, page: string): void {
+function extendSession(s: SessionDraft, event: ClickEvent, page: string): void {
   if (event.timestampMs >= s.lastMs) {
     s.lastMs = event.timestampMs;
     s.exitPage = page;
@@ -216,7 +216,7 @@ function extendSession(s: Draft, event: ClickEvent, page: string): void {
   s.revenueMicros += revenueOf(event);
 }
 
-function addPageView(s: Draft, event: ClickEvent, page: string, journeyMax: number): void {
+function addPageView(s: SessionDraft, event: ClickEvent, page: string, journeyMax: number): void {
   if (event.eventType !== 'page_view') return;
   s.pageViews += 1;
   if (s.journey.length >= journeyMax) {

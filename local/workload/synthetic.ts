@@ -45,7 +45,7 @@ interface User {
   next: number;
 }
 
-interface Draft {
+interface PlannedEvent {
   readonly ts: number;
   readonly userId: string;
   readonly seq: number;
@@ -63,7 +63,7 @@ export function syntheticWorkload(o: WorkloadOptions): Workload {
   const users = Array.from({ length: o.users }, (_, i) => makeUser(i, rnd, o.nowMs));
   // Zipf-like activity: a few users are very active, most visit once or twice.
   const weights = users.map((u, i): readonly [User, number] => [u, 1 / (i + 1) ** 0.7]);
-  const drafts: Draft[] = [];
+  const drafts: PlannedEvent[] = [];
   (o.longSessions ?? []).forEach((count, i) => longSession(makeUser(o.users + i, rnd, o.nowMs), count, rnd, o.nowMs, drafts));
   let exhausted = 0;
   while (drafts.length < o.events && exhausted < users.length * 4) {
@@ -106,7 +106,7 @@ function gapAfterSession(rnd: Random): number {
 }
 
 /** Appends one session's events and returns the time of its last event. */
-function session(user: User, start: number, rnd: Random, nowMs: number, out: Draft[]): number {
+function session(user: User, start: number, rnd: Random, nowMs: number, out: PlannedEvent[]): number {
   const source = user.bot ? { referrer: undefined, query: '' } : rnd.weighted(SOURCES);
   const clientSession = user.sendsSessionId ? `cs-${Math.floor(rnd.next() * 1e12).toString(36)}` : undefined;
   let ts = start;
@@ -168,7 +168,7 @@ function session(user: User, start: number, rnd: Random, nowMs: number, out: Dra
 }
 
 /** One session of `count` page views and clicks, 5 to 30 seconds apart, ending before `nowMs`. */
-function longSession(user: User, count: number, rnd: Random, nowMs: number, out: Draft[]): void {
+function longSession(user: User, count: number, rnd: Random, nowMs: number, out: PlannedEvent[]): void {
   const human = { ...user, bot: false, agent: rnd.weighted(HUMAN_AGENTS) };
   let ts = nowMs - count * 30_000 - MINUTE;
   for (let i = 0; i < count; i += 1) {
@@ -195,7 +195,7 @@ function body(user: User, clientSession: string | undefined, eventType: string, 
 }
 
 /** Invalid records of the kinds producers really send; each stands in for one event. */
-const INVALID: ReadonlyArray<(d: Draft) => string> = [
+const INVALID: ReadonlyArray<(d: PlannedEvent) => string> = [
   (d) => JSON.stringify(d.body).slice(0, 40),
   (d) => JSON.stringify({ ...d.body, userId: undefined }),
   (d) => JSON.stringify({ ...d.body, eventType: 'purchase' }),
@@ -206,7 +206,7 @@ const INVALID: ReadonlyArray<(d: Draft) => string> = [
   () => '\u0000\u0001binary\u00ff',
 ];
 
-function toStream(drafts: readonly Draft[], o: WorkloadOptions, rnd: Random, users: number): Workload {
+function toStream(drafts: readonly PlannedEvent[], o: WorkloadOptions, rnd: Random, users: number): Workload {
   const invalidShare = o.invalidShare ?? 0.005;
   const duplicateShare = o.duplicateShare ?? 0.01;
   const records: WorkloadRecord[] = [];

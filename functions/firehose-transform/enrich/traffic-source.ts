@@ -6,7 +6,7 @@ import type { UrlParts } from './url-parts';
 
 export type Channel = 'direct' | 'organic_search' | 'paid_search' | 'organic_social' | 'paid_social' | 'email' | 'affiliate' | 'referral' | 'internal' | 'unassigned';
 
-export interface TrafficSource {
+export interface TrafficClassification {
   readonly channel: Channel;
   /** A short source name: google, bing, facebook, …; the referrer host when unknown; (direct) without either. */
   readonly source: string;
@@ -58,7 +58,7 @@ function known(host: string | null): Known {
 }
 
 /** Classifies one event's traffic source. `internalHosts` are this site's own hosts (besides the page host). */
-export function classifyTraffic(page: UrlParts, referrerHost: string | null, internalHosts: ReadonlySet<string>): TrafficSource {
+export function classifyTraffic(page: UrlParts, referrerHost: string | null, internalHosts: ReadonlySet<string>): TrafficClassification {
   const ref = known(referrerHost);
   const medium = page.utmMedium?.toLowerCase() ?? null;
   const utmSource = page.utmSource?.toLowerCase() ?? null;
