@@ -36,7 +36,10 @@ const oneWayImports = {
       const to = layerOf(resolve(dirname(context.filename), source.value));
       if (to === undefined || to === from || IMPORT_LAYERS[from].includes(to)) return;
       const allowed = IMPORT_LAYERS[from].length ? IMPORT_LAYERS[from].join(', ') : 'nothing outside itself';
-      context.report({ node: source, message: `${from}/ may not import ${to}/ ('${source.value}'): ${from}/ imports ${allowed} (eslint.config.mjs, IMPORT_LAYERS)` });
+      context.report({
+        node: source,
+        message: `${from}/ may not import ${to}/ ('${source.value}'): ${from}/ imports ${allowed} (eslint.config.mjs, IMPORT_LAYERS)`,
+      });
     };
     return {
       ImportDeclaration: (node) => check(node.source),

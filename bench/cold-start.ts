@@ -18,7 +18,11 @@ export interface ColdStart {
 
 const ROOT = resolve(__dirname, '..');
 const FUNCTIONS: Array<{ name: string; entry: string; env: Record<string, string> }> = [
-  { name: 'session-processor', entry: 'functions/session-processor/index.ts', env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' } },
+  {
+    name: 'session-processor',
+    entry: 'functions/session-processor/index.ts',
+    env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' },
+  },
   { name: 'firehose-transform', entry: 'functions/firehose-transform/index.ts', env: {} },
 ];
 
@@ -43,7 +47,14 @@ function timeNode(args: string[], env: Record<string, string>): number {
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, {
     // The Lambda runtime provides the AWS SDK; here it comes from this project's node_modules.
-    env: { ...process.env, ...env, NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      ...env,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr.slice(0, 400)}`);

@@ -54,7 +54,13 @@ export async function measureCompute(records: readonly WorkloadRecord[], nowMs: 
         awsRegion: 'us-east-1',
         invokeIdentityArn: 'arn:aws:iam::000000000000:role/bench',
         eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/bench',
-        kinesis: { kinesisSchemaVersion: '1.0', partitionKey: r.partitionKey, sequenceNumber: String(1e20 + i + k), data: r.data.toString('base64'), approximateArrivalTimestamp: arrival },
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: r.partitionKey,
+          sequenceNumber: String(1e20 + i + k),
+          data: r.data.toString('base64'),
+          approximateArrivalTimestamp: arrival,
+        },
       })),
     );
     firehose.push({
@@ -95,6 +101,10 @@ export async function measureCompute(records: readonly WorkloadRecord[], nowMs: 
     }
     enrichedBytes = bytes / n;
   };
-  const [floorEps, sessionProcessorEps, transformEps] = (await medians(n, repeat, [floor, sessionProcessor, transform])) as [number, number, number];
+  const [floorEps, sessionProcessorEps, transformEps] = (await medians(n, repeat, [floor, sessionProcessor, transform])) as [
+    number,
+    number,
+    number,
+  ];
   return { events: n, floorEps, sessionProcessorEps, transformEps, enrichedBytes: Math.round(enrichedBytes) };
 }

@@ -35,22 +35,50 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: 'string' } }, strict: true });
   const started = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(`npm run bench: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, workload: synthetic seed ${SEED}, ${WORKLOAD.events} records from ${WORKLOAD.users} users`);
+  say(
+    `npm run bench: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, workload: synthetic seed ${SEED}, ${WORKLOAD.events} records from ${WORKLOAD.users} users`,
+  );
   const checks: Check[] = [];
-  const check = (section: string, figure: string, value: number, target: string, met: boolean) => checks.push({ section, figure, value, target, met });
+  const check = (section: string, figure: string, value: number, target: string, met: boolean) =>
+    checks.push({ section, figure, value, target, met });
 
   // 1. Compute throughput on one core.
   say('\n1. Compute throughput, one core, in-memory stores (median of 7)');
   const now = Date.now();
   const workload = syntheticWorkload({ ...WORKLOAD, seed: SEED, nowMs: now });
   const compute = await measureCompute(workload.records, now);
-  say(table(['', 'events/s', 'of the JSON floor'], [
-    ['JSON floor (base64 + parse + stringify)', compute.floorEps, '1.00'],
-    ['session-processor (decode, validate, sessionize, aggregate)', compute.sessionProcessorEps, (compute.sessionProcessorEps / compute.floorEps).toFixed(2)],
-    ['firehose-transform (decode, validate, enrich, serialize)', compute.transformEps, (compute.transformEps / compute.floorEps).toFixed(2)],
-  ]));
-  check('1', 'session-processor / floor', compute.sessionProcessorEps / compute.floorEps, '>= 0.35', compute.sessionProcessorEps / compute.floorEps >= 0.35);
-  check('1', 'firehose-transform / floor', compute.transformEps / compute.floorEps, '>= 0.20', compute.transformEps / compute.floorEps >= 0.2);
+  say(
+    table(
+      ['', 'events/s', 'of the JSON floor'],
+      [
+        ['JSON floor (base64 + parse + stringify)', compute.floorEps, '1.00'],
+        [
+          'session-processor (decode, validate, sessionize, aggregate)',
+          compute.sessionProcessorEps,
+          (compute.sessionProcessorEps / compute.floorEps).toFixed(2),
+        ],
+        [
+          'firehose-transform (decode, validate, enrich, serialize)',
+          compute.transformEps,
+          (compute.transformEps / compute.floorEps).toFixed(2),
+        ],
+      ],
+    ),
+  );
+  check(
+    '1',
+    'session-processor / floor',
+    compute.sessionProcessorEps / compute.floorEps,
+    '>= 0.35',
+    compute.sessionProcessorEps / compute.floorEps >= 0.35,
+  );
+  check(
+    '1',
+    'firehose-transform / floor',
+    compute.transformEps / compute.floorEps,
+    '>= 0.20',
+    compute.transformEps / compute.floorEps >= 0.2,
+  );
 
   // 2 and 4. The full local pipeline: requests, then end-to-end speed and latency at a steady rate.
   say('\n2. AWS requests through the full local pipeline (default workload, default buffering)');
@@ -60,53 +88,105 @@ async function main(): Promise<void> {
   const valid = full.valid;
   const per1000 = (n: number) => Math.round((n / valid) * 1000 * 100) / 100;
   const ddbRequests = Object.values(r.dynamodb).reduce((a, b) => a + b, 0);
-  say(table(['per 1,000 valid events', 'this pipeline', 'per-event design'], [
-    ...Object.entries(r.dynamodb).sort().map(([k, v]): [string, number, string] => [`DynamoDB ${k.replace('Command', '')}`, per1000(v), '']),
-    ['DynamoDB requests', per1000(ddbRequests), '3000'],
-    ['DynamoDB write units', per1000(r.dynamodb_write_units), '2000'],
-    ['DynamoDB read units', per1000(r.dynamodb_read_units), '1000'],
-    ['S3 objects', per1000(r.s3_objects), '1000'],
-    ['Kinesis PutRecords (producer)', per1000(r.kinesis_put_records_calls), ''],
-    ['Kinesis GetRecords (both consumers)', per1000(r.kinesis_consumers['GetRecordsCommand'] ?? 0), ''],
-    ['requests (DynamoDB + S3)', r.per_1000_valid_events, '4000'],
-  ]));
-  check('2', 'requests per 1,000 valid events / per-event design', r.per_1000_valid_events / 4000, '<= 0.15', r.per_1000_valid_events / 4000 <= 0.15);
+  say(
+    table(
+      ['per 1,000 valid events', 'this pipeline', 'per-event design'],
+      [
+        ...Object.entries(r.dynamodb)
+          .sort()
+          .map(([k, v]): [string, number, string] => [`DynamoDB ${k.replace('Command', '')}`, per1000(v), '']),
+        ['DynamoDB requests', per1000(ddbRequests), '3000'],
+        ['DynamoDB write units', per1000(r.dynamodb_write_units), '2000'],
+        ['DynamoDB read units', per1000(r.dynamodb_read_units), '1000'],
+        ['S3 objects', per1000(r.s3_objects), '1000'],
+        ['Kinesis PutRecords (producer)', per1000(r.kinesis_put_records_calls), ''],
+        ['Kinesis GetRecords (both consumers)', per1000(r.kinesis_consumers['GetRecordsCommand'] ?? 0), ''],
+        ['requests (DynamoDB + S3)', r.per_1000_valid_events, '4000'],
+      ],
+    ),
+  );
+  check(
+    '2',
+    'requests per 1,000 valid events / per-event design',
+    r.per_1000_valid_events / 4000,
+    '<= 0.15',
+    r.per_1000_valid_events / 4000 <= 0.15,
+  );
   check('2', 'S3 objects per 1,000 events', per1000(r.s3_objects), '<= 1', per1000(r.s3_objects) <= 1);
 
   say('\n3. Cold-start proxy: bundles as the stack builds them; load and init over a bare `node -e 0` (median of 12)');
   const cold = measureColdStarts(12);
-  say(table(['function', 'bundle KB', 'init ms'], cold.map((c) => [c.name, Math.round(c.bundleBytes / 102.4) / 10, c.initMs])));
+  say(
+    table(
+      ['function', 'bundle KB', 'init ms'],
+      cold.map((c) => [c.name, Math.round(c.bundleBytes / 102.4) / 10, c.initMs]),
+    ),
+  );
   for (const c of cold) {
     check('3', `${c.name} bundle KB`, c.bundleBytes / 1024, '<= 400', c.bundleBytes <= 400 * 1024);
     check('3', `${c.name} init ms`, c.initMs, '<= 60', c.initMs <= 60);
   }
 
   say('\n4. Local end-to-end (clickstream run: produce, both consumers, flush)');
-  const steady = await run({ users: 800, events: 15_000, seed: SEED, rate: 1000, shards: 2, dataDir: join(dir, 'steady'), fresh: true, quiet: true });
-  say(table(['', 'records/s', 'put to session p50 ms', 'p95 ms'], [
-    ['as fast as possible (section 2 run)', full.events_per_second, full.put_to_session_ms.p50, full.put_to_session_ms.p95],
-    ['steady 1,000 records/s, 15,000 records', steady.events_per_second, steady.put_to_session_ms.p50, steady.put_to_session_ms.p95],
-  ]));
+  const steady = await run({
+    users: 800,
+    events: 15_000,
+    seed: SEED,
+    rate: 1000,
+    shards: 2,
+    dataDir: join(dir, 'steady'),
+    fresh: true,
+    quiet: true,
+  });
+  say(
+    table(
+      ['', 'records/s', 'put to session p50 ms', 'p95 ms'],
+      [
+        ['as fast as possible (section 2 run)', full.events_per_second, full.put_to_session_ms.p50, full.put_to_session_ms.p95],
+        ['steady 1,000 records/s, 15,000 records', steady.events_per_second, steady.put_to_session_ms.p50, steady.put_to_session_ms.p95],
+      ],
+    ),
+  );
   check('4', 'local end-to-end records/s', full.events_per_second, '>= 1000', full.events_per_second >= 1000);
 
   say(`\n5. Cost per month (${PRICES.region} list prices read ${PRICES.readOn}, local/cost/prices.ts)`);
-  const rates = measuredRates(full, compute.enrichedBytes, workload.records.reduce((n, x) => n + x.data.length, 0) / workload.records.length);
+  const rates = measuredRates(
+    full,
+    compute.enrichedBytes,
+    workload.records.reduce((n, x) => n + x.data.length, 0) / workload.records.length,
+  );
   const rows = [3e6, 30e6, 300e6].map((n) => {
     const ours = pipelineCost(n, rates);
     const theirs = perEventCost(n, rates);
     return { n, ours: ours.total, theirs: theirs.total, shards: ours.shards };
   });
-  say(table(['events per month', 'shards', 'this pipeline $', 'per-event design $', 'ratio'], rows.map((x) => [x.n.toLocaleString('en-US'), x.shards, x.ours, x.theirs, (x.ours / x.theirs).toFixed(2)])));
+  say(
+    table(
+      ['events per month', 'shards', 'this pipeline $', 'per-event design $', 'ratio'],
+      rows.map((x) => [x.n.toLocaleString('en-US'), x.shards, x.ours, x.theirs, (x.ours / x.theirs).toFixed(2)]),
+    ),
+  );
   say(`  rates used: ${JSON.stringify(rates)}`);
   check('5', 'cost at 3 million events, $', rows[0]!.ours, '<= 20', rows[0]!.ours <= 20);
   check('5', 'cost at 30 million events, $', rows[1]!.ours, '<= 150', rows[1]!.ours <= 150);
 
   say('\nTargets');
-  say(table(['section', 'figure', 'value', 'target', 'met'], checks.map((c) => [c.section, c.figure, Math.round(c.value * 100) / 100, c.target, c.met ? 'yes' : 'MISSED'])));
+  say(
+    table(
+      ['section', 'figure', 'value', 'target', 'met'],
+      checks.map((c) => [c.section, c.figure, Math.round(c.value * 100) / 100, c.target, c.met ? 'yes' : 'MISSED']),
+    ),
+  );
   const missed = checks.filter((c) => !c.met);
-  say(missed.length === 0 ? '  every target met' : `  missed: ${missed.map((c) => c.figure).join('; ')} (see README, Performance and cost)`);
+  say(
+    missed.length === 0 ? '  every target met' : `  missed: ${missed.map((c) => c.figure).join('; ')} (see README, Performance and cost)`,
+  );
   say(`\nbench took ${Math.round((Date.now() - started) / 1000)} s`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ compute, requests: full.aws_requests, valid, coldStarts: cold, endToEnd: { full: { eps: full.events_per_second, ...full.put_to_session_ms }, steady: { eps: steady.events_per_second, ...steady.put_to_session_ms } }, cost: rows, rates, checks }, null, 2)}\n`);
+  if (values.json)
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ compute, requests: full.aws_requests, valid, coldStarts: cold, endToEnd: { full: { eps: full.events_per_second, ...full.put_to_session_ms }, steady: { eps: steady.events_per_second, ...steady.put_to_session_ms } }, cost: rows, rates, checks }, null, 2)}\n`,
+    );
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -136,6 +216,6 @@ function measuredRates(s: RunSummary, enrichedBytes: number, eventBytes: number)
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -72,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
         args: rest,
         strict: true,
         options: {
-          ...COMMON, ...WORKLOAD,
+          ...COMMON,
+          ...WORKLOAD,
           shards: { type: 'string' },
           fresh: { type: 'boolean', default: false },
           'summary-json': { type: 'string' },
@@ -92,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
         ...(values['summary-json'] !== undefined ? { summaryJson: nonEmpty('--summary-json', values['summary-json']) } : {}),
         ...optional('--batch-size', values['batch-size'], BATCH_SIZE_RANGE, (batchSize) => ({ batchSize })),
         archiveFormat: archiveFormat(values['archive-format']),
-        ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({ bufferIntervalSeconds })),
+        ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({
+          bufferIntervalSeconds,
+        })),
         ...optional('--buffer-mb', values['buffer-mb'], BUFFER_MB_RANGE, (bufferSizeMb) => ({ bufferSizeMb })),
         ...(values.faults !== undefined ? { faults: faults(values.faults) } : {}),
       });
@@ -102,54 +105,99 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({
         args: rest,
         strict: true,
-        options: { ...COMMON, port: { type: 'string', default: '4567' }, shards: { type: 'string' }, fresh: { type: 'boolean', default: false }, 'buffer-seconds': { type: 'string' } },
+        options: {
+          ...COMMON,
+          port: { type: 'string', default: '4567' },
+          shards: { type: 'string' },
+          fresh: { type: 'boolean', default: false },
+          'buffer-seconds': { type: 'string' },
+        },
       });
-      await up({
-        port: wholeNumber('--port', values.port, PORT_RANGE),
-        ...optional('--shards', values.shards, LOCAL_SHARD_RANGE, (shards) => ({ shards })),
-        dataDir: values['data-dir'],
-        fresh: values.fresh,
-        ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({ bufferIntervalSeconds })),
-      }, out);
+      await up(
+        {
+          port: wholeNumber('--port', values.port, PORT_RANGE),
+          ...optional('--shards', values.shards, LOCAL_SHARD_RANGE, (shards) => ({ shards })),
+          dataDir: values['data-dir'],
+          fresh: values.fresh,
+          ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({
+            bufferIntervalSeconds,
+          })),
+        },
+        out,
+      );
       return 0;
     }
     case 'produce': {
       const { values } = parseArgs({
         args: rest,
         strict: true,
-        options: { ...WORKLOAD, stream: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' }, aggregate: { type: 'boolean', default: false }, 'refused-dir': { type: 'string', default: '.clickstream-refused' } },
+        options: {
+          ...WORKLOAD,
+          stream: { type: 'string' },
+          endpoint: { type: 'string' },
+          region: { type: 'string' },
+          aggregate: { type: 'boolean', default: false },
+          'refused-dir': { type: 'string', default: '.clickstream-refused' },
+        },
       });
       if (!values.stream) throw new UsageError('produce needs --stream NAME (the local stream is clickstream-events)');
       const v: Values = values;
-      const result = await produce({
-        ...workload(v),
-        stream: values.stream,
-        ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
-        ...(values.region !== undefined ? { region: nonEmpty('--region', values.region) } : {}),
-        aggregate: values.aggregate,
-        refusedDir: nonEmpty('--refused-dir', values['refused-dir']),
-      }, (line) => process.stderr.write(`${line}\n`));
-      const refused = result.refusedDir ? `; refused ${result.refused} of ${result.lines} lines as too large for a Kinesis record, kept in ${result.refusedDir}` : '';
+      const result = await produce(
+        {
+          ...workload(v),
+          stream: values.stream,
+          ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
+          ...(values.region !== undefined ? { region: nonEmpty('--region', values.region) } : {}),
+          aggregate: values.aggregate,
+          refusedDir: nonEmpty('--refused-dir', values['refused-dir']),
+        },
+        (line) => process.stderr.write(`${line}\n`),
+      );
+      const refused = result.refusedDir
+        ? `; refused ${result.refused} of ${result.lines} lines as too large for a Kinesis record, kept in ${result.refusedDir}`
+        : '';
       out(`put ${result.records} events in ${result.kinesisRecords} Kinesis records on ${values.stream}${refused}`);
       return 0;
     }
     case 'query': {
-      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        strict: true,
+        allowPositionals: true,
+        options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } },
+      });
       if (positionals.length !== 1) throw new UsageError(`query needs one NAME or FILE.sql; the shipped queries are:\n${listQueries()}`);
       out(formatRows(await runNamedQuery(positionals[0]!, values['data-dir'], queryRange(values.from, values.to))));
       return 0;
     }
     case 'export': {
-      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...COMMON, endpoint: { type: 'string' } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        strict: true,
+        allowPositionals: true,
+        options: { ...COMMON, endpoint: { type: 'string' } },
+      });
       const what = positionals[0];
       if (positionals.length !== 1 || (what !== 'sessions' && what !== 'metrics')) throw new UsageError('export needs sessions or metrics');
       for (const row of await readExport(what, values['data-dir'], values.endpoint)) out(JSON.stringify(row));
       return 0;
     }
     case 'cost': {
-      const { values } = parseArgs({ args: rest, strict: true, options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' }, 'storage-class': { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' }, 'storage-class': { type: 'string' } },
+      });
       if (!values['events-per-month']) throw new UsageError('cost needs --events-per-month N');
-      out(costReport(wholeNumber('--events-per-month', values['events-per-month'], { min: 1 }), values['avg-event-bytes'] !== undefined ? wholeNumber('--avg-event-bytes', values['avg-event-bytes'], { min: 1, max: 1024 * 1024 }) : undefined, storageClass(values['storage-class'])));
+      out(
+        costReport(
+          wholeNumber('--events-per-month', values['events-per-month'], { min: 1 }),
+          values['avg-event-bytes'] !== undefined
+            ? wholeNumber('--avg-event-bytes', values['avg-event-bytes'], { min: 1, max: 1024 * 1024 })
+            : undefined,
+          storageClass(values['storage-class']),
+        ),
+      );
       return 0;
     }
     case undefined:
@@ -217,6 +265,7 @@ main(process.argv.slice(2)).then(exitAfterFlush, (err: unknown) => {
   const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
   process.stderr.write(`clickstream: ${err instanceof Error ? err.message : String(err)}\n`);
   // CLICKSTREAM_DEBUG=1 adds the stack of an error that is not a usage or data-directory error.
-  if (process.env.CLICKSTREAM_DEBUG && err instanceof Error && !usage && !(err instanceof DataDirError)) process.stderr.write(`${err.stack}\n`);
+  if (process.env.CLICKSTREAM_DEBUG && err instanceof Error && !usage && !(err instanceof DataDirError))
+    process.stderr.write(`${err.stack}\n`);
   exitAfterFlush(usage ? 2 : 1);
 });

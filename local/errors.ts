@@ -10,7 +10,11 @@ export class UsageError extends Error {
 
 /** The data directory is missing, busy, or not one of ours; the CLI exits with 1. */
 export class DataDirError extends Error {
-  constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'DataDirError';
   }

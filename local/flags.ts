@@ -17,7 +17,8 @@ export function wholeNumber(flag: string, raw: string, range: Range): number {
 export function checkRange(flag: string, n: number, range: Range, seen = String(n)): void {
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isSafeInteger(n) || n < range.min || n > max) {
-    const expected = range.max === undefined ? `a whole number of at least ${range.min}` : `a whole number from ${range.min} to ${range.max}`;
+    const expected =
+      range.max === undefined ? `a whole number of at least ${range.min}` : `a whole number from ${range.min} to ${range.max}`;
     throw new UsageError(`${flag} must be ${expected}; got ${seen}`);
   }
 }

@@ -54,7 +54,11 @@ export interface QueryBindings {
 
 /** Binds the table and session-timeout placeholders. */
 export function bindQuery(sql: string, bindings: QueryBindings): string {
-  return sql.split(TABLE_PLACEHOLDER).join(bindings.table).split(SESSION_TIMEOUT_PLACEHOLDER).join(String(bindings.sessionTimeoutMinutes * 60_000));
+  return sql
+    .split(TABLE_PLACEHOLDER)
+    .join(bindings.table)
+    .split(SESSION_TIMEOUT_PLACEHOLDER)
+    .join(String(bindings.sessionTimeoutMinutes * 60_000));
 }
 
 /** The range predicate every shipped query applies to the table scan: first and last event date, inclusive. */
@@ -71,7 +75,10 @@ export interface DateRange {
 
 /** Throws unless `range` holds two real dates in order, naming the wrong one. */
 export function checkDateRange(range: DateRange): DateRange {
-  for (const [name, value] of [['from', range.from], ['to', range.to]] as const) {
+  for (const [name, value] of [
+    ['from', range.from],
+    ['to', range.to],
+  ] as const) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
       throw new Error(`--${name} must be a date yyyy-MM-dd (UTC); got ${JSON.stringify(value)}`);
     }

@@ -45,7 +45,11 @@ export class ClickstreamPipeline extends Construct {
     this.glueDatabaseName = namePrefix.replace(/-/g, '_');
     const accessLogs = accessLogBucket(this, 'AccessLogs');
 
-    this.ingest = new IngestStream(this, 'Ingest', { streamName: `${namePrefix}-events`, shardCount: c.shardCount, retentionHours: c.streamRetentionHours });
+    this.ingest = new IngestStream(this, 'Ingest', {
+      streamName: `${namePrefix}-events`,
+      shardCount: c.shardCount,
+      retentionHours: c.streamRetentionHours,
+    });
     this.sessions = new SessionProcessing(this, 'SessionProcessing', {
       stream: this.ingest.stream,
       accessLogs,

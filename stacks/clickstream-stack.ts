@@ -33,6 +33,10 @@ export class ClickstreamStack extends Stack {
     out('GlueDatabaseName', pipeline.glueDatabaseName, 'Glue database of the archive table');
     out('GlueTableName', 'events', 'Glue table over the archive');
     out('AthenaWorkGroupName', pipeline.catalog.workGroup.ref, 'Athena workgroup with the named queries');
-    out('DashboardUrl', `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${pipeline.namePrefix}-pipeline`, 'CloudWatch dashboard of the pipeline');
+    out(
+      'DashboardUrl',
+      `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${pipeline.namePrefix}-pipeline`,
+      'CloudWatch dashboard of the pipeline',
+    );
   }
 }

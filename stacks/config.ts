@@ -29,13 +29,29 @@ export function needsRestore(storageClass: ArchiveStorageClass): boolean {
 }
 
 /** Text matching `pattern`, described as `what`. */
-function textMatching(o: { readonly default: string; readonly reason: string; readonly pattern: RegExp; readonly what: string }): Setting<string> {
-  return { ...o, problem: (v) => (typeof v === 'string' && o.pattern.test(v) ? undefined : `must be ${o.what}`), parse: (text) => text, text: (v) => v };
+function textMatching(o: {
+  readonly default: string;
+  readonly reason: string;
+  readonly pattern: RegExp;
+  readonly what: string;
+}): Setting<string> {
+  return {
+    ...o,
+    problem: (v) => (typeof v === 'string' && o.pattern.test(v) ? undefined : `must be ${o.what}`),
+    parse: (text) => text,
+    text: (v) => v,
+  };
 }
 
 /** A setting that may be left out (absent means off). */
 function optional<T>(setting: Setting<T>, reason: string): Setting<T | undefined> {
-  return { ...setting, default: undefined, reason, problem: (v) => (v === undefined ? undefined : setting.problem(v)), text: (v) => (v === undefined ? '' : setting.text(v)) };
+  return {
+    ...setting,
+    default: undefined,
+    reason,
+    problem: (v) => (v === undefined ? undefined : setting.problem(v)),
+    text: (v) => (v === undefined ? '' : setting.text(v)),
+  };
 }
 
 const provisionedShards = wholeNumber({ default: 1, min: 1, max: 500, reason: '' });
@@ -67,7 +83,12 @@ export const STACK_SETTINGS = {
    * Hours the ingest stream keeps records (24 to 8760).
    * @default 24
    */
-  streamRetentionHours: wholeNumber({ default: 24, min: 24, max: 8760, reason: '24 hours is included in the shard price; it outlasts the 12-hour record-age budget' }),
+  streamRetentionHours: wholeNumber({
+    default: 24,
+    min: 24,
+    max: 8760,
+    reason: '24 hours is included in the shard price; it outlasts the 12-hour record-age budget',
+  }),
   /**
    * Records per session-processor invocation (the event source's BatchSize, 1 to 10000).
    * @default 500
@@ -82,22 +103,41 @@ export const STACK_SETTINGS = {
    * Retries of a failed batch before it goes to the on-failure bucket (0 to 10000).
    * @default 10
    */
-  retryAttempts: wholeNumber({ default: 10, min: 0, max: 10000, reason: 'throttling clears within seconds; ten retries with bisection isolate a poison record without stalling long' }),
+  retryAttempts: wholeNumber({
+    default: 10,
+    min: 0,
+    max: 10000,
+    reason: 'throttling clears within seconds; ten retries with bisection isolate a poison record without stalling long',
+  }),
   /**
    * Age after which a record goes to the on-failure bucket unprocessed (1 to 168; shorter than the retention).
    * @default 12
    */
-  maxRecordAgeHours: wholeNumber({ default: 12, min: 1, max: 168, reason: "half the stream's retention: a stuck shard's records reach the on-failure bucket well before they expire" }),
+  maxRecordAgeHours: wholeNumber({
+    default: 12,
+    min: 1,
+    max: 168,
+    reason: "half the stream's retention: a stuck shard's records reach the on-failure bucket well before they expire",
+  }),
   /**
    * Concurrent invocations per shard (1 to 10); keep 1 unless every user's events share one partition key.
    * @default 1
    */
-  parallelizationFactor: wholeNumber({ default: 1, min: 1, max: 10, reason: 'one invocation per shard, so no two invocations race on a user (README, effectively-once)' }),
+  parallelizationFactor: wholeNumber({
+    default: 1,
+    min: 1,
+    max: 10,
+    reason: 'one invocation per shard, so no two invocations race on a user (README, effectively-once)',
+  }),
   /**
    * How the archive stores rows: `json` (GZIP NDJSON) or `parquet` (converted by Firehose through the Glue table).
    * @default 'json'
    */
-  archiveFormat: oneOf<ArchiveFormat>({ default: 'json', choices: ARCHIVE_FORMATS, reason: 'GZIP NDJSON is read by Athena and by DuckDB locally without a conversion step' }),
+  archiveFormat: oneOf<ArchiveFormat>({
+    default: 'json',
+    choices: ARCHIVE_FORMATS,
+    reason: 'GZIP NDJSON is read by Athena and by DuckDB locally without a conversion step',
+  }),
   /**
    * Firehose buffering interval (60 to 900 seconds).
    * @default 60
@@ -112,7 +152,12 @@ export const STACK_SETTINGS = {
    * Days after which archive objects move to `archiveStorageClass` (1 to 3650).
    * @default 90
    */
-  glacierTransitionDays: wholeNumber({ default: 90, min: 1, max: 3650, reason: 'recent months are queried most; older objects move to archiveStorageClass' }),
+  glacierTransitionDays: wholeNumber({
+    default: 90,
+    min: 1,
+    max: 3650,
+    reason: 'recent months are queried most; older objects move to archiveStorageClass',
+  }),
   /**
    * Storage class of archive objects after the transition: `GLACIER_IR`, `GLACIER` or `DEEP_ARCHIVE`.
    * @default 'GLACIER_IR'
@@ -126,7 +171,10 @@ export const STACK_SETTINGS = {
    * Days after which archive objects are deleted (later than the transition).
    * @default undefined (kept forever)
    */
-  archiveExpirationDays: optional(wholeNumber({ default: 0, min: 1, max: 36500, reason: '' }), 'archive objects are deleted this many days after creation; kept forever when absent'),
+  archiveExpirationDays: optional(
+    wholeNumber({ default: 0, min: 1, max: 36500, reason: '' }),
+    'archive objects are deleted this many days after creation; kept forever when absent',
+  ),
   /**
    * Days the raw payloads of failures are kept: the archive's error output and the on-failure bucket (1 to 3650).
    * @default 30
@@ -135,13 +183,19 @@ export const STACK_SETTINGS = {
     default: 30,
     min: 1,
     max: 3650,
-    reason: 'failed records hold raw payloads (the full ip included): long enough to notice an alarm and redrive, short enough that full addresses do not linger',
+    reason:
+      'failed records hold raw payloads (the full ip included): long enough to notice an alarm and redrive, short enough that full addresses do not linger',
   }),
   /**
    * Most GB one Athena query of the workgroup may scan (1 to 10000).
    * @default 10
    */
-  athenaBytesScannedLimitGb: wholeNumber({ default: 10, min: 1, max: 10000, reason: 'a query that scans more than 10 GB of this archive is a mistake, not a question' }),
+  athenaBytesScannedLimitGb: wholeNumber({
+    default: 10,
+    min: 1,
+    max: 10000,
+    reason: 'a query that scans more than 10 GB of this archive is a mistake, not a question',
+  }),
   /**
    * Deletion protection of the DynamoDB tables.
    * @default true
@@ -151,7 +205,10 @@ export const STACK_SETTINGS = {
    * E-mail address subscribed to the alarm topic.
    * @default undefined (no subscription)
    */
-  alarmEmail: optional(textMatching({ default: '', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address', reason: '' }), 'alarms are sent to the SNS topic only when absent'),
+  alarmEmail: optional(
+    textMatching({ default: '', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address', reason: '' }),
+    'alarms are sent to the SNS topic only when absent',
+  ),
 } as const;
 
 /** Every setting: the stack's and those it passes to the functions. */
@@ -166,7 +223,8 @@ const SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
 /** Reads the `clickstream` context object over the defaults and checks every value. */
 export function configFromContext(node: Node): ClickstreamConfig {
   const raw: unknown = node.tryGetContext('clickstream') ?? {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('context "clickstream" must be an object of settings (see stacks/config.ts)');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('context "clickstream" must be an object of settings (see stacks/config.ts)');
   const overrides: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   for (const key of SETTING_NAMES) {
     const dotted: unknown = node.tryGetContext(`clickstream.${key}`);
@@ -193,10 +251,14 @@ export function validateConfig(c: ClickstreamConfig): ClickstreamConfig {
     if (problem !== undefined) throw new Error(`clickstream.${key} ${problem}; got ${JSON.stringify(value)}`);
   }
   if (c.maxRecordAgeHours >= c.streamRetentionHours) {
-    throw new Error(`clickstream.maxRecordAgeHours (${c.maxRecordAgeHours}) must be shorter than streamRetentionHours (${c.streamRetentionHours}), or records expire before they reach the on-failure bucket`);
+    throw new Error(
+      `clickstream.maxRecordAgeHours (${c.maxRecordAgeHours}) must be shorter than streamRetentionHours (${c.streamRetentionHours}), or records expire before they reach the on-failure bucket`,
+    );
   }
   if (c.archiveExpirationDays !== undefined && c.archiveExpirationDays <= c.glacierTransitionDays) {
-    throw new Error(`clickstream.archiveExpirationDays (${c.archiveExpirationDays}) must be later than glacierTransitionDays (${c.glacierTransitionDays})`);
+    throw new Error(
+      `clickstream.archiveExpirationDays (${c.archiveExpirationDays}) must be later than glacierTransitionDays (${c.glacierTransitionDays})`,
+    );
   }
   return c;
 }

@@ -19,16 +19,30 @@ function arnToken(resource: IConstruct): string {
   return `<${stack.resolve(stack.getLogicalId(cfn)) as string}.Arn>`;
 }
 
-export function acknowledgeFindings(archive: ArchiveDelivery, storage: ArchiveStorage, sessions: SessionProcessing, format: ArchiveFormat): void {
+export function acknowledgeFindings(
+  archive: ArchiveDelivery,
+  storage: ArchiveStorage,
+  sessions: SessionProcessing,
+  format: ArchiveFormat,
+): void {
   Validations.of(archive.deliveryStream).acknowledge({
     id: nag('KDF1'),
-    reason: 'A delivery stream with a Kinesis Data Stream source cannot set server-side encryption; the source stream is encrypted with KMS and the bucket with SSE-S3.',
+    reason:
+      'A delivery stream with a Kinesis Data Stream source cannot set server-side encryption; the source stream is encrypted with KMS and the bucket with SSE-S3.',
   });
   const transformVersions = `Resource::${arnToken(archive.transform)}:*`;
   Validations.of(archive.deliveryRole).acknowledge(
-    ...['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', transformVersions].map((finding) => ({
+    ...[
+      'Action::s3:Abort*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:GetObject*',
+      'Action::s3:List*',
+      transformVersions,
+    ].map((finding) => ({
       id: nag(`IAM5[${finding}]`),
-      reason: 'The Firehose destination role is granted by the stable aws-kinesisfirehose L2: read/write on the archive bucket only, and invoke and configuration of the transform and its versions; Firehose needs multipart abort, list and get on that bucket to deliver and retry.',
+      reason:
+        'The Firehose destination role is granted by the stable aws-kinesisfirehose L2: read/write on the archive bucket only, and invoke and configuration of the transform and its versions; Firehose needs multipart abort, list and get on that bucket to deliver and retry.',
     })),
     {
       id: nag(`IAM5[Resource::${arnToken(storage.bucket)}/*]`),
@@ -40,7 +54,8 @@ export function acknowledgeFindings(archive: ArchiveDelivery, storage: ArchiveSt
     // (test/stacks/configurations.test.ts checks it), and only the Parquet configuration gets this ack.
     Validations.of(archive.deliveryRole).acknowledge({
       id: nag('IAM5[Resource::*]'),
-      reason: 'With Parquet conversion the aws-kinesisfirehose L2 grants glue:GetSchemaVersion (a Glue Schema Registry read) on "*" beside GetTable/GetTableVersion/GetTableVersions on this table, database and catalog; the Firehose guide\'s policy for format conversion ("Grant Firehose access to AWS Glue for data format conversion") scopes only the table reads. Kept as the L2 grants it, since removing it cannot be tested without a deployment.',
+      reason:
+        'With Parquet conversion the aws-kinesisfirehose L2 grants glue:GetSchemaVersion (a Glue Schema Registry read) on "*" beside GetTable/GetTableVersion/GetTableVersions on this table, database and catalog; the Firehose guide\'s policy for format conversion ("Grant Firehose access to AWS Glue for data format conversion") scopes only the table reads. Kept as the L2 grants it, since removing it cannot be tested without a deployment.',
     });
   }
   Validations.of(sessions).acknowledge({

@@ -15,12 +15,21 @@ export const TRANSFORM_SETTINGS = {
    * What the archive keeps of the client address: `anonymize` (/24 or /48), `full` or `omit`.
    * @default 'anonymize'
    */
-  ipMode: oneOf<IpMode>({ env: 'IP_MODE', default: 'anonymize', choices: IP_MODES, reason: 'a /24 or /48 network locates a visitor well enough for analytics without identifying them' }),
+  ipMode: oneOf<IpMode>({
+    env: 'IP_MODE',
+    default: 'anonymize',
+    choices: IP_MODES,
+    reason: 'a /24 or /48 network locates a visitor well enough for analytics without identifying them',
+  }),
   /**
    * Drop events from bots instead of keeping them flagged.
    * @default false
    */
-  dropBots: yesOrNo({ env: 'DROP_BOTS', default: false, reason: 'bots are kept and flagged (is_bot), so a query can count or exclude them' }),
+  dropBots: yesOrNo({
+    env: 'DROP_BOTS',
+    default: false,
+    reason: 'bots are kept and flagged (is_bot), so a query can count or exclude them',
+  }),
   /**
    * This site's other hosts, whose referrals count as internal.
    * @default []

@@ -8,7 +8,12 @@
  * are answered ProcessingFailed with reason `response_too_large` and their original bytes, so they reach
  * the error prefix whole and can be replayed. Since the request itself is within 6 MB, the answer always is.
  */
-import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
+import type {
+  FirehoseTransformationEvent,
+  FirehoseTransformationEventRecord,
+  FirehoseTransformationResult,
+  FirehoseTransformationResultRecord,
+} from 'aws-lambda';
 import { fingerprint } from '../shared/fingerprint';
 import { isAggregate } from '../shared/kinesis-records';
 import { refuse } from '../shared/reasons';
@@ -41,9 +46,15 @@ export interface TransformReport {
   overBudget: number;
 }
 
-type Outcome = { kind: 'ok'; data: string; keys: { dt: string; hour: string } } | { kind: 'dropped' } | { kind: 'failed'; refusal: Refusal };
+type Outcome =
+  { kind: 'ok'; data: string; keys: { dt: string; hour: string } } | { kind: 'dropped' } | { kind: 'failed'; refusal: Refusal };
 
-export function transformBatch(event: FirehoseTransformationEvent, agents: UserAgentCache, s: TransformSettings, log: TransformLog): { result: FirehoseTransformationResult; report: TransformReport } {
+export function transformBatch(
+  event: FirehoseTransformationEvent,
+  agents: UserAgentCache,
+  s: TransformSettings,
+  log: TransformLog,
+): { result: FirehoseTransformationResult; report: TransformReport } {
   const report: TransformReport = { ok: 0, dropped: 0, processingFailed: 0, overBudget: 0 };
   const limit = s.responseLimitBytes ?? RESPONSE_LIMIT_BYTES;
   const outcomes = event.records.map((r) => transformOne(r, agents, s));
@@ -65,7 +76,13 @@ export function transformBatch(event: FirehoseTransformationEvent, agents: UserA
     else {
       report.processingFailed += 1;
       // payloadSha identifies the record in Firehose's error output, whose rawData hashes to the same value.
-      log.warn('record failed processing', { recordId: r.recordId, payloadSha: fingerprint(Buffer.from(r.data, 'base64')), reason: outcome.refusal.reason, field: outcome.refusal.field, detail: outcome.refusal.message });
+      log.warn('record failed processing', {
+        recordId: r.recordId,
+        payloadSha: fingerprint(Buffer.from(r.data, 'base64')),
+        reason: outcome.refusal.reason,
+        field: outcome.refusal.field,
+        detail: outcome.refusal.message,
+      });
     }
     return answer;
   });
@@ -75,7 +92,11 @@ export function transformBatch(event: FirehoseTransformationEvent, agents: UserA
 function transformOne(r: FirehoseTransformationEventRecord, agents: UserAgentCache, s: TransformSettings): Outcome {
   const bytes = Buffer.from(r.data, 'base64');
   // Firehose de-aggregates KPL records before the transform; one that still carries the header is corrupt.
-  if (isAggregate(bytes)) return { kind: 'failed', refusal: refuse('invalid_aggregate', '', 'a KPL aggregate that Firehose could de-aggregate', 'an aggregate it could not') };
+  if (isAggregate(bytes))
+    return {
+      kind: 'failed',
+      refusal: refuse('invalid_aggregate', '', 'a KPL aggregate that Firehose could de-aggregate', 'an aggregate it could not'),
+    };
   const validation = validateRecord(bytes, r.approximateArrivalTimestamp, s.bounds);
   if (!validation.ok) return { kind: 'failed', refusal: validation.refusal };
   const row = toRow(validation.event, agents, s);

@@ -25,7 +25,13 @@ export const SESSION_PROCESSOR_SETTINGS = {
    * Minutes of inactivity after which a user's next event starts a new session (1 to 1440).
    * @default 30
    */
-  sessionTimeoutMinutes: wholeNumber({ env: 'SESSION_TIMEOUT_MINUTES', default: 30, min: 1, max: 1440, reason: 'the inactivity timeout of GA4 and Adobe Analytics' }),
+  sessionTimeoutMinutes: wholeNumber({
+    env: 'SESSION_TIMEOUT_MINUTES',
+    default: 30,
+    min: 1,
+    max: 1440,
+    reason: 'the inactivity timeout of GA4 and Adobe Analytics',
+  }),
   /**
    * Length of a metrics window, minutes (1 to 1440, dividing a day).
    * @default 5
@@ -36,18 +42,30 @@ export const SESSION_PROCESSOR_SETTINGS = {
     min: 1,
     max: 1440,
     divides: { total: 1440, why: 'a day (1440 minutes), so that windows align' },
-    reason: "fine enough for a live dashboard, coarse enough that a shard writes one item per window per batch",
+    reason: 'fine enough for a live dashboard, coarse enough that a shard writes one item per window per batch',
   }),
   /**
    * Days after the last activity when sessions and user states expire (1 to 3650).
    * @default 7
    */
-  sessionTtlDays: wholeNumber({ env: 'SESSION_TTL_DAYS', default: 7, min: 1, max: 3650, reason: 'sessions are for recent journeys; the archive keeps every event' }),
+  sessionTtlDays: wholeNumber({
+    env: 'SESSION_TTL_DAYS',
+    default: 7,
+    min: 1,
+    max: 3650,
+    reason: 'sessions are for recent journeys; the archive keeps every event',
+  }),
   /**
    * Days after the window when metrics items expire (1 to 3650).
    * @default 90
    */
-  metricsTtlDays: wholeNumber({ env: 'METRICS_TTL_DAYS', default: 90, min: 1, max: 3650, reason: 'a quarter of windows for dashboards; Athena answers older questions' }),
+  metricsTtlDays: wholeNumber({
+    env: 'METRICS_TTL_DAYS',
+    default: 90,
+    min: 1,
+    max: 3650,
+    reason: 'a quarter of windows for dashboards; Athena answers older questions',
+  }),
   /**
    * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
    * @default 72
@@ -57,7 +75,13 @@ export const SESSION_PROCESSOR_SETTINGS = {
    * Page views a session's journey keeps (1 to 500); the rest are counted in `journeyCut`.
    * @default 50
    */
-  journeyMaxPages: wholeNumber({ env: 'JOURNEY_MAX_PAGES', default: 50, min: 1, max: 500, reason: 'a journey longer than 50 pages is read in the archive, not in a session item' }),
+  journeyMaxPages: wholeNumber({
+    env: 'JOURNEY_MAX_PAGES',
+    default: 50,
+    min: 1,
+    max: 500,
+    reason: 'a journey longer than 50 pages is read in the archive, not in a session item',
+  }),
   /**
    * Applied events a session holds at most (10 to 5000); the next later event starts a new session.
    * Bounds of one session (Adobe Analytics ends a visit after 12 hours or 2,500 hits). The state item keeps an
@@ -65,12 +89,24 @@ export const SESSION_PROCESSOR_SETTINGS = {
    * replay of any input is then recognised whole. A bot or a stuck client cannot grow one session forever.
    * @default 1000
    */
-  sessionMaxEvents: wholeNumber({ env: 'SESSION_MAX_EVENTS', default: 1000, min: 10, max: 5000, reason: 'fingerprints of 1,000 events are 8 KB of the 400 KB item limit' }),
+  sessionMaxEvents: wholeNumber({
+    env: 'SESSION_MAX_EVENTS',
+    default: 1000,
+    min: 10,
+    max: 5000,
+    reason: 'fingerprints of 1,000 events are 8 KB of the 400 KB item limit',
+  }),
   /**
    * Longest span of a session, hours from its first event (1 to 48).
    * @default 12
    */
-  sessionMaxHours: wholeNumber({ env: 'SESSION_MAX_HOURS', default: 12, min: 1, max: 48, reason: 'Adobe Analytics ends a visit after 12 hours' }),
+  sessionMaxHours: wholeNumber({
+    env: 'SESSION_MAX_HOURS',
+    default: 12,
+    min: 1,
+    max: 48,
+    reason: 'Adobe Analytics ends a visit after 12 hours',
+  }),
 } as const;
 
 export type SessionProcessorSettings = SettingValues<typeof SESSION_PROCESSOR_SETTINGS>;
@@ -79,8 +115,15 @@ export type SessionProcessorSettings = SettingValues<typeof SESSION_PROCESSOR_SE
 export const TABLE_VARIABLES = { sessionsTable: 'SESSIONS_TABLE', metricsTable: 'METRICS_TABLE' } as const;
 
 /** Every variable the function reads, for the tables named and the settings given. */
-export function sessionProcessorEnvironment(tables: { readonly sessionsTable: string; readonly metricsTable: string }, settings: SessionProcessorSettings): Record<string, string> {
-  return { [TABLE_VARIABLES.sessionsTable]: tables.sessionsTable, [TABLE_VARIABLES.metricsTable]: tables.metricsTable, ...environmentOf(SESSION_PROCESSOR_SETTINGS, settings) };
+export function sessionProcessorEnvironment(
+  tables: { readonly sessionsTable: string; readonly metricsTable: string },
+  settings: SessionProcessorSettings,
+): Record<string, string> {
+  return {
+    [TABLE_VARIABLES.sessionsTable]: tables.sessionsTable,
+    [TABLE_VARIABLES.metricsTable]: tables.metricsTable,
+    ...environmentOf(SESSION_PROCESSOR_SETTINGS, settings),
+  };
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} naming the variable at fault. */
@@ -105,7 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SessionProcess
 function tableName(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
-    throw new ConfigError(name, `${name} is not set: set it to the name of the DynamoDB table (the stack does this for the deployed function)`);
+    throw new ConfigError(
+      name,
+      `${name} is not set: set it to the name of the DynamoDB table (the stack does this for the deployed function)`,
+    );
   }
   return value.trim();
 }

@@ -45,7 +45,8 @@ export function createHandler(overrides: HandlerOverrides = {}): SessionProcesso
     try {
       const { response, report } = await processBatch(event.Records, deps);
       publish(metrics, report, store.stats.retries - retriesBefore);
-      if (report.retryFrom !== undefined) logger.info('batch partly retried', { retryFrom: report.retryFrom, records: event.Records.length });
+      if (report.retryFrom !== undefined)
+        logger.info('batch partly retried', { retryFrom: report.retryFrom, records: event.Records.length });
       return response;
     } finally {
       metrics.publishStoredMetrics();

@@ -41,7 +41,14 @@ export function decodeBatch(records: readonly StreamRecord[], bounds: EventTimeB
       const position = recordPosition(sequenceNumber, 0);
       positions.push({ position, sequenceNumber });
       const arrivalMs = Math.round(record.kinesis.approximateArrivalTimestamp * 1000);
-      refused.push({ position, arrivalMs, reason: unpacked.refusal.reason, sequenceNumber, subSequenceNumber: 0, refusal: unpacked.refusal });
+      refused.push({
+        position,
+        arrivalMs,
+        reason: unpacked.refusal.reason,
+        sequenceNumber,
+        subSequenceNumber: 0,
+        refusal: unpacked.refusal,
+      });
       continue;
     }
     for (const user of unpacked.records) {
@@ -49,7 +56,14 @@ export function decodeBatch(records: readonly StreamRecord[], bounds: EventTimeB
       positions.push({ position, sequenceNumber });
       const result = validateRecord(user.payload, user.arrivalMs, bounds);
       if (!result.ok) {
-        refused.push({ position, arrivalMs: user.arrivalMs, reason: result.refusal.reason, sequenceNumber, subSequenceNumber: user.subSequenceNumber, refusal: result.refusal });
+        refused.push({
+          position,
+          arrivalMs: user.arrivalMs,
+          reason: result.refusal.reason,
+          sequenceNumber,
+          subSequenceNumber: user.subSequenceNumber,
+          refusal: result.refusal,
+        });
         continue;
       }
       const item: PositionedEvent = { position, sequenceNumber, event: result.event };

@@ -91,7 +91,9 @@ export class DynamoSessionStore implements SessionStore {
             ExpressionAttributeValues: { ':wm': before.watermark.toString() },
           };
     try {
-      const out = await this.client.send(new PutCommand({ TableName: this.options.metricsTable, Item: encodeWindow(item, this.options), ...condition }));
+      const out = await this.client.send(
+        new PutCommand({ TableName: this.options.metricsTable, Item: encodeWindow(item, this.options), ...condition }),
+      );
       this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
     } catch (err) {
       const start = new Date(item.windowStartMs).toISOString();

@@ -27,7 +27,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A closed session's item, keyed by user and start time. */
 export function encodeSession(session: Session, life: Lifetimes): Item {
-  return { ...sessionAttributes(session), sk: sessionSortKey(session.startMs), [TTL_ATTRIBUTE]: expiresAt(session.lastMs, life.sessionTtlDays) };
+  return {
+    ...sessionAttributes(session),
+    sk: sessionSortKey(session.startMs),
+    [TTL_ATTRIBUTE]: expiresAt(session.lastMs, life.sessionTtlDays),
+  };
 }
 
 /** A session's attributes: its fields, and its times also as ISO text for people reading the table. */

@@ -59,7 +59,17 @@ export interface BatchResult {
 
 type Counts = Omit<BatchReport, 'retryFrom'>;
 
-const NOTHING: Counts = { recordsIn: 0, valid: 0, refused: 0, refusedByReason: {}, applied: 0, duplicates: 0, late: 0, alreadyApplied: 0, sessionsStarted: 0 };
+const NOTHING: Counts = {
+  recordsIn: 0,
+  valid: 0,
+  refused: 0,
+  refusedByReason: {},
+  applied: 0,
+  duplicates: 0,
+  late: 0,
+  alreadyApplied: 0,
+  sessionsStarted: 0,
+};
 
 /** Processes one batch from one shard and returns the partial-batch response with the report. */
 export async function processBatch(records: readonly StreamRecord[], deps: BatchDeps): Promise<BatchResult> {
@@ -72,17 +82,28 @@ export async function processBatch(records: readonly StreamRecord[], deps: Batch
   const retryWholeBatch = (counts: Counts) => result(counts, first.kinesis.sequenceNumber);
 
   const userIds = [...batch.byUser.keys()].sort();
-  const loaded = await orRetry(() => deps.store.load(shardId, userIds, windowsOf(batch, deps.rules.windowMs)), deps.log, shardId, 'could not read state; retrying the batch');
+  const loaded = await orRetry(
+    () => deps.store.load(shardId, userIds, windowsOf(batch, deps.rules.windowMs)),
+    deps.log,
+    shardId,
+    'could not read state; retrying the batch',
+  );
   if (!loaded) return retryWholeBatch(decoded);
 
   const { outcomes, cutoff, failures } = sessionizeUsers(batch.byUser, loaded.value.states, shardId, deps.rules);
-  for (const { userId, error } of failures) deps.log.error('user processing failed; retrying from its first record', { shardId, userId: preview(userId), error: describe(error) });
+  for (const { userId, error } of failures)
+    deps.log.error('user processing failed; retrying from its first record', { shardId, userId: preview(userId), error: describe(error) });
   const effects = [...outcomes.values()].flatMap((o) => o.effects);
   const counts: Counts = { ...decoded, ...countEffects(effects) };
 
   const committedRefusals = cutoff === undefined ? batch.refused : batch.refused.filter((r) => r.position < cutoff);
   const windowItems = aggregateEffects(effects, committedRefusals, shardId, deps.rules.windowMs, loaded.value.metrics);
-  const metricsWritten = await orRetry(() => deps.store.putMetrics(windowItems, loaded.value.metrics), deps.log, shardId, 'could not write metrics; retrying the batch');
+  const metricsWritten = await orRetry(
+    () => deps.store.putMetrics(windowItems, loaded.value.metrics),
+    deps.log,
+    shardId,
+    'could not write metrics; retrying the batch',
+  );
   if (!metricsWritten) return retryWholeBatch(counts);
 
   const lowestFailed = await writeUsers(deps, shardId, outcomes);
@@ -132,7 +153,14 @@ async function writeUsers(deps: BatchDeps, shardId: string, outcomes: ReadonlyMa
  * (by the same watermark as events); the archive path keeps its bytes under the error prefix.
  */
 function logRefusal(log: Log, shardId: string, r: RefusedUserRecord): void {
-  log.warn('record refused', { reason: r.refusal.reason, field: r.refusal.field, detail: r.refusal.message, shardId, sequenceNumber: r.sequenceNumber, subSequenceNumber: r.subSequenceNumber });
+  log.warn('record refused', {
+    reason: r.refusal.reason,
+    field: r.refusal.field,
+    detail: r.refusal.message,
+    shardId,
+    sequenceNumber: r.sequenceNumber,
+    subSequenceNumber: r.subSequenceNumber,
+  });
 }
 
 function decodeCounts(batch: DecodedBatch): Pick<Counts, 'recordsIn' | 'valid' | 'refused' | 'refusedByReason'> {
@@ -143,7 +171,9 @@ function decodeCounts(batch: DecodedBatch): Pick<Counts, 'recordsIn' | 'valid' |
   return { recordsIn: batch.positions.length, valid, refused: batch.refused.length, refusedByReason };
 }
 
-function countEffects(effects: readonly EventEffect[]): Pick<Counts, 'applied' | 'duplicates' | 'late' | 'alreadyApplied' | 'sessionsStarted'> {
+function countEffects(
+  effects: readonly EventEffect[],
+): Pick<Counts, 'applied' | 'duplicates' | 'late' | 'alreadyApplied' | 'sessionsStarted'> {
   const counts = { applied: 0, duplicates: 0, late: 0, alreadyApplied: 0, sessionsStarted: 0 };
   for (const e of effects) {
     if (e.kind === 'applied') counts.applied += 1;
@@ -156,7 +186,10 @@ function countEffects(effects: readonly EventEffect[]): Pick<Counts, 'applied' |
 }
 
 function result(counts: Counts, retryFrom: string | undefined): BatchResult {
-  return { response: { batchItemFailures: retryFrom === undefined ? [] : [{ itemIdentifier: retryFrom }] }, report: { ...counts, retryFrom } };
+  return {
+    response: { batchItemFailures: retryFrom === undefined ? [] : [{ itemIdentifier: retryFrom }] },
+    report: { ...counts, retryFrom },
+  };
 }
 
 /** The shard id from a Lambda Kinesis eventID (`shardId-000000000000:4959…`). */

@@ -23,7 +23,12 @@ export interface SessionizedBatch {
  * reached the cutoff is sessionized again over the records below it (which may throw in turn and lower the
  * cutoff); users below the cutoff are not sessionized again.
  */
-export function sessionizeUsers(byUser: ReadonlyMap<string, readonly PositionedEvent[]>, states: ReadonlyMap<string, UserState>, shardId: string, rules: SessionRules): SessionizedBatch {
+export function sessionizeUsers(
+  byUser: ReadonlyMap<string, readonly PositionedEvent[]>,
+  states: ReadonlyMap<string, UserState>,
+  shardId: string,
+  rules: SessionRules,
+): SessionizedBatch {
   const userIds = [...byUser.keys()].sort();
   const done = new Map<string, { readonly outcome: UserOutcome; readonly highest: bigint }>();
   const failures: UserFailure[] = [];
@@ -35,7 +40,10 @@ export function sessionizeUsers(byUser: ReadonlyMap<string, readonly PositionedE
       const events = cutoff === undefined ? byUser.get(userId)! : byUser.get(userId)!.filter((e) => e.position < cutoff!);
       if (events.length === 0) continue;
       try {
-        done.set(userId, { outcome: applyUserEvents(states.get(userId) ?? emptyState(userId), shardId, events, rules), highest: highestPosition(events) });
+        done.set(userId, {
+          outcome: applyUserEvents(states.get(userId) ?? emptyState(userId), shardId, events, rules),
+          highest: highestPosition(events),
+        });
       } catch (error) {
         failures.push({ userId, error });
         const lowest = lowestPosition(events);

@@ -68,12 +68,7 @@ export function byEventTime(a: PositionedEvent, b: PositionedEvent): number {
  * fingerprint is the current session's is a duplicate; an event older than the start of the current session
  * is late. Late and duplicate events are reported as effects so that they are counted, never dropped.
  */
-export function applyUserEvents(
-  prior: UserState,
-  shardId: string,
-  events: readonly PositionedEvent[],
-  rules: SessionRules,
-): UserOutcome {
+export function applyUserEvents(prior: UserState, shardId: string, events: readonly PositionedEvent[], rules: SessionRules): UserOutcome {
   const watermark = prior.watermarks[shardId];
   // Fingerprints of the current session's events; a new session starts an empty set.
   let fingerprints = new Set(prior.sessionFingerprints);

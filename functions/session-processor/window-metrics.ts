@@ -9,8 +9,21 @@ export const OTHER_PAGES = '(other)';
 /** An empty metrics item for a window of one shard. */
 export function emptyWindow(windowStartMs: number, shardId: string): WindowMetrics {
   return {
-    windowStartMs, shardId, watermark: undefined, events: 0, eventsByType: {}, pageViews: 0, pageViewsByPage: {},
-    conversions: 0, revenueMicros: 0, sessionsStarted: 0, activeUsers: 0, duplicates: 0, lateEvents: 0, refused: 0, refusedByReason: {},
+    windowStartMs,
+    shardId,
+    watermark: undefined,
+    events: 0,
+    eventsByType: {},
+    pageViews: 0,
+    pageViewsByPage: {},
+    conversions: 0,
+    revenueMicros: 0,
+    sessionsStarted: 0,
+    activeUsers: 0,
+    duplicates: 0,
+    lateEvents: 0,
+    refused: 0,
+    refusedByReason: {},
   };
 }
 
@@ -63,7 +76,13 @@ type Mutable = { -readonly [K in keyof WindowMetrics]: WindowMetrics[K] } & {
 
 function toMutable(w: WindowMetrics): Mutable {
   const pageViewsByPage = counts(w.pageViewsByPage);
-  return { ...w, eventsByType: counts(w.eventsByType), pageViewsByPage, refusedByReason: counts(w.refusedByReason), pageCount: Object.keys(pageViewsByPage).length };
+  return {
+    ...w,
+    eventsByType: counts(w.eventsByType),
+    pageViewsByPage,
+    refusedByReason: counts(w.refusedByReason),
+    pageCount: Object.keys(pageViewsByPage).length,
+  };
 }
 
 /** A prototype-free copy, so that a page named like `__proto__` is only ever a key. */

@@ -17,7 +17,11 @@ export interface ArchiveColumn {
  * JSON SerDe, Firehose's Parquet conversion and DuckDB all read as a timestamp. Absent values are null.
  */
 export const ARCHIVE_COLUMNS = [
-  { name: 'event_id', type: 'string', comment: 'Fingerprint of the producer payload (SHA-256, 128 bits, hex); equal for producer retries and redeliveries' },
+  {
+    name: 'event_id',
+    type: 'string',
+    comment: 'Fingerprint of the producer payload (SHA-256, 128 bits, hex); equal for producer retries and redeliveries',
+  },
   { name: 'event_time', type: 'timestamp', comment: 'Event time from the producer, normalised to UTC' },
   { name: 'received_at', type: 'timestamp', comment: 'When Kinesis accepted the record (approximateArrivalTimestamp), UTC' },
   { name: 'user_id', type: 'string', comment: 'The producer user id' },
@@ -37,8 +41,17 @@ export const ARCHIVE_COLUMNS = [
   { name: 'fbclid', type: 'string', comment: 'Meta click id' },
   { name: 'referrer', type: 'string', comment: 'The referrer as sent' },
   { name: 'referrer_host', type: 'string', comment: 'Host of the referrer, lower case' },
-  { name: 'traffic_channel', type: 'string', comment: 'direct, organic_search, paid_search, organic_social, paid_social, email, affiliate, referral, internal or unassigned' },
-  { name: 'traffic_source', type: 'string', comment: 'Source name (google, bing, facebook, newsletter, …): utm_source, else the known name of the referrer, else its host; (direct) without either' },
+  {
+    name: 'traffic_channel',
+    type: 'string',
+    comment: 'direct, organic_search, paid_search, organic_social, paid_social, email, affiliate, referral, internal or unassigned',
+  },
+  {
+    name: 'traffic_source',
+    type: 'string',
+    comment:
+      'Source name (google, bing, facebook, newsletter, …): utm_source, else the known name of the referrer, else its host; (direct) without either',
+  },
   { name: 'ua_browser', type: 'string', comment: 'Browser name (ua-parser-js)' },
   { name: 'ua_browser_version', type: 'string', comment: 'Browser version' },
   { name: 'ua_os', type: 'string', comment: 'Operating system name' },
@@ -58,7 +71,13 @@ export const PARTITION_COLUMNS = [
   { name: 'hour', type: 'int', comment: 'Event hour, 00-23, UTC' },
 ] as const;
 
-type ValueOf<T extends ColumnType> = T extends 'timestamp' ? string : T extends 'boolean' ? boolean : T extends 'double' ? number | null : string | null;
+type ValueOf<T extends ColumnType> = T extends 'timestamp'
+  ? string
+  : T extends 'boolean'
+    ? boolean
+    : T extends 'double'
+      ? number | null
+      : string | null;
 
 /** One archive row, typed from {@link ARCHIVE_COLUMNS}. */
 export type ArchiveRow = { -readonly [C in (typeof ARCHIVE_COLUMNS)[number] as C['name']]: ValueOf<C['type']> };

@@ -43,16 +43,22 @@ export function unpackRecord(record: KinesisRecordInput): Unpacked {
   if (!isAggregate(bytes)) {
     return {
       ok: true,
-      records: [{ sequenceNumber: record.sequenceNumber, subSequenceNumber: 0, partitionKey: record.partitionKey, arrivalMs, payload: bytes }],
+      records: [
+        { sequenceNumber: record.sequenceNumber, subSequenceNumber: 0, partitionKey: record.partitionKey, arrivalMs, payload: bytes },
+      ],
     };
   }
   let failure: Error | undefined;
   let inner: Array<{ partitionKey: string; data: string; subSequenceNumber?: number }> = [];
   try {
-    deaggregateSync({ data: record.data, sequenceNumber: record.sequenceNumber, partitionKey: record.partitionKey } as never, true, (err, userRecords) => {
-      if (err) failure ??= err;
-      else inner = userRecords ?? [];
-    });
+    deaggregateSync(
+      { data: record.data, sequenceNumber: record.sequenceNumber, partitionKey: record.partitionKey } as never,
+      true,
+      (err, userRecords) => {
+        if (err) failure ??= err;
+        else inner = userRecords ?? [];
+      },
+    );
   } catch (err) {
     failure = err as Error;
   }

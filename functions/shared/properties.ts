@@ -32,11 +32,13 @@ function walk(node: object, path: string, depth: number, budget: { entries: numb
     if (!isArray) {
       if (!key.isWellFormed()) return refuse('invalid_value', path, 'keys of well-formed Unicode text', 'a key with a lone surrogate');
       if (UNSAFE_KEYS.has(key)) return refuse('unsafe_key', child, 'a key other than __proto__, constructor or prototype', preview(key));
-      if (key.length > LIMITS.propertyKey) return refuse('too_long', path, `keys of at most ${LIMITS.propertyKey} chars`, `a key of ${key.length} chars (withheld)`);
+      if (key.length > LIMITS.propertyKey)
+        return refuse('too_long', path, `keys of at most ${LIMITS.propertyKey} chars`, `a key of ${key.length} chars (withheld)`);
     }
     const v: unknown = (node as Record<string, unknown>)[key];
     if (typeof v === 'string') {
-      if (v.length > LIMITS.propertyString) return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, withheld(v));
+      if (v.length > LIMITS.propertyString)
+        return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, withheld(v));
       if (!v.isWellFormed()) return refuse('invalid_value', child, 'well-formed Unicode text', 'a string with a lone surrogate');
     }
     if (typeof v === 'number' && !Number.isFinite(v)) return refuse('invalid_value', child, 'a finite number', 'a non-finite number');

@@ -19,7 +19,8 @@ export const REASONS = {
   invalid_timestamp: 'the timestamp is not epoch seconds, epoch milliseconds or ISO-8601 with a zone',
   timestamp_in_future: 'the event time is too far after the arrival time',
   timestamp_too_old: 'the event time is older than the maximum event age',
-  response_too_large: 'archive path only: the transform response would pass Firehose\'s 6 MB limit; the record is kept whole under the error prefix',
+  response_too_large:
+    "archive path only: the transform response would pass Firehose's 6 MB limit; the record is kept whole under the error prefix",
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;

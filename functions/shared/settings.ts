@@ -35,11 +35,18 @@ interface Described<T> {
 }
 
 /** A whole number from `min` to `max`; `divides`, when given, must be a multiple of it. */
-export function wholeNumber(o: Described<number> & { readonly min: number; readonly max: number; readonly divides?: { readonly total: number; readonly why: string } }): Setting<number> {
+export function wholeNumber(
+  o: Described<number> & {
+    readonly min: number;
+    readonly max: number;
+    readonly divides?: { readonly total: number; readonly why: string };
+  },
+): Setting<number> {
   return {
     ...o,
     problem: (v) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < o.min || v > o.max) return `must be a whole number from ${o.min} to ${o.max}`;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < o.min || v > o.max)
+        return `must be a whole number from ${o.min} to ${o.max}`;
       return o.divides && o.divides.total % v !== 0 ? `must divide ${o.divides.why}` : undefined;
     },
     parse: (text) => (text.trim() === '' ? text : Number(text)),
@@ -50,7 +57,12 @@ export function wholeNumber(o: Described<number> & { readonly min: number; reado
 /** One of `choices`. */
 export function oneOf<T extends string>(o: Described<T> & { readonly choices: readonly T[] }): Setting<T> {
   const listed = o.choices.length > 1 ? `${o.choices.slice(0, -1).join(', ')} or ${o.choices.at(-1)}` : String(o.choices[0]);
-  return { ...o, problem: (v) => ((o.choices as readonly unknown[]).includes(v) ? undefined : `must be ${listed}`), parse: (text) => text.trim(), text: (v) => v };
+  return {
+    ...o,
+    problem: (v) => ((o.choices as readonly unknown[]).includes(v) ? undefined : `must be ${listed}`),
+    parse: (text) => text.trim(),
+    text: (v) => v,
+  };
 }
 
 /** `true` or `false`. */
@@ -67,8 +79,15 @@ export function yesOrNo(o: Described<boolean>): Setting<boolean> {
 export function hostList(o: Described<readonly string[]>): Setting<readonly string[]> {
   return {
     ...o,
-    problem: (v) => (Array.isArray(v) && v.every((h) => typeof h === 'string' && /^[a-z0-9.-]+$/.test(h)) ? undefined : 'must be host names (letters, digits, dots and dashes)'),
-    parse: (text) => text.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== ''),
+    problem: (v) =>
+      Array.isArray(v) && v.every((h) => typeof h === 'string' && /^[a-z0-9.-]+$/.test(h))
+        ? undefined
+        : 'must be host names (letters, digits, dots and dashes)',
+    parse: (text) =>
+      text
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
     text: (v) => v.join(','),
   };
 }
@@ -77,7 +96,11 @@ export function hostList(o: Described<readonly string[]>): Setting<readonly stri
  * The values of `declarations` in `env` (the defaults for variables unset or blank); `fail` makes the error,
  * given the variable and a message that names it, the value seen and what is allowed.
  */
-export function readVariables<D extends SettingDeclarations>(env: Readonly<Record<string, string | undefined>>, declarations: D, fail: (variable: string, message: string) => Error): SettingValues<D> {
+export function readVariables<D extends SettingDeclarations>(
+  env: Readonly<Record<string, string | undefined>>,
+  declarations: D,
+  fail: (variable: string, message: string) => Error,
+): SettingValues<D> {
   const values: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(declarations)) {
     const raw = setting.env === undefined ? undefined : env[setting.env];

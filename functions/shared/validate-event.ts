@@ -72,7 +72,8 @@ const TEXT_FIELDS = ['userId', 'sessionId', 'eventName', 'url', 'referrer', 'use
 function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
   for (const field of TEXT_FIELDS) {
     const v = e[field];
-    if (typeof v === 'string' && !v.isWellFormed()) return fail(refuse('invalid_value', field, 'well-formed Unicode text', 'a string with a lone surrogate'));
+    if (typeof v === 'string' && !v.isWellFormed())
+      return fail(refuse('invalid_value', field, 'well-formed Unicode text', 'a string with a lone surrogate'));
   }
   if (e.properties !== undefined && e.properties !== null) {
     const refusal = checkProperties(e.properties);
@@ -84,15 +85,31 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
   }
   const timestampMs = parseTimestamp(e.timestamp);
   if (timestampMs === undefined) {
-    return fail(refuse('invalid_timestamp', 'timestamp', 'epoch seconds, epoch milliseconds or ISO-8601 with a zone', preview(e.timestamp)));
+    return fail(
+      refuse('invalid_timestamp', 'timestamp', 'epoch seconds, epoch milliseconds or ISO-8601 with a zone', preview(e.timestamp)),
+    );
   }
   if (timestampMs > arrivalMs + bounds.maxFutureMs) {
     const ahead = Math.round((timestampMs - arrivalMs) / 1000);
-    return fail(refuse('timestamp_in_future', 'timestamp', `at most ${bounds.maxFutureMs / 1000}s after arrival`, `${preview(e.timestamp)}, ${ahead}s after arrival`));
+    return fail(
+      refuse(
+        'timestamp_in_future',
+        'timestamp',
+        `at most ${bounds.maxFutureMs / 1000}s after arrival`,
+        `${preview(e.timestamp)}, ${ahead}s after arrival`,
+      ),
+    );
   }
   if (timestampMs < arrivalMs - bounds.maxAgeMs) {
     const age = Math.round((arrivalMs - timestampMs) / 1000);
-    return fail(refuse('timestamp_too_old', 'timestamp', `at most ${bounds.maxAgeMs / 1000}s before arrival`, `${preview(e.timestamp)}, ${age}s before arrival`));
+    return fail(
+      refuse(
+        'timestamp_too_old',
+        'timestamp',
+        `at most ${bounds.maxAgeMs / 1000}s before arrival`,
+        `${preview(e.timestamp)}, ${age}s before arrival`,
+      ),
+    );
   }
   return {
     ok: true,

@@ -32,7 +32,11 @@ export class FolderFailureDestination implements FailureDestination {
     const body = {
       version: '1.0',
       timestamp: now.toISOString(),
-      requestContext: { functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${b.functionName}`, condition: b.condition, approximateInvokeCount: 1 },
+      requestContext: {
+        functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${b.functionName}`,
+        condition: b.condition,
+        approximateInvokeCount: 1,
+      },
       responseContext: { executedVersion: '$LATEST', functionError: describeError(b.error) },
       KinesisBatchInfo: {
         shardId: b.shardId,

@@ -31,7 +31,10 @@ export interface EventSourceOptions {
   readonly idlePollMs?: number;
   readonly region?: string;
   /** Wraps each invocation, for fault injection. */
-  readonly invoke?: (event: KinesisStreamEvent, next: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>) => Promise<KinesisStreamBatchResponse | void>;
+  readonly invoke?: (
+    event: KinesisStreamEvent,
+    next: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>,
+  ) => Promise<KinesisStreamBatchResponse | void>;
 }
 
 /** What the mapping did, summed over shards. */
@@ -47,11 +50,23 @@ export interface EventSourceStats {
 }
 
 export class KinesisEventSource {
-  readonly stats: EventSourceStats = { invocations: 0, recordsDelivered: 0, functionErrors: 0, partialFailures: 0, retries: 0, recordsToFailureDestination: 0, getRecordsCalls: 0 };
+  readonly stats: EventSourceStats = {
+    invocations: 0,
+    recordsDelivered: 0,
+    functionErrors: 0,
+    partialFailures: 0,
+    retries: 0,
+    recordsToFailureDestination: 0,
+    getRecordsCalls: 0,
+  };
   private readonly poller: ShardPoller;
 
   constructor(private readonly o: EventSourceOptions) {
-    const onRecords = (shardId: string, records: _Record[]) => this.deliver(shardId, records.map((r) => this.toLambdaRecord(shardId, r)));
+    const onRecords = (shardId: string, records: _Record[]) =>
+      this.deliver(
+        shardId,
+        records.map((r) => this.toLambdaRecord(shardId, r)),
+      );
     this.poller = new ShardPoller(o, o.batchSize ?? 100, onRecords, () => {
       this.stats.getRecordsCalls += 1;
     });
@@ -135,7 +150,14 @@ export class KinesisEventSource {
 
   private async toFailureDestination(shardId: string, records: KinesisStreamRecord[], condition: string, err: unknown): Promise<void> {
     this.stats.recordsToFailureDestination += records.length;
-    await this.o.onFailure.write({ functionName: this.o.functionName, streamArn: this.o.stream.arn, shardId, condition, records, error: err });
+    await this.o.onFailure.write({
+      functionName: this.o.functionName,
+      streamArn: this.o.stream.arn,
+      shardId,
+      condition,
+      records,
+      error: err,
+    });
     this.o.checkpoints.set(shardId, records[records.length - 1]!.kinesis.sequenceNumber);
   }
 

@@ -1,5 +1,11 @@
 /** Creating and describing the stream on the local Kinesis. */
-import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CheckpointFile } from './checkpoints';
 
@@ -10,7 +16,12 @@ export interface StreamInfo {
 }
 
 /** An iterator after a consumer's checkpoint, or at the trim horizon when it has none. */
-export async function shardIterator(client: KinesisClient, streamName: string, shardId: string, after: string | undefined): Promise<string | undefined> {
+export async function shardIterator(
+  client: KinesisClient,
+  streamName: string,
+  shardId: string,
+  after: string | undefined,
+): Promise<string | undefined> {
   const out = await client.send(
     new GetShardIteratorCommand({
       StreamName: streamName,
@@ -49,7 +60,11 @@ export async function ensureStream(client: KinesisClient, name: string, shards: 
     const out = await client.send(new DescribeStreamCommand({ StreamName: name }));
     const d = out.StreamDescription;
     if (d?.StreamStatus === 'ACTIVE') {
-      return { name, arn: d.StreamARN ?? `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`, shardIds: (d.Shards ?? []).map((s) => s.ShardId!) };
+      return {
+        name,
+        arn: d.StreamARN ?? `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`,
+        shardIds: (d.Shards ?? []).map((s) => s.ShardId!),
+      };
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -4,7 +4,11 @@ import type { ArchiveStorageClass } from '../../stacks/config';
 import { PRICES } from '../cost/prices';
 import { table } from '../runtime/report';
 
-export function costReport(eventsPerMonth: number, avgEventBytes?: number, storageClass: ArchiveStorageClass = DEPLOYED_SETTINGS.archiveStorageClass): string {
+export function costReport(
+  eventsPerMonth: number,
+  avgEventBytes?: number,
+  storageClass: ArchiveStorageClass = DEPLOYED_SETTINGS.archiveStorageClass,
+): string {
   const rates = avgEventBytes ? { ...DEFAULT_RATES, eventBytes: avgEventBytes } : DEFAULT_RATES;
   const settings = { ...DEPLOYED_SETTINGS, archiveStorageClass: storageClass };
   const ours = pipelineCost(eventsPerMonth, rates, settings);
@@ -14,10 +18,16 @@ export function costReport(eventsPerMonth: number, avgEventBytes?: number, stora
     `Monthly cost at ${eventsPerMonth.toLocaleString('en-US')} events of ${rates.eventBytes} bytes (${PRICES.region} list prices read ${PRICES.readOn}; local/cost/prices.ts)`,
     `Stream: ${ours.shards} provisioned shard(s), sized for three times the average rate. Archive: ${storageClass} after ${settings.transitionDays} days, ${settings.archiveMonthsKept} months kept.`,
     '',
-    table(['this pipeline', 'USD/month'], ours.lines.map((l) => [l.item, money(l.usd)])),
+    table(
+      ['this pipeline', 'USD/month'],
+      ours.lines.map((l) => [l.item, money(l.usd)]),
+    ),
     `  total ${money(ours.total)}`,
     '',
-    table(['per-event design (read, 2 writes, S3 PUT per event)', 'USD/month'], theirs.lines.map((l) => [l.item, money(l.usd)])),
+    table(
+      ['per-event design (read, 2 writes, S3 PUT per event)', 'USD/month'],
+      theirs.lines.map((l) => [l.item, money(l.usd)]),
+    ),
     `  total ${money(theirs.total)}   (this pipeline: ${(ours.total / theirs.total).toFixed(2)} of it)`,
   ].join('\n');
 }

@@ -87,7 +87,11 @@ function sorted(counts: Readonly<Record<string, number>>): Record<string, number
  * Reads sessions or metrics from a running DynamoDB endpoint (`clickstream up`), or from a data directory's
  * DynamoDB, started on a free port for the purpose.
  */
-export async function readExport(what: 'sessions' | 'metrics', dataDirPath: string, endpoint?: string): Promise<Array<SessionExport | MetricsExport>> {
+export async function readExport(
+  what: 'sessions' | 'metrics',
+  dataDirPath: string,
+  endpoint?: string,
+): Promise<Array<SessionExport | MetricsExport>> {
   if (endpoint) {
     const client = dynamoDbClient(endpoint);
     try {
@@ -113,7 +117,11 @@ export async function readExport(what: 'sessions' | 'metrics', dataDirPath: stri
 
 /** The data directory, locked: its DynamoDB files admit one process. A running `up` is read through --endpoint. */
 function openDataDir(path: string) {
-  return openExistingDataDir(path, true, 'wait for it to finish, or while `clickstream up` runs pass --endpoint with the DynamoDB endpoint it printed');
+  return openExistingDataDir(
+    path,
+    true,
+    'wait for it to finish, or while `clickstream up` runs pass --endpoint with the DynamoDB endpoint it printed',
+  );
 }
 
 async function readTables(what: 'sessions' | 'metrics', client: DynamoDBClient): Promise<Array<SessionExport | MetricsExport>> {

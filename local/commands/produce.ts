@@ -48,8 +48,12 @@ const AGGREGATE_MAX_BYTES = 51_200;
 
 /** Checks every option before anything is read or put. */
 export function checkProduceOptions(o: ProduceOptions): void {
-  if (!STREAM_NAME_PATTERN.test(o.stream)) throw new UsageError(`--stream ${JSON.stringify(o.stream)} is not a Kinesis stream name: expected 1–128 characters of letters, digits, _ . -`);
-  if (o.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(o.endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(o.endpoint)} is not a URL: expected http://HOST:PORT`);
+  if (!STREAM_NAME_PATTERN.test(o.stream))
+    throw new UsageError(
+      `--stream ${JSON.stringify(o.stream)} is not a Kinesis stream name: expected 1–128 characters of letters, digits, _ . -`,
+    );
+  if (o.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(o.endpoint))
+    throw new UsageError(`--endpoint ${JSON.stringify(o.endpoint)} is not a URL: expected http://HOST:PORT`);
   if (o.rate !== undefined) checkRange('--rate', o.rate, { min: 1 });
   if (o.input !== undefined) checkInputReadable(o.input);
   else {
@@ -66,9 +70,19 @@ export async function produce(o: ProduceOptions, log: (line: string) => void): P
   const client = kinesisClient(o.endpoint, o.region);
   try {
     const source = o.aggregate ? aggregateByShard(client, o.stream, records) : records;
-    const r = await putAll(client, o.stream, source, { ...(o.rate ? { rate: o.rate } : {}), onProgress: (n) => log(`put ${n} Kinesis records, ${counts.records} events read`) });
-    for (const [reason, n] of Object.entries(store.byReason)) log(`refused ${n} input lines before the stream (${reason}); kept whole in ${store.dir}`);
-    return { lines: counts.lines, records: counts.records, kinesisRecords: r.put, refused: counts.refused, refusedDir: counts.refused > 0 ? store.dir : null };
+    const r = await putAll(client, o.stream, source, {
+      ...(o.rate ? { rate: o.rate } : {}),
+      onProgress: (n) => log(`put ${n} Kinesis records, ${counts.records} events read`),
+    });
+    for (const [reason, n] of Object.entries(store.byReason))
+      log(`refused ${n} input lines before the stream (${reason}); kept whole in ${store.dir}`);
+    return {
+      lines: counts.lines,
+      records: counts.records,
+      kinesisRecords: r.put,
+      refused: counts.refused,
+      refusedDir: counts.refused > 0 ? store.dir : null,
+    };
   } finally {
     client.destroy();
   }
@@ -94,9 +108,17 @@ interface Pending {
  * Packs records per shard into aggregates as they stream by. A record too large to share an aggregate is
  * sent on its own, after its shard's pending aggregate, so every key keeps its order.
  */
-async function* aggregateByShard(client: KinesisClient, stream: string, records: AsyncIterable<ProduceRecord>): AsyncGenerator<ProduceRecord> {
+async function* aggregateByShard(
+  client: KinesisClient,
+  stream: string,
+  records: AsyncIterable<ProduceRecord>,
+): AsyncGenerator<ProduceRecord> {
   const shards = (await client.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-  const ranges = shards.map((s) => ({ id: s.ShardId!, start: BigInt(s.HashKeyRange!.StartingHashKey!), end: BigInt(s.HashKeyRange!.EndingHashKey!) }));
+  const ranges = shards.map((s) => ({
+    id: s.ShardId!,
+    start: BigInt(s.HashKeyRange!.StartingHashKey!),
+    end: BigInt(s.HashKeyRange!.EndingHashKey!),
+  }));
   const pending = new Map<string, Pending>();
   const flush = function* (shard: string): Generator<ProduceRecord> {
     const p = pending.get(shard);

@@ -22,7 +22,11 @@ export function queryRange(from: string | undefined, to: string | undefined, now
 }
 
 /** Rows of the query over `range`; throws with the list of names when the name is unknown. */
-export async function runNamedQuery(nameOrFile: string, dataDirPath: string, range: DateRange = queryRange(undefined, undefined)): Promise<Array<Record<string, unknown>>> {
+export async function runNamedQuery(
+  nameOrFile: string,
+  dataDirPath: string,
+  range: DateRange = queryRange(undefined, undefined),
+): Promise<Array<Record<string, unknown>>> {
   const sql = resolveSql(nameOrFile);
   // The archive is plain files, readable while a run writes more: no lock.
   const dataDir = openExistingDataDir(dataDirPath, false);
@@ -41,7 +45,10 @@ function resolveSql(nameOrFile: string): string {
   }
   const named = loadNamedQueries();
   const q = named.find((n) => n.name === nameOrFile);
-  if (!q) throw new Error(`no named query ${JSON.stringify(nameOrFile)}; the shipped ones are: ${named.map((n) => n.name).join(', ')} (or give a path ending in .sql)`);
+  if (!q)
+    throw new Error(
+      `no named query ${JSON.stringify(nameOrFile)}; the shipped ones are: ${named.map((n) => n.name).join(', ')} (or give a path ending in .sql)`,
+    );
   return q.sql;
 }
 
@@ -49,7 +56,10 @@ function resolveSql(nameOrFile: string): string {
 export function formatRows(rows: ReadonlyArray<Record<string, unknown>>): string {
   if (rows.length === 0) return '  (no rows)';
   const headers = Object.keys(rows[0]!);
-  return table(headers, rows.map((r) => headers.map((h) => cell(r[h]))));
+  return table(
+    headers,
+    rows.map((r) => headers.map((h) => cell(r[h]))),
+  );
 }
 
 function cell(v: unknown): string | number {
@@ -61,5 +71,7 @@ function cell(v: unknown): string | number {
 
 /** The shipped queries with what each answers. */
 export function listQueries(): string {
-  return loadNamedQueries().map((q) => `  ${q.name.padEnd(26)} ${q.description}`).join('\n');
+  return loadNamedQueries()
+    .map((q) => `  ${q.name.padEnd(26)} ${q.description}`)
+    .join('\n');
 }

@@ -95,7 +95,11 @@ export interface RunSummary {
   readonly elapsed_seconds: number;
   readonly session_stats: SessionStats;
   /** What was injected, and how the consumers recovered (retries), when faults were asked for. */
-  readonly faults?: FaultCounts & { readonly session_retries: number; readonly function_errors: number; readonly transform_invocation_failures: number };
+  readonly faults?: FaultCounts & {
+    readonly session_retries: number;
+    readonly function_errors: number;
+    readonly transform_invocation_failures: number;
+  };
 }
 
 export interface AwsRequests {
@@ -129,7 +133,8 @@ export function checkRunOptions(o: RunOptions): void {
   } else checkInputReadable(o.input);
   if (o.summaryJson !== undefined) {
     const folder = dirname(resolve(o.summaryJson));
-    if (!isDirectory(folder)) throw new UsageError(`--summary-json ${o.summaryJson}: its folder ${folder} does not exist; create it or give another path`);
+    if (!isDirectory(folder))
+      throw new UsageError(`--summary-json ${o.summaryJson}: its folder ${folder} does not exist; create it or give another path`);
   }
 }
 
@@ -171,9 +176,14 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));
     const left = await pipeline.leftOnStream();
     const countedBefore = left.sessionPath > 0 ? await countedAheadOfCheckpoint(pipeline, before, left) : 0;
-    const what = o.input ? `input ${o.input === '-' ? 'standard input' : o.input}` : `${o.events} synthetic records (${o.users} users, seed ${o.seed})`;
+    const what = o.input
+      ? `input ${o.input === '-' ? 'standard input' : o.input}`
+      : `${o.events} synthetic records (${o.users} users, seed ${o.seed})`;
     progress.line(`clickstream run: ${what}, ${pipeline.stream.shardIds.length} shard(s), data in ${dataDir.root}`);
-    if (left.sessionPath + left.archivePath > 0) progress.line(`  an earlier run was stopped: it left ${left.sessionPath} records unconsumed by the session path and ${left.archivePath} by the archive path; consuming them too`);
+    if (left.sessionPath + left.archivePath > 0)
+      progress.line(
+        `  an earlier run was stopped: it left ${left.sessionPath} records unconsumed by the session path and ${left.archivePath} by the archive path; consuming them too`,
+      );
 
     const refusedStore = new RefusedStore(dataDir.refused);
     const counts = newCounts();
@@ -187,9 +197,10 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
         if (putAt.size < MAX_TRACKED_PUTS) putAt.set(seq, at);
       },
       ...(o.rate ? { rate: o.rate } : {}),
-      onProgress: (done) => (inputBytes === undefined
-        ? progress.update('put on the stream', done, o.input ? done : o.events)
-        : progress.update('input read, MB', Math.round(counts.bytesRead / 1e6), Math.round(inputBytes / 1e6))),
+      onProgress: (done) =>
+        inputBytes === undefined
+          ? progress.update('put on the stream', done, o.input ? done : o.events)
+          : progress.update('input read, MB', Math.round(counts.bytesRead / 1e6), Math.round(inputBytes / 1e6)),
     });
     progress.finish();
     if (injector) pipeline.startConsumers();
@@ -202,18 +213,46 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     progress.finish();
     const drainedAt = Date.now();
     delays.sort((a, b) => a - b);
-    const flow = { eps: Math.round(recordsIn / Math.max(0.001, (drainedAt - firstPut) / 1000)), p50: quantile(delays, 0.5), p95: quantile(delays, 0.95) };
+    const flow = {
+      eps: Math.round(recordsIn / Math.max(0.001, (drainedAt - firstPut) / 1000)),
+      p50: quantile(delays, 0.5),
+      p95: quantile(delays, 0.95),
+    };
 
     const windows = await allWindows(pipeline.dynamodb, metricsTable);
     const sessions = await allSessions(pipeline.dynamodb, sessionsTable);
     const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
     const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
-    const input: InputTally = { counts, put: produced.put, refusedByReason: refusedStore.byReason, refusedDir: refusedStore.refused > 0 ? refusedStore.dir : null };
-    const base = toSummary(input, recordsIn, left, countedBefore, totals, stats, archiveOutcomes(pipeline), requests, flow, (Date.now() - started) / 1000);
+    const input: InputTally = {
+      counts,
+      put: produced.put,
+      refusedByReason: refusedStore.byReason,
+      refusedDir: refusedStore.refused > 0 ? refusedStore.dir : null,
+    };
+    const base = toSummary(
+      input,
+      recordsIn,
+      left,
+      countedBefore,
+      totals,
+      stats,
+      archiveOutcomes(pipeline),
+      requests,
+      flow,
+      (Date.now() - started) / 1000,
+    );
     const es = pipeline.sessionSource.stats;
     const summary: RunSummary = injector
-      ? { ...base, faults: { ...injector.counts, session_retries: es.retries, function_errors: es.functionErrors, transform_invocation_failures: pipeline.archive.stats.invocationFailures } }
+      ? {
+          ...base,
+          faults: {
+            ...injector.counts,
+            session_retries: es.retries,
+            function_errors: es.functionErrors,
+            transform_invocation_failures: pipeline.archive.stats.invocationFailures,
+          },
+        }
       : base;
     printReport(progress, summary, windows, pipeline.sessionSource.stats.recordsToFailureDestination);
     await printArchiveReport(progress, dataDir.archive, dataDir.root);
@@ -227,7 +266,12 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
 }
 
 /** The workload as a stream: the input file's lines, or the synthetic records, counted as they are read. */
-function records(o: RunOptions, nowMs: number, store: RefusedStore, counts: InputCounts): Iterable<ProduceRecord> | AsyncIterable<ProduceRecord> {
+function records(
+  o: RunOptions,
+  nowMs: number,
+  store: RefusedStore,
+  counts: InputCounts,
+): Iterable<ProduceRecord> | AsyncIterable<ProduceRecord> {
   if (o.input) return readInput(o.input, store, counts);
   return (function* synthetic() {
     for (const r of syntheticWorkload({ users: o.users, events: o.events, seed: o.seed, nowMs }).records) {
@@ -285,7 +329,14 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
 /** The archive path's outcomes counted once per record (its first delivery's), however often it was delivered. */
 function archiveOutcomes(p: LocalPipeline): ArchiveOutcomes {
   const { ok, failed, dropped } = p.archive.outcomes;
-  return { ...p.archive.stats, ok, processingFailed: failed, dropped, unwritten: p.archive.unwrittenRecords, ...(p.archive.lastWriteError !== undefined ? { lastWriteError: p.archive.lastWriteError } : {}) };
+  return {
+    ...p.archive.stats,
+    ok,
+    processingFailed: failed,
+    dropped,
+    unwritten: p.archive.unwrittenRecords,
+    ...(p.archive.lastWriteError !== undefined ? { lastWriteError: p.archive.lastWriteError } : {}),
+  };
 }
 
 /** The archive path's counts, and what object writes left undone. */
@@ -298,7 +349,18 @@ interface InputTally {
   readonly refusedDir: string | null;
 }
 
-function toSummary(input: InputTally, recordsIn: number, left: LeftOnStream, countedBefore: number, t: SessionPathTotals, stats: SessionStats, a: ArchiveOutcomes, requests: AwsRequests, flow: { eps: number; p50: number; p95: number }, elapsed: number): RunSummary {
+function toSummary(
+  input: InputTally,
+  recordsIn: number,
+  left: LeftOnStream,
+  countedBefore: number,
+  t: SessionPathTotals,
+  stats: SessionStats,
+  a: ArchiveOutcomes,
+  requests: AwsRequests,
+  flow: { eps: number; p50: number; p95: number },
+  elapsed: number,
+): RunSummary {
   const valid = t.applied + t.duplicates + t.late;
   return {
     lines_in: input.counts.lines,
@@ -317,7 +379,8 @@ function toSummary(input: InputTally, recordsIn: number, left: LeftOnStream, cou
     late: t.late,
     sessions: stats.sessions,
     users: stats.users,
-    session_path_balanced: countedBefore >= 0 && countedBefore <= left.sessionPath && recordsIn + left.sessionPath === valid + t.refused + countedBefore,
+    session_path_balanced:
+      countedBefore >= 0 && countedBefore <= left.sessionPath && recordsIn + left.sessionPath === valid + t.refused + countedBefore,
     archived: a.ok,
     processing_failed: a.processingFailed,
     dropped: a.dropped,
@@ -340,54 +403,111 @@ function toSummary(input: InputTally, recordsIn: number, left: LeftOnStream, cou
 function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busiestWindows>[0], failedToDestination: number): void {
   p.line('');
   p.line('Totals (this run)');
-  p.line(table(['', 'records'], [
-    ['records in', s.records_in],
-    ['  valid', s.valid],
-    ['    applied to sessions', s.applied],
-    ['    producer duplicates', s.duplicates],
-    ['    late (before session start)', s.late],
-    ['  refused', s.refused],
-    ...Object.entries(s.refused_by_reason).sort().map(([k, v]): [string, number] => [`    ${k}`, v]),
-  ]));
+  p.line(
+    table(
+      ['', 'records'],
+      [
+        ['records in', s.records_in],
+        ['  valid', s.valid],
+        ['    applied to sessions', s.applied],
+        ['    producer duplicates', s.duplicates],
+        ['    late (before session start)', s.late],
+        ['  refused', s.refused],
+        ...Object.entries(s.refused_by_reason)
+          .sort()
+          .map(([k, v]): [string, number] => [`    ${k}`, v]),
+      ],
+    ),
+  );
   const ok = (b: boolean) => (b ? 'holds' : 'DOES NOT HOLD');
   const put = s.lines_in - s.refused_before_stream;
-  const kept = s.refused_dir ? ` (${Object.entries(s.refused_before_stream_by_reason).map(([k, v]) => `${k} ${v}`).join(', ')}; kept whole in ${s.refused_dir})` : '';
-  p.line(`  input: lines in ${s.lines_in} = put on the stream ${put} + refused before the stream ${s.refused_before_stream}${kept}: ${ok(s.input_balanced)}`);
+  const kept = s.refused_dir
+    ? ` (${Object.entries(s.refused_before_stream_by_reason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; kept whole in ${s.refused_dir})`
+    : '';
+  p.line(
+    `  input: lines in ${s.lines_in} = put on the stream ${put} + refused before the stream ${s.refused_before_stream}${kept}: ${ok(s.input_balanced)}`,
+  );
   const ls = s.left_on_stream;
   const leftS = ls.session_path > 0 ? ` + left on the stream by a stopped run ${ls.session_path}` : '';
   const ahead = ls.session_path > 0 ? ` + counted by the stopped run before its checkpoint ${s.counted_before_start}` : '';
-  p.line(`  session path: records in ${s.records_in}${leftS} = valid ${s.valid} + refused ${s.refused}${ahead}: ${ok(s.session_path_balanced)}`);
+  p.line(
+    `  session path: records in ${s.records_in}${leftS} = valid ${s.valid} + refused ${s.refused}${ahead}: ${ok(s.session_path_balanced)}`,
+  );
   const leftA = ls.archive_path > 0 ? ` + left on the stream by a stopped run ${ls.archive_path}` : '';
-  p.line(`  archive path: records in ${s.records_in}${leftA} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`);
-  if (s.archive_write_failures > 0) p.line(`  archive object writes failed ${s.archive_write_failures} time(s); ${s.archive_unwritten} record(s) not written; last error: ${s.archive_last_write_error ?? '(none)'}`);
+  p.line(
+    `  archive path: records in ${s.records_in}${leftA} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`,
+  );
+  if (s.archive_write_failures > 0)
+    p.line(
+      `  archive object writes failed ${s.archive_write_failures} time(s); ${s.archive_unwritten} record(s) not written; last error: ${s.archive_last_write_error ?? '(none)'}`,
+    );
   p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
   if (s.faults) p.line(`  faults injected: ${JSON.stringify(s.faults)}`);
-  if (failedToDestination > 0) p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
+  if (failedToDestination > 0)
+    p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
   const r = s.aws_requests;
   p.line('');
   p.line('AWS requests (counted at the SDK clients)');
-  p.line(table(['', 'count'], [
-    ...Object.entries(r.dynamodb).sort().map(([k, v]): [string, number] => [`DynamoDB ${k.replace('Command', '')}`, v]),
-    ['DynamoDB write units consumed', r.dynamodb_write_units],
-    ['DynamoDB read units consumed', r.dynamodb_read_units],
-    ['S3 objects written by Firehose', r.s3_objects],
-    ['Kinesis PutRecords (producer)', r.kinesis_put_records_calls],
-    ...Object.entries(r.kinesis_consumers).sort().map(([k, v]): [string, number] => [`Kinesis ${k.replace('Command', '')} (consumers)`, v]),
-  ]));
-  p.line(`  DynamoDB requests + S3 objects per 1,000 valid events: ${r.per_1000_valid_events} (one read, two writes and one PUT per event: ${r.per_event_design_per_1000})`);
-  p.line(`  throughput ${s.events_per_second} records/s from first put to drained; put to session visible: p50 ${s.put_to_session_ms.p50} ms, p95 ${s.put_to_session_ms.p95} ms`);
+  p.line(
+    table(
+      ['', 'count'],
+      [
+        ...Object.entries(r.dynamodb)
+          .sort()
+          .map(([k, v]): [string, number] => [`DynamoDB ${k.replace('Command', '')}`, v]),
+        ['DynamoDB write units consumed', r.dynamodb_write_units],
+        ['DynamoDB read units consumed', r.dynamodb_read_units],
+        ['S3 objects written by Firehose', r.s3_objects],
+        ['Kinesis PutRecords (producer)', r.kinesis_put_records_calls],
+        ...Object.entries(r.kinesis_consumers)
+          .sort()
+          .map(([k, v]): [string, number] => [`Kinesis ${k.replace('Command', '')} (consumers)`, v]),
+      ],
+    ),
+  );
+  p.line(
+    `  DynamoDB requests + S3 objects per 1,000 valid events: ${r.per_1000_valid_events} (one read, two writes and one PUT per event: ${r.per_event_design_per_1000})`,
+  );
+  p.line(
+    `  throughput ${s.events_per_second} records/s from first put to drained; put to session visible: p50 ${s.put_to_session_ms.p50} ms, p95 ${s.put_to_session_ms.p95} ms`,
+  );
   const st = s.session_stats;
   p.line('');
   p.line('Sessions (whole data directory)');
-  p.line(table(['sessions', 'users', 'median', 'p90', 'pages/session', 'bounce', 'converted', 'revenue'], [[
-    st.sessions, st.users, formatDuration(st.medianDurationS), formatDuration(st.p90DurationS), st.pagesPerSession,
-    percent(st.bounceRate), percent(st.conversionRate), st.revenue,
-  ]]));
+  p.line(
+    table(
+      ['sessions', 'users', 'median', 'p90', 'pages/session', 'bounce', 'converted', 'revenue'],
+      [
+        [
+          st.sessions,
+          st.users,
+          formatDuration(st.medianDurationS),
+          formatDuration(st.p90DurationS),
+          st.pagesPerSession,
+          percent(st.bounceRate),
+          percent(st.conversionRate),
+          st.revenue,
+        ],
+      ],
+    ),
+  );
   p.line('');
   p.line('Busiest 5-minute windows');
-  p.line(table(['window (UTC)', 'events', 'page views', 'users', 'sessions', 'conversions'], busiestWindows(windows, 5).map((w) => [
-    new Date(w.windowStartMs).toISOString().slice(0, 16).replace('T', ' '), w.events, w.pageViews, w.activeUsers, w.sessionsStarted, w.conversions,
-  ])));
+  p.line(
+    table(
+      ['window (UTC)', 'events', 'page views', 'users', 'sessions', 'conversions'],
+      busiestWindows(windows, 5).map((w) => [
+        new Date(w.windowStartMs).toISOString().slice(0, 16).replace('T', ' '),
+        w.events,
+        w.pageViews,
+        w.activeUsers,
+        w.sessionsStarted,
+        w.conversions,
+      ]),
+    ),
+  );
 }
 
 /** Top pages, channels, devices and the funnel, from the shipped named queries run by DuckDB over the archive. */
@@ -399,24 +519,50 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
     p.line('');
     p.line('From the archive (DuckDB, shipped queries, whole data directory)');
     const pages = (await run('top_pages')).slice(0, 5);
-    p.line(table(['top pages', 'views', 'users'], pages.map((r) => [String(r['page_path']), Number(r['page_views']), Number(r['users'])])));
+    p.line(
+      table(
+        ['top pages', 'views', 'users'],
+        pages.map((r) => [String(r['page_path']), Number(r['page_views']), Number(r['users'])]),
+      ),
+    );
     p.line('');
     const channels = (await run('traffic_channels')).slice(0, 8);
-    p.line(table(['channel', 'source', 'sessions', 'conversions', 'revenue'], channels.map((r) => [String(r['channel']), String(r['source']).slice(0, 24), Number(r['sessions']), Number(r['conversions']), Number(r['revenue'])])));
+    p.line(
+      table(
+        ['channel', 'source', 'sessions', 'conversions', 'revenue'],
+        channels.map((r) => [
+          String(r['channel']),
+          String(r['source']).slice(0, 24),
+          Number(r['sessions']),
+          Number(r['conversions']),
+          Number(r['revenue']),
+        ]),
+      ),
+    );
     p.line('');
     const devices = (await run('devices_and_browsers')).slice(0, 6);
-    p.line(table(['device', 'os', 'browser', 'users', 'events'], devices.map((r) => [String(r['device_type']), String(r['os']), String(r['browser']), Number(r['users']), Number(r['events'])])));
+    p.line(
+      table(
+        ['device', 'os', 'browser', 'users', 'events'],
+        devices.map((r) => [String(r['device_type']), String(r['os']), String(r['browser']), Number(r['users']), Number(r['events'])]),
+      ),
+    );
     p.line('');
     const [f] = await run('funnel');
     if (f) {
       const views = Number(f['sessions_with_page_view']);
       const forms = Number(f['then_form_submit']);
       const conv = Number(f['then_conversion']);
-      p.line(table(['funnel (sessions)', 'count', 'of previous'], [
-        ['page view', views, '100.0%'],
-        ['then form submit', forms, percent(views ? forms / views : 0)],
-        ['then conversion', conv, percent(forms ? conv / forms : 0)],
-      ]));
+      p.line(
+        table(
+          ['funnel (sessions)', 'count', 'of previous'],
+          [
+            ['page view', views, '100.0%'],
+            ['then form submit', forms, percent(views ? forms / views : 0)],
+            ['then conversion', conv, percent(forms ? conv / forms : 0)],
+          ],
+        ),
+      );
     }
   } finally {
     db.close();

@@ -19,15 +19,24 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
   if (o.bufferIntervalSeconds !== undefined) checkRange('--buffer-seconds', o.bufferIntervalSeconds, BUFFER_SECONDS_RANGE);
   const dataDir = openDataDir(o.dataDir, o.fresh);
   try {
-    const pipeline = await LocalPipeline.start({ dataDir, port: o.port, ...(o.shards !== undefined ? { shards: o.shards } : {}), ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}) });
+    const pipeline = await LocalPipeline.start({
+      dataDir,
+      port: o.port,
+      ...(o.shards !== undefined ? { shards: o.shards } : {}),
+      ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
+    });
     pipeline.startConsumers();
-    print(`Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`);
+    print(
+      `Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`,
+    );
     print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
     print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
     print('');
     print('Point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
     print(`  npx clickstream produce --stream ${LOCAL_NAMES.stream} --endpoint ${pipeline.kinesisEmulator.endpoint} --events 1000`);
-    print(`  npx clickstream export sessions --endpoint ${pipeline.dynamoEmulator.endpoint}   (the data directory is locked while up runs)`);
+    print(
+      `  npx clickstream export sessions --endpoint ${pipeline.dynamoEmulator.endpoint}   (the data directory is locked while up runs)`,
+    );
     print('Ctrl-C stops, flushing Firehose buffers first.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

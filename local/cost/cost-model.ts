@@ -109,15 +109,34 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
   const lines: CostLine[] = [
     { item: 'Kinesis shards', usd: shards * HOURS_PER_MONTH * p.kinesis.shardHour },
     { item: 'Kinesis PUT payload units', usd: (n * Math.ceil(r.eventBytes / 25_600) * p.kinesis.putPayloadUnitsPerMillion) / 1e6 },
-    { item: 'Lambda (both functions)', usd: ((invocations + transformInvocations) * p.lambda.requestsPerMillion) / 1e6 + (lambdaSeconds + transformInvocations * 0.05) * s.memoryGb * p.lambda.gbSecondArm },
+    {
+      item: 'Lambda (both functions)',
+      usd:
+        ((invocations + transformInvocations) * p.lambda.requestsPerMillion) / 1e6 +
+        (lambdaSeconds + transformInvocations * 0.05) * s.memoryGb * p.lambda.gbSecondArm,
+    },
     { item: 'DynamoDB writes', usd: (wru * p.dynamodb.writeRequestUnitsPerMillion) / 1e6 },
     { item: 'DynamoDB reads', usd: (rru * p.dynamodb.readRequestUnitsPerMillion) / 1e6 },
     { item: 'DynamoDB storage and PITR', usd: 0.5 * (p.dynamodb.storageGbMonth + p.dynamodb.pitrGbMonth) },
     { item: 'Firehose ingestion (5 KB rounding)', usd: ((n * rounded) / GB) * p.firehose.ingestionGb },
-    { item: 'Firehose dynamic partitioning', usd: ((n * r.enrichedBytesPerEvent) / GB) * p.firehose.dynamicPartitioningGb + (objects / 1000) * p.firehose.dynamicPartitioningPer1000Objects },
-    { item: `S3 PUTs and storage (${s.transitionDays} days Standard)`, usd: (objects / 1000) * p.s3.putPer1000 + ((standardMonths * n * r.archiveBytesPerEvent) / GB) * p.s3.standardGbMonth },
+    {
+      item: 'Firehose dynamic partitioning',
+      usd:
+        ((n * r.enrichedBytesPerEvent) / GB) * p.firehose.dynamicPartitioningGb +
+        (objects / 1000) * p.firehose.dynamicPartitioningPer1000Objects,
+    },
+    {
+      item: `S3 PUTs and storage (${s.transitionDays} days Standard)`,
+      usd: (objects / 1000) * p.s3.putPer1000 + ((standardMonths * n * r.archiveBytesPerEvent) / GB) * p.s3.standardGbMonth,
+    },
     archiveLine(n * r.archiveBytesPerEvent, objects, standardMonths, s),
-    { item: 'CloudWatch alarms, metrics, logs', usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth + ((invocations * 400) / GB) * p.cloudwatch.logsIngestionGb },
+    {
+      item: 'CloudWatch alarms, metrics, logs',
+      usd:
+        s.alarms * p.cloudwatch.alarmMonth +
+        s.customMetrics * p.cloudwatch.customMetricMonth +
+        ((invocations * 400) / GB) * p.cloudwatch.logsIngestionGb,
+    },
     { item: 'KMS key (alarm topic)', usd: p.kms.keyMonth },
   ];
   return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };
@@ -137,9 +156,15 @@ export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
     { item: 'DynamoDB writes (session + metrics per event)', usd: (2 * n * p.dynamodb.writeRequestUnitsPerMillion) / 1e6 },
     { item: 'DynamoDB reads (session per event)', usd: (n * p.dynamodb.readRequestUnitsPerMillion) / 1e6 },
     { item: 'S3 PUT per event', usd: (n / 1000) * p.s3.putPer1000 },
-    { item: `S3 storage (${s.transitionDays} days Standard)`, usd: ((s.transitionDays / 30) * n * r.enrichedBytesPerEvent / GB) * p.s3.standardGbMonth },
+    {
+      item: `S3 storage (${s.transitionDays} days Standard)`,
+      usd: (((s.transitionDays / 30) * n * r.enrichedBytesPerEvent) / GB) * p.s3.standardGbMonth,
+    },
     archiveLine(n * r.enrichedBytesPerEvent, n, s.transitionDays / 30, s),
-    { item: 'CloudWatch alarms, metrics, logs', usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth },
+    {
+      item: 'CloudWatch alarms, metrics, logs',
+      usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth,
+    },
   ];
   return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };
 }
@@ -160,6 +185,9 @@ export function archiveLine(bytesPerMonth: number, objectsPerMonth: number, stan
   const archived = s.archiveStorageClass !== 'GLACIER_IR';
   const overheadStandard = archived ? months * objectsPerMonth * PRICES.s3.archivedObjectOverheadStandardBytes : 0;
   const overheadClass = archived ? months * objectsPerMonth * PRICES.s3.archivedObjectOverheadClassBytes : 0;
-  const usd = ((months * bytesPerMonth + overheadClass) / GB) * cls.gbMonth + (overheadStandard / GB) * PRICES.s3.standardGbMonth + (objectsPerMonth / 1000) * cls.transitionPer1000;
+  const usd =
+    ((months * bytesPerMonth + overheadClass) / GB) * cls.gbMonth +
+    (overheadStandard / GB) * PRICES.s3.standardGbMonth +
+    (objectsPerMonth / 1000) * cls.transitionPer1000;
   return { item: `${label} (${s.archiveStorageClass})`, usd };
 }

@@ -25,7 +25,8 @@ export function startDynalite(options: DynaliteOptions = {}): Promise<RunningEmu
 export function listen(server: Server, port: number, what: string): Promise<RunningEmulator> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new Error(`${what}: port ${port} on 127.0.0.1 is in use; pick another port or stop what holds it`));
+      if (err.code === 'EADDRINUSE')
+        reject(new Error(`${what}: port ${port} on 127.0.0.1 is in use; pick another port or stop what holds it`));
       else reject(err);
     });
     server.listen(port, '127.0.0.1', () => {

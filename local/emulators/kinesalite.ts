@@ -11,6 +11,12 @@ export interface KinesaliteOptions {
 }
 
 export function startKinesalite(options: KinesaliteOptions = {}): Promise<RunningEmulator> {
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 64, ...(options.path ? { path: options.path } : {}) });
+  const server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 64,
+    ...(options.path ? { path: options.path } : {}),
+  });
   return listen(server, options.port ?? 0, 'Kinesis (kinesalite)');
 }

@@ -27,17 +27,25 @@ export interface InputCounts {
 export function checkInputReadable(path: string): void {
   if (path === '-') return;
   try {
-    if (statSync(path).isDirectory()) throw new UsageError(`--input ${path} is a directory; give a file of one event per line, or - for standard input`);
+    if (statSync(path).isDirectory())
+      throw new UsageError(`--input ${path} is a directory; give a file of one event per line, or - for standard input`);
     accessSync(path, constants.R_OK);
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`--input ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a readable file of one event per line, or - for standard input`);
+    throw new UsageError(
+      `--input ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a readable file of one event per line, or - for standard input`,
+    );
   }
 }
 
 /** The message of a line refused for its size. */
 export function tooLargeMessage(bytes: number): string {
-  return refuse('record_too_large', '', `at most ${KINESIS_RECORD_MAX_BYTES} bytes of data and partition key (the Kinesis record limit)`, `${bytes} bytes`).message;
+  return refuse(
+    'record_too_large',
+    '',
+    `at most ${KINESIS_RECORD_MAX_BYTES} bytes of data and partition key (the Kinesis record limit)`,
+    `${bytes} bytes`,
+  ).message;
 }
 
 /** Streams the records of `path` ('-' for standard input); refused lines go to `store`, counts to `counts`. */
@@ -51,7 +59,11 @@ export function newCounts(): InputCounts {
 }
 
 /** The line splitter behind `readInput`, for any byte stream. */
-export async function* readLines(source: AsyncIterable<Buffer | string>, store: RefusedStore, counts: InputCounts = newCounts()): AsyncGenerator<ProduceRecord> {
+export async function* readLines(
+  source: AsyncIterable<Buffer | string>,
+  store: RefusedStore,
+  counts: InputCounts = newCounts(),
+): AsyncGenerator<ProduceRecord> {
   let parts: Buffer[] = [];
   let partsBytes = 0;
   let oversize: RefusedLineWriter | undefined;

@@ -33,7 +33,12 @@ export interface ProduceResult {
 }
 
 /** Puts every record in order of its key; a batch is finished (retries included) before the next is read. */
-export async function putAll(client: KinesisClient, streamName: string, records: Iterable<ProduceRecord> | AsyncIterable<ProduceRecord>, o: ProduceOptions = {}): Promise<ProduceResult> {
+export async function putAll(
+  client: KinesisClient,
+  streamName: string,
+  records: Iterable<ProduceRecord> | AsyncIterable<ProduceRecord>,
+  o: ProduceOptions = {},
+): Promise<ProduceResult> {
   let calls = 0;
   let retried = 0;
   let done = 0;
@@ -87,7 +92,10 @@ export async function* batches(records: Iterable<ProduceRecord> | AsyncIterable<
   for await (const r of records) {
     const size = kinesisRecordBytes(r.data, r.partitionKey);
     // Input readers refuse such records before they get here; a caller that does not is told, never hung.
-    if (size > KINESIS_RECORD_MAX_BYTES) throw new RangeError(`a record of ${size} bytes (partition key ${JSON.stringify(r.partitionKey.slice(0, 64))}) is over the Kinesis limit of ${KINESIS_RECORD_MAX_BYTES} bytes; refuse it before putting`);
+    if (size > KINESIS_RECORD_MAX_BYTES)
+      throw new RangeError(
+        `a record of ${size} bytes (partition key ${JSON.stringify(r.partitionKey.slice(0, 64))}) is over the Kinesis limit of ${KINESIS_RECORD_MAX_BYTES} bytes; refuse it before putting`,
+      );
     if (batch.length > 0 && (batch.length >= PUT_RECORDS_MAX_RECORDS || bytes + size > PUT_RECORDS_MAX_BYTES)) {
       yield batch;
       batch = [];

@@ -61,7 +61,10 @@ export async function openArchive(archiveDir: string, scratchDir: string): Promi
 
 /** The first and last `dt=` of the archive's objects. */
 function dateRangeOf(files: readonly string[]): DateRange {
-  const days = files.map((f) => /[\\/]dt=(\d{4}-\d{2}-\d{2})[\\/]/.exec(f)?.[1]).filter((d): d is string => d !== undefined).sort();
+  const days = files
+    .map((f) => /[\\/]dt=(\d{4}-\d{2}-\d{2})[\\/]/.exec(f)?.[1])
+    .filter((d): d is string => d !== undefined)
+    .sort();
   const today = new Date().toISOString().slice(0, 10);
   return { from: days[0] ?? today, to: days[days.length - 1] ?? today };
 }
@@ -79,10 +82,14 @@ function viewSql(files: readonly string[]): string {
   const parts: string[] = [];
   if (json.length > 0) {
     const columns = `{${ARCHIVE_COLUMNS.map((c) => `${quote(c.name)}: ${quote(DUCKDB_TYPES[c.type])}`).join(', ')}}`;
-    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
+    parts.push(
+      `SELECT ${ARCHIVE_COLUMNS.map((c) => c.name).join(', ')}, dt, hour FROM read_json([${json.map(quote).join(', ')}], format = 'newline_delimited', compression = 'gzip', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}', hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`,
+    );
   }
   if (parquet.length > 0) {
-    parts.push(`SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`);
+    parts.push(
+      `SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`,
+    );
   }
   return `CREATE VIEW events AS ${parts.join(' UNION ALL ')}`;
 }

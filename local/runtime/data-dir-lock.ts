@@ -41,7 +41,11 @@ export function acquireLock(root: string, whatToDo?: string, flag = '--data-dir'
       return hold(file, text);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new DataDirError(`${flag} ${root}: cannot create its lock file (${(err as Error).message}); give a directory you can write to`, root, { cause: err });
+        throw new DataDirError(
+          `${flag} ${root}: cannot create its lock file (${(err as Error).message}); give a directory you can write to`,
+          root,
+          { cause: err },
+        );
       }
     }
     const seen = readText(file);
@@ -67,7 +71,12 @@ export function lockOwner(root: string): LockOwner | undefined {
 }
 
 /** The one-line message for a directory held by another process. */
-export function busy(root: string, owner: LockOwner, whatToDo = `wait for it to finish or stop it, or pick another --data-dir`, flag = '--data-dir'): DataDirError {
+export function busy(
+  root: string,
+  owner: LockOwner,
+  whatToDo = `wait for it to finish or stop it, or pick another --data-dir`,
+  flag = '--data-dir',
+): DataDirError {
   const who = owner.pid === process.pid ? `this process (pid ${owner.pid})` : `pid ${owner.pid}`;
   return new DataDirError(`${flag} ${root} is in use by ${who} (${owner.command}, started ${owner.startedAt}); ${whatToDo}`, root);
 }
@@ -137,7 +146,7 @@ function describeSelf(): LockOwner {
 /** `clickstream run --fresh …` for the CLI; the script and its arguments otherwise. Cut at 160 characters. */
 function commandLine(): string {
   const [, script = '', ...args] = process.argv;
-  const name = /clickstream\.cjs$|local[\\/]cli\.ts$/.test(script) ? 'clickstream' : script.split(/[\\/]/).pop() ?? 'node';
+  const name = /clickstream\.cjs$|local[\\/]cli\.ts$/.test(script) ? 'clickstream' : (script.split(/[\\/]/).pop() ?? 'node');
   const text = [name, ...args].join(' ');
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }
@@ -155,7 +164,8 @@ function procStart(pid: number): string | undefined {
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const o = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof o.pid === 'number' && typeof o.command === 'string' && typeof o.startedAt === 'string' && typeof o.hostname === 'string') return o as LockOwner;
+    if (typeof o.pid === 'number' && typeof o.command === 'string' && typeof o.startedAt === 'string' && typeof o.hostname === 'string')
+      return o as LockOwner;
   } catch {
     // half-written
   }

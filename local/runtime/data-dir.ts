@@ -38,13 +38,20 @@ export function openDataDir(dir: string, fresh: boolean): DataDir {
   if (st) {
     const marker = readMarker(root);
     if (marker === undefined && nonEmpty(root)) {
-      throw new DataDirError(`--data-dir ${root} exists and is not a clickstream data directory (no ${MARKER_FILE} file); pick another --data-dir, or remove it yourself`, root);
+      throw new DataDirError(
+        `--data-dir ${root} exists and is not a clickstream data directory (no ${MARKER_FILE} file); pick another --data-dir, or remove it yourself`,
+        root,
+      );
     }
   } else {
     try {
       mkdirSync(root, { recursive: true });
     } catch (err) {
-      throw new DataDirError(`--data-dir ${root} cannot be created (${(err as Error).message}); give a path in a folder you can write to`, root, { cause: err });
+      throw new DataDirError(
+        `--data-dir ${root} cannot be created (${(err as Error).message}); give a path in a folder you can write to`,
+        root,
+        { cause: err },
+      );
     }
   }
   const lock = acquireLock(root);
@@ -52,11 +59,15 @@ export function openDataDir(dir: string, fresh: boolean): DataDir {
     if (fresh) emptyExceptLock(root);
     const found = readMarker(root);
     if (found !== undefined && found !== DATA_LAYOUT) {
-      throw new DataDirError(`--data-dir ${root} holds data of another version (${found}, this is ${DATA_LAYOUT}); run with --fresh to start over, or pick another --data-dir`, root);
+      throw new DataDirError(
+        `--data-dir ${root} holds data of another version (${found}, this is ${DATA_LAYOUT}); run with --fresh to start over, or pick another --data-dir`,
+        root,
+      );
     }
     writeFileSync(join(root, MARKER_FILE), `${DATA_LAYOUT}\n`);
     const dataDir = layout(root, lock);
-    for (const p of [dataDir.kinesis, dataDir.dynamodb, dataDir.checkpoints, dataDir.failed, dataDir.archive, dataDir.logs]) mkdirSync(p, { recursive: true });
+    for (const p of [dataDir.kinesis, dataDir.dynamodb, dataDir.checkpoints, dataDir.failed, dataDir.archive, dataDir.logs])
+      mkdirSync(p, { recursive: true });
     return dataDir;
   } catch (err) {
     lock.release();
@@ -74,8 +85,16 @@ export function openExistingDataDir(dir: string, exclusive: boolean, whenBusy?: 
   if (!st) throw new DataDirError(`--data-dir ${root} does not exist; run \`clickstream run\` first to create it, or fix the path`, root);
   if (!st.isDirectory()) throw notADirectory(root);
   const found = readMarker(root);
-  if (found === undefined) throw new DataDirError(`--data-dir ${root} is not a clickstream data directory (no ${MARKER_FILE} file); give the --data-dir that \`clickstream run\` used`, root);
-  if (found !== DATA_LAYOUT) throw new DataDirError(`--data-dir ${root} holds data of another version (${found}, this is ${DATA_LAYOUT}); read it with the version that wrote it, or start over with \`clickstream run --fresh\``, root);
+  if (found === undefined)
+    throw new DataDirError(
+      `--data-dir ${root} is not a clickstream data directory (no ${MARKER_FILE} file); give the --data-dir that \`clickstream run\` used`,
+      root,
+    );
+  if (found !== DATA_LAYOUT)
+    throw new DataDirError(
+      `--data-dir ${root} holds data of another version (${found}, this is ${DATA_LAYOUT}); read it with the version that wrote it, or start over with \`clickstream run --fresh\``,
+      root,
+    );
   const lock = exclusive ? acquireLock(root, whenBusy) : { file: '', release() {} };
   return layout(root, lock);
 }

@@ -29,12 +29,20 @@ export interface FaultPlan {
 
 export const NO_FAULTS: FaultPlan = { ddbError: 0, ddbLostResponse: 0, crash: 0, duplicate: false, transformError: 0, seed: 1 };
 
-const SHARE_KEYS = { 'ddb-error': 'ddbError', 'ddb-lost-response': 'ddbLostResponse', crash: 'crash', 'transform-error': 'transformError' } as const;
+const SHARE_KEYS = {
+  'ddb-error': 'ddbError',
+  'ddb-lost-response': 'ddbLostResponse',
+  crash: 'crash',
+  'transform-error': 'transformError',
+} as const;
 
 /** Parses a SPEC; an unknown key or a share outside [0, 1] is an error naming it. */
 export function parseFaults(spec: string): FaultPlan {
   const plan: { -readonly [K in keyof FaultPlan]: FaultPlan[K] } = { ...NO_FAULTS };
-  for (const part of spec.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [key, raw] = part.split('=') as [string, string | undefined];
     if (key === 'duplicate') {
       plan.duplicate = raw === undefined || raw === 'true';
@@ -47,7 +55,10 @@ export function parseFaults(spec: string): FaultPlan {
       continue;
     }
     const field = SHARE_KEYS[key as keyof typeof SHARE_KEYS];
-    if (!field) throw new Error(`--faults: unknown key ${JSON.stringify(key)}; the keys are ${[...Object.keys(SHARE_KEYS), 'duplicate', 'seed'].join(', ')}`);
+    if (!field)
+      throw new Error(
+        `--faults: unknown key ${JSON.stringify(key)}; the keys are ${[...Object.keys(SHARE_KEYS), 'duplicate', 'seed'].join(', ')}`,
+      );
     const share = Number(raw);
     if (!(share >= 0 && share <= 1)) throw new Error(`--faults ${key} must be a share from 0 to 1; got ${JSON.stringify(raw)}`);
     plan[field] = share;
@@ -65,7 +76,11 @@ export interface FaultCounts {
 }
 
 const ERRORS = [
-  () => Object.assign(new Error('Rate of requests exceeds the allowed throughput (injected)'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }),
+  () =>
+    Object.assign(new Error('Rate of requests exceeds the allowed throughput (injected)'), {
+      name: 'ProvisionedThroughputExceededException',
+      $metadata: { httpStatusCode: 400 },
+    }),
   () => Object.assign(new Error('Internal server error (injected)'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
   () => Object.assign(new Error('socket timed out (injected)'), { name: 'TimeoutError' }),
 ];

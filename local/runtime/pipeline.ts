@@ -31,7 +31,12 @@ import type { RequestCounts } from './request-counter';
 import { ensureTables } from '../aws/tables';
 import { UsageError } from '../errors';
 
-export const LOCAL_NAMES = { stream: 'clickstream-events', sessionsTable: 'clickstream-sessions', metricsTable: 'clickstream-metrics', deliveryStream: 'clickstream-archive' } as const;
+export const LOCAL_NAMES = {
+  stream: 'clickstream-events',
+  sessionsTable: 'clickstream-sessions',
+  metricsTable: 'clickstream-metrics',
+  deliveryStream: 'clickstream-archive',
+} as const;
 
 /** Shards of a new local stream when `--shards` is not given; an existing stream keeps its own. */
 export const DEFAULT_SHARDS = 2;
@@ -49,7 +54,10 @@ export interface LeftOnStream {
  * The environment variables of each function in the local runtime: every one the stack sets from the same
  * settings (the stack's defaults unless given), with the local tables' names.
  */
-export function localFunctionEnvironments(config: ClickstreamConfig = DEFAULT_CONFIG): { sessionProcessor: Record<string, string>; firehoseTransform: Record<string, string> } {
+export function localFunctionEnvironments(config: ClickstreamConfig = DEFAULT_CONFIG): {
+  sessionProcessor: Record<string, string>;
+  firehoseTransform: Record<string, string>;
+} {
   return { sessionProcessor: sessionProcessorEnvironment(LOCAL_NAMES, config), firehoseTransform: transformEnvironment(config) };
 }
 
@@ -143,10 +151,22 @@ export class LocalPipeline {
       const stream = await ensureStream(kinesis, LOCAL_NAMES.stream, o.shards ?? DEFAULT_SHARDS);
       const found = stream.shardIds.length;
       if (o.shards !== undefined && found !== o.shards) {
-        throw new UsageError(`--shards ${o.shards}: the stream in --data-dir ${o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${o.shards}`);
+        throw new UsageError(
+          `--shards ${o.shards}: the stream in --data-dir ${o.dataDir.root} has ${found} shards; leave --shards out to use them, or add --fresh to start over with ${o.shards}`,
+        );
       }
       await ensureTables(dynamodb, LOCAL_NAMES);
-      return new LocalPipeline(o, { kinesisEmulator, dynamoEmulator, kinesis, dynamodb, functionDynamoDb, consumerKinesis, stream, dynamoCounts, kinesisCounts });
+      return new LocalPipeline(o, {
+        kinesisEmulator,
+        dynamoEmulator,
+        kinesis,
+        dynamodb,
+        functionDynamoDb,
+        consumerKinesis,
+        stream,
+        dynamoCounts,
+        kinesisCounts,
+      });
     } catch (err) {
       for (const emulator of emulators) await emulator.close().catch(() => undefined);
       for (const client of clients) client.destroy();
@@ -214,7 +234,10 @@ export class LocalPipeline {
   }
 
   /** Invokes the handler and reports which records its answer committed (those below the first reported one). */
-  private async observe(event: KinesisStreamEvent, next: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>): Promise<KinesisStreamBatchResponse | void> {
+  private async observe(
+    event: KinesisStreamEvent,
+    next: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>,
+  ): Promise<KinesisStreamBatchResponse | void> {
     const response = await next(event);
     if (!this.o.onSessionsVisible) return response;
     const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
@@ -242,7 +265,9 @@ export class LocalPipeline {
       ...(this.parquet ? { parquet: this.parquet } : {}),
       bufferBytes: (this.o.bufferSizeMb ?? DEFAULT_CONFIG.bufferingSizeMb) * 1024 * 1024,
       bufferIntervalMs: (this.o.bufferIntervalSeconds ?? DEFAULT_CONFIG.bufferingIntervalSeconds) * 1000,
-      ...(this.o.faults ? { deliverTwice: this.o.faults.plan.duplicate, invoke: (event, next) => this.o.faults!.invokeTransform(event, next) } : {}),
+      ...(this.o.faults
+        ? { deliverTwice: this.o.faults.plan.duplicate, invoke: (event, next) => this.o.faults!.invokeTransform(event, next) }
+        : {}),
     });
   }
 }

@@ -16,7 +16,9 @@ export class Progress {
     if (this.tty) {
       const width = 30;
       const filled = Math.round(share * width);
-      this.out.write(`\r  ${label.padEnd(22)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${done}/${total}  `);
+      this.out.write(
+        `\r  ${label.padEnd(22)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${done}/${total}  `,
+      );
       return;
     }
     const now = Date.now();

@@ -35,7 +35,8 @@ export function countDynamoDb(client: DynamoDBClient, counts: RequestCounts): vo
       counts.requests[name] = (counts.requests[name] ?? 0) + 1;
       const items = Object.values((args.input as BatchInput).RequestItems ?? {});
       if (name === 'BatchWriteItemCommand') counts.itemsWritten += items.reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
-      else if (name === 'BatchGetItemCommand') counts.keysRead += items.reduce((n, v) => n + (Array.isArray(v) ? 0 : (v.Keys?.length ?? 0)), 0);
+      else if (name === 'BatchGetItemCommand')
+        counts.keysRead += items.reduce((n, v) => n + (Array.isArray(v) ? 0 : (v.Keys?.length ?? 0)), 0);
       else if (WRITES.has(name)) counts.itemsWritten += 1;
       else counts.keysRead += 1;
       const result = await next(args);

@@ -76,7 +76,9 @@ export function syntheticWorkload(o: WorkloadOptions): Workload {
     user.next = end + gapAfterSession(rnd);
   }
   if (drafts.length < o.events) {
-    throw new Error(`${o.users} users cannot produce ${o.events} events within 24 hours; raise --users (about ${Math.ceil(o.events / 20)} would do)`);
+    throw new Error(
+      `${o.users} users cannot produce ${o.events} events within 24 hours; raise --users (about ${Math.ceil(o.events / 20)} would do)`,
+    );
   }
   drafts.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   return toStream(drafts, o, rnd, users.length + (o.longSessions?.length ?? 0));
@@ -89,8 +91,14 @@ function makeUser(i: number, rnd: Random, nowMs: number): User {
     id: `u-${String(i).padStart(6, '0')}`,
     agent: bot ? rnd.pick(BOT_AGENTS) : rnd.weighted(HUMAN_AGENTS),
     bot,
-    ip: v6 ? `2001:db8:${rnd.int(0, 0xffff).toString(16)}:${rnd.int(0, 0xffff).toString(16)}::${rnd.int(1, 0xffff).toString(16)}` : `198.51.${rnd.int(0, 255)}.${rnd.int(1, 254)}`,
-    timeFormat: rnd.weighted([['iso', 7], ['ms', 2], ['s', 1]] as const),
+    ip: v6
+      ? `2001:db8:${rnd.int(0, 0xffff).toString(16)}:${rnd.int(0, 0xffff).toString(16)}::${rnd.int(1, 0xffff).toString(16)}`
+      : `198.51.${rnd.int(0, 255)}.${rnd.int(1, 254)}`,
+    timeFormat: rnd.weighted([
+      ['iso', 7],
+      ['ms', 2],
+      ['s', 1],
+    ] as const),
     sendsSessionId: rnd.chance(0.5),
     next: nowMs - SPAN_MS + Math.floor(rnd.next() * SPAN_MS * 0.6),
   };
@@ -115,7 +123,12 @@ function session(user: User, start: number, rnd: Random, nowMs: number, out: Pla
   const emit = (eventType: string, eventName: string, path: string, properties: Record<string, unknown>) => {
     if (ts >= nowMs) return;
     const url = `${SITE}${path}${first ? source.query : ''}`;
-    out.push({ ts, userId: user.id, seq: out.length, body: body(user, clientSession, eventType, eventName, ts, url, referrer, properties) });
+    out.push({
+      ts,
+      userId: user.id,
+      seq: out.length,
+      body: body(user, clientSession, eventType, eventName, ts, url, referrer, properties),
+    });
     if (eventType === 'page_view') referrer = url;
     first = false;
   };
@@ -174,7 +187,12 @@ function longSession(user: User, count: number, rnd: Random, nowMs: number, out:
   for (let i = 0; i < count; i += 1) {
     const path = productPath(rnd);
     const [eventType, eventName] = rnd.chance(0.8) ? ['page_view', 'page_view'] : ['click', 'add_to_cart'];
-    out.push({ ts, userId: user.id, seq: out.length, body: body(human, undefined, eventType, eventName, ts, `${SITE}${path}`, undefined, { n: i }) });
+    out.push({
+      ts,
+      userId: user.id,
+      seq: out.length,
+      body: body(human, undefined, eventType, eventName, ts, `${SITE}${path}`, undefined, { n: i }),
+    });
     ts += rnd.int(5, 30) * 1000;
   }
 }
@@ -183,7 +201,16 @@ function productPath(rnd: Random): string {
   return `/p/${rnd.pick(CATEGORIES)}-${rnd.int(1, PRODUCTS_PER_CATEGORY)}`;
 }
 
-function body(user: User, clientSession: string | undefined, eventType: string, eventName: string, ts: number, url: string, referrer: string | undefined, properties: Record<string, unknown>): Record<string, unknown> {
+function body(
+  user: User,
+  clientSession: string | undefined,
+  eventType: string,
+  eventName: string,
+  ts: number,
+  url: string,
+  referrer: string | undefined,
+  properties: Record<string, unknown>,
+): Record<string, unknown> {
   const timestamp = user.timeFormat === 'iso' ? new Date(ts).toISOString() : user.timeFormat === 'ms' ? ts : ts / 1000;
   const b: Record<string, unknown> = { userId: user.id };
   if (clientSession) b['sessionId'] = clientSession;

@@ -8,7 +8,13 @@ import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ARCHIVE_JSON_STORAGE, glacierTableProperties, glueColumns, gluePartitionKeys, projectionProperties } from '../../functions/shared/archive-schema';
+import {
+  ARCHIVE_JSON_STORAGE,
+  glacierTableProperties,
+  glueColumns,
+  gluePartitionKeys,
+  projectionProperties,
+} from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { DATE_RANGE_PARAMETERS, bindQuery, loadNamedQueries } from '../../queries';
 import type { ArchiveFormat } from '../config';
@@ -66,7 +72,12 @@ export class AnalyticsCatalog extends Construct {
         name: props.tableName,
         description: 'Validated, enriched click events, partitioned by event date and hour (UTC)',
         tableType: 'EXTERNAL_TABLE',
-        parameters: { ...format.tableParameters, EXTERNAL: 'TRUE', ...projectionProperties(location), ...glacierTableProperties(props.readRestoredGlacierObjects) },
+        parameters: {
+          ...format.tableParameters,
+          EXTERNAL: 'TRUE',
+          ...projectionProperties(location),
+          ...glacierTableProperties(props.readRestoredGlacierObjects),
+        },
         partitionKeys: gluePartitionKeys(),
         storageDescriptor: {
           columns: glueColumns(),

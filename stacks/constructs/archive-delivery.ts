@@ -59,14 +59,20 @@ export class ArchiveDelivery extends Construct {
       ids: { function: 'Transform', logs: 'TransformLogs', role: 'TransformRole' },
       environment: transformEnvironment(props.transformSettings),
     });
-    if (props.format === 'parquet' && !props.table) throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
+    if (props.format === 'parquet' && !props.table)
+      throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
     // The delivery role is made here, not by the L2, so that it can be granted what the L2 leaves out:
     // Firehose's documented policy for a Lambda transform lists lambda:GetFunctionConfiguration beside
     // lambda:InvokeFunction ("Manage IAM roles through Amazon Data Firehose console",
     // https://docs.aws.amazon.com/firehose/latest/dev/console-managed-roles.html; "Controlling access with
     // Amazon Data Firehose", https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html).
     this.deliveryRole = new Role(this, 'DeliveryRole', { assumedBy: new ServicePrincipal('firehose.amazonaws.com') });
-    this.deliveryRole.addToPolicy(new PolicyStatement({ actions: ['lambda:GetFunctionConfiguration'], resources: [this.transform.functionArn, `${this.transform.functionArn}:*`] }));
+    this.deliveryRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['lambda:GetFunctionConfiguration'],
+        resources: [this.transform.functionArn, `${this.transform.functionArn}:*`],
+      }),
+    );
     const destination = new S3Bucket(props.bucket, {
       role: this.deliveryRole,
       dataOutputPrefix: ARCHIVE_DATA_PREFIX,
@@ -80,7 +86,9 @@ export class ArchiveDelivery extends Construct {
         new LambdaFunctionProcessor(this.transform, { bufferSize: Size.mebibytes(1), bufferInterval: Duration.seconds(60), retries: 3 }),
       ],
       dynamicPartitioning: { enabled: true, retryDuration: Duration.minutes(5) },
-      loggingConfig: new EnableLogging(new LogGroup(this, 'DeliveryLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY })),
+      loggingConfig: new EnableLogging(
+        new LogGroup(this, 'DeliveryLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      ),
       ...(props.format === 'parquet' && props.table
         ? {
             dataFormatConversion: {

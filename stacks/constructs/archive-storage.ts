@@ -45,7 +45,12 @@ export class ArchiveStorage extends Construct {
         {
           id: 'ArchiveToGlacier',
           prefix: ARCHIVE_DATA_ROOT,
-          transitions: [{ storageClass: STORAGE_CLASSES[props.storageClass ?? 'GLACIER_IR'], transitionAfter: Duration.days(props.glacierTransitionDays) }],
+          transitions: [
+            {
+              storageClass: STORAGE_CLASSES[props.storageClass ?? 'GLACIER_IR'],
+              transitionAfter: Duration.days(props.glacierTransitionDays),
+            },
+          ],
           ...(props.expirationDays !== undefined ? { expiration: Duration.days(props.expirationDays) } : {}),
         },
         { id: 'ExpireErrorOutput', prefix: ARCHIVE_ERROR_ROOT, expiration: Duration.days(props.failureRetentionDays) },

@@ -11,7 +11,13 @@ export function functionRole(scope: Construct, id: string, logGroup: ILogGroup):
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     inlinePolicies: {
       Logs: new PolicyDocument({
-        statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
+        statements: [
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            resources: [logGroup.logGroupArn],
+          }),
+        ],
       }),
     },
   });

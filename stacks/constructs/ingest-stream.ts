@@ -18,7 +18,9 @@ export class IngestStream extends Construct {
     super(scope, id);
     this.stream = new Stream(this, 'Stream', {
       streamName: props.streamName,
-      ...(props.shardCount === 'on-demand' ? { streamMode: StreamMode.ON_DEMAND } : { streamMode: StreamMode.PROVISIONED, shardCount: props.shardCount }),
+      ...(props.shardCount === 'on-demand'
+        ? { streamMode: StreamMode.ON_DEMAND }
+        : { streamMode: StreamMode.PROVISIONED, shardCount: props.shardCount }),
       retentionPeriod: Duration.hours(props.retentionHours),
       // The AWS managed key (aws/kinesis): KMS encryption at rest without a key to pay for or grant.
       encryption: StreamEncryption.MANAGED,

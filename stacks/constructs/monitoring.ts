@@ -44,7 +44,11 @@ export class Monitoring extends Construct {
     super(scope, id);
     // CloudWatch cannot publish to a topic under the AWS managed SNS key, so the topic has its own key.
     // Kept on delete like the data (a key cannot be deleted at once anyway), scheduled for deletion if the first deploy rolls back.
-    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the clickstream alarm topic', removalPolicy: STATEFUL_REMOVAL_POLICY });
+    const key = new Key(this, 'TopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the clickstream alarm topic',
+      removalPolicy: STATEFUL_REMOVAL_POLICY,
+    });
     key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -59,34 +63,86 @@ export class Monitoring extends Construct {
     const sp = props.sessionProcessor;
     const budgetMs = props.maxRecordAgeHours * 3_600_000;
     // A quarter of the record-age budget: records this old still have three quarters of it to be processed.
-    this.alarm('IteratorAge', sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES }), budgetMs / 4, 'session-processor is behind the stream by a quarter of its record-age budget', 3);
+    this.alarm(
+      'IteratorAge',
+      sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES }),
+      budgetMs / 4,
+      'session-processor is behind the stream by a quarter of its record-age budget',
+      3,
+    );
     // Any thrown invocation is a bug or an outage: the handler reports ordinary failures per record instead.
     this.alarm('SessionProcessorErrors', sp.metricErrors({ period: FIVE_MINUTES }), 1, 'session-processor invocations threw');
     // Throttling stops the shard: a concurrency limit is in the way.
-    this.alarm('SessionProcessorThrottles', sp.metricThrottles({ period: FIVE_MINUTES }), 1, 'session-processor invocations were throttled');
+    this.alarm(
+      'SessionProcessorThrottles',
+      sp.metricThrottles({ period: FIVE_MINUTES }),
+      1,
+      'session-processor invocations were throttled',
+    );
     // A failed transform invocation sends its whole batch to the error prefix after Firehose's retries.
     this.alarm('TransformErrors', props.transform.metricErrors({ period: FIVE_MINUTES }), 1, 'firehose-transform invocations failed');
-    this.alarm('TransformThrottles', props.transform.metricThrottles({ period: FIVE_MINUTES }), 1, 'firehose-transform invocations were throttled');
+    this.alarm(
+      'TransformThrottles',
+      props.transform.metricThrottles({ period: FIVE_MINUTES }),
+      1,
+      'firehose-transform invocations were throttled',
+    );
     const fh = props.deliveryStream;
     // Buffering is 60 s; 15 minutes of age means delivery has stalled, not merely batched.
-    this.alarm('ArchiveFreshness', fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }), 900, 'the oldest record in Firehose is 15 minutes old', 2);
+    this.alarm(
+      'ArchiveFreshness',
+      fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }),
+      900,
+      'the oldest record in Firehose is 15 minutes old',
+      2,
+    );
     // Any failed delivery to S3 is retried by Firehose, but a sustained share below 1 means records wait or fail.
-    this.alarm('ArchiveDeliveryFailures', fh.metric('DeliveryToS3.Success', { statistic: 'Average', period: FIVE_MINUTES }), 1, 'Firehose could not write to the archive bucket', 1, ComparisonOperator.LESS_THAN_THRESHOLD);
-    this.alarm('ArchiveTransformFailures', fh.metric('ExecuteProcessing.Success', { statistic: 'Average', period: FIVE_MINUTES }), 1, 'Firehose could not run the transform', 1, ComparisonOperator.LESS_THAN_THRESHOLD);
+    this.alarm(
+      'ArchiveDeliveryFailures',
+      fh.metric('DeliveryToS3.Success', { statistic: 'Average', period: FIVE_MINUTES }),
+      1,
+      'Firehose could not write to the archive bucket',
+      1,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+    );
+    this.alarm(
+      'ArchiveTransformFailures',
+      fh.metric('ExecuteProcessing.Success', { statistic: 'Average', period: FIVE_MINUTES }),
+      1,
+      'Firehose could not run the transform',
+      1,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+    );
     // Every object here is a batch that exhausted retries or record age: someone must look at it.
-    const failedWrites = new Metric({ namespace: 'AWS/S3', metricName: 'PutRequests', dimensionsMap: { BucketName: props.failureBucket.bucketName, FilterId: props.failureMetricsFilter }, statistic: 'Sum', period: FIVE_MINUTES });
+    const failedWrites = new Metric({
+      namespace: 'AWS/S3',
+      metricName: 'PutRequests',
+      dimensionsMap: { BucketName: props.failureBucket.bucketName, FilterId: props.failureMetricsFilter },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
     this.alarm('OnFailureDestinationWrites', failedWrites, 1, 'records were written to the on-failure bucket');
     for (const table of props.tables) {
       const throttles = new MathExpression({
         expression: 'r + w',
-        usingMetrics: { r: table.metric('ReadThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }), w: table.metric('WriteThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }) },
+        usingMetrics: {
+          r: table.metric('ReadThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }),
+          w: table.metric('WriteThrottleEvents', { statistic: 'Sum', period: FIVE_MINUTES }),
+        },
         period: FIVE_MINUTES,
       });
       // On-demand tables throttle only past their previous peak's doubling or on a hot key: worth knowing at once.
       this.alarm(`${table.node.id}Throttles`, throttles, 1, `DynamoDB throttled requests on ${table.node.id}`);
     }
     // The names and the dimension the handler publishes with (functions/shared/metric-names.ts).
-    const custom = (name: string) => new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { [SERVICE_DIMENSION]: SERVICES.sessionProcessor }, statistic: 'Sum', period: FIVE_MINUTES });
+    const custom = (name: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { [SERVICE_DIMENSION]: SERVICES.sessionProcessor },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      });
     const refusedShare = new MathExpression({
       expression: 'IF(total > 0, refused / total, 0)',
       usingMetrics: { refused: custom(SP.recordsRefused), total: custom(SP.recordsIn) },
@@ -99,18 +155,39 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       graph('Stream: records in', [props.stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES })]),
       graph('session-processor: iterator age (ms)', [sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES })]),
-      graph('Events: applied, duplicate, late, refused', [SP.eventsApplied, SP.eventsDuplicate, SP.eventsLate, SP.recordsRefused].map(custom)),
+      graph(
+        'Events: applied, duplicate, late, refused',
+        [SP.eventsApplied, SP.eventsDuplicate, SP.eventsLate, SP.recordsRefused].map(custom),
+      ),
       graph('Sessions started', [custom(SP.sessionsStarted)]),
     );
     this.dashboard.addWidgets(
-      graph('Lambda errors and throttles', [sp.metricErrors(), sp.metricThrottles(), props.transform.metricErrors(), props.transform.metricThrottles()]),
-      graph('Archive: records in and freshness (s)', [fh.metric('IncomingRecords', { statistic: 'Sum', period: FIVE_MINUTES }), fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES })]),
-      graph('DynamoDB: consumed write units', props.tables.map((t) => t.metric('ConsumedWriteCapacityUnits', { statistic: 'Sum', period: FIVE_MINUTES }))),
+      graph('Lambda errors and throttles', [
+        sp.metricErrors(),
+        sp.metricThrottles(),
+        props.transform.metricErrors(),
+        props.transform.metricThrottles(),
+      ]),
+      graph('Archive: records in and freshness (s)', [
+        fh.metric('IncomingRecords', { statistic: 'Sum', period: FIVE_MINUTES }),
+        fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }),
+      ]),
+      graph(
+        'DynamoDB: consumed write units',
+        props.tables.map((t) => t.metric('ConsumedWriteCapacityUnits', { statistic: 'Sum', period: FIVE_MINUTES })),
+      ),
       graph('DynamoDB retries', [custom(SP.dynamoDbRetries)]),
     );
   }
 
-  private alarm(id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD): void {
+  private alarm(
+    id: string,
+    metric: IMetric,
+    threshold: number,
+    description: string,
+    evaluationPeriods = 1,
+    comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  ): void {
     const alarm = new Alarm(this, id, {
       metric,
       threshold,

@@ -19,7 +19,10 @@ export function secureBucket(scope: Construct, id: string, accessLogs: IBucket, 
     serverAccessLogsPrefix: `${id}/`,
     removalPolicy: STATEFUL_REMOVAL_POLICY,
     ...extra,
-    lifecycleRules: [{ id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }, ...(extra.lifecycleRules ?? [])],
+    lifecycleRules: [
+      { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ...(extra.lifecycleRules ?? []),
+    ],
   });
 }
 

@@ -80,7 +80,10 @@ export class SessionProcessing extends Construct {
       functionName: `${props.namePrefix}-session-processor`,
       description: 'Sessionizes click events from Kinesis into DynamoDB sessions and 5-minute metrics',
       ids: { function: 'Function', logs: 'Logs', role: 'Role' },
-      environment: sessionProcessorEnvironment({ sessionsTable: this.sessionsTable.tableName, metricsTable: this.metricsTable.tableName }, props.settings),
+      environment: sessionProcessorEnvironment(
+        { sessionsTable: this.sessionsTable.tableName, metricsTable: this.metricsTable.tableName },
+        props.settings,
+      ),
     });
     // Only the calls the store makes: batched reads and writes of both tables, conditional puts of metrics.
     this.sessionsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');

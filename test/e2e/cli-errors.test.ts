@@ -58,14 +58,21 @@ describe('clickstream on bad flags and data directories', () => {
   it('refuses a file as --data-dir in one line and leaves it alone', async () => {
     writeFileSync(join(dir, 'notes.txt'), 'keep');
     const r = await clickstream('run', '--fresh', '--data-dir', 'notes.txt', '--events', '10');
-    expect(r).toMatchObject({ code: 1, stderr: `clickstream: --data-dir ${join(dir, 'notes.txt')} is a file, not a directory; give a directory (it is created when missing)\n` });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: `clickstream: --data-dir ${join(dir, 'notes.txt')} is a file, not a directory; give a directory (it is created when missing)\n`,
+    });
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep');
   }, 60_000);
 
   it('deletes nothing with --fresh when the command then fails on a missing --input', async () => {
     const dataDir = await madeByRun('kept');
     const r = await clickstream('run', '--fresh', '--input', 'missing.ndjson', '--data-dir', dataDir);
-    expect(r).toMatchObject({ code: 2, stderr: 'clickstream: --input missing.ndjson cannot be read (ENOENT); give a readable file of one event per line, or - for standard input\n' });
+    expect(r).toMatchObject({
+      code: 2,
+      stderr:
+        'clickstream: --input missing.ndjson cannot be read (ENOENT); give a readable file of one event per line, or - for standard input\n',
+    });
     expect(existsSync(join(dataDir, 'checkpoints', 'session-processor.json'))).toBe(true);
   }, 60_000);
 
@@ -73,9 +80,16 @@ describe('clickstream on bad flags and data directories', () => {
     const dataDir = await madeByRun('busy');
     const held = openDataDir(dataDir, false); // as a running `clickstream run` or `up` holds it
     try {
-      const [fresh, exported] = await Promise.all([clickstream('run', '--fresh', '--data-dir', dataDir, '--events', '10'), clickstream('export', 'sessions', '--data-dir', dataDir)]);
+      const [fresh, exported] = await Promise.all([
+        clickstream('run', '--fresh', '--data-dir', dataDir, '--events', '10'),
+        clickstream('export', 'sessions', '--data-dir', dataDir),
+      ]);
       expect(fresh.code).toBe(1);
-      expect(fresh.stderr).toMatch(new RegExp(`^clickstream: --data-dir ${dataDir} is in use by pid ${process.pid} \\(.+\\); wait for it to finish or stop it, or pick another --data-dir\\n$`));
+      expect(fresh.stderr).toMatch(
+        new RegExp(
+          `^clickstream: --data-dir ${dataDir} is in use by pid ${process.pid} \\(.+\\); wait for it to finish or stop it, or pick another --data-dir\\n$`,
+        ),
+      );
       expect(exported.code).toBe(1);
       expect(exported.stderr).toMatch(/is in use by pid \d+ .*pass --endpoint with the DynamoDB endpoint it printed\n$/);
       expect(existsSync(join(dataDir, 'checkpoints', 'session-processor.json'))).toBe(true);
@@ -84,9 +98,11 @@ describe('clickstream on bad flags and data directories', () => {
     }
   }, 60_000);
 
-  it('refuses --shards that differ from the existing stream instead of using the stream\'s count silently', async () => {
+  it("refuses --shards that differ from the existing stream instead of using the stream's count silently", async () => {
     const dataDir = await madeByRun('two-shards');
-    await expect(run({ users: 3, events: 20, seed: 1, shards: 4, dataDir, fresh: false, quiet: true })).rejects.toThrow(`--shards 4: the stream in --data-dir ${dataDir} has 2 shards; leave --shards out to use them, or add --fresh to start over with 4`);
+    await expect(run({ users: 3, events: 20, seed: 1, shards: 4, dataDir, fresh: false, quiet: true })).rejects.toThrow(
+      `--shards 4: the stream in --data-dir ${dataDir} has 2 shards; leave --shards out to use them, or add --fresh to start over with 4`,
+    );
     // The failed run gave the directory back.
     openDataDir(dataDir, false).release();
   }, 60_000);

@@ -23,23 +23,33 @@ describe('the pipeline under faults', () => {
     expect(clean.archive).toHaveLength(input.composition.valid);
   });
 
-  it.each(FAULT_KINDS)('gives the same sessions, metrics and archive with %s', async (name, spec) => {
-    const faulty = await runWith(dir, input.path, name, spec);
-    expect(faulty.summary.session_path_balanced && faulty.summary.archive_path_balanced).toBe(true);
-    const f = faulty.summary.faults!;
-    expect(f.ddbErrors + f.ddbLostResponses + f.crashes + f.duplicateDeliveries + f.transformFailures).toBeGreaterThan(0);
-    expect(faulty.sessions).toEqual(clean.sessions);
-    expect(faulty.metrics).toEqual(clean.metrics);
-    expect(faulty.refused).toBe(clean.refused);
-    // Records whose transform kept failing are kept whole in the error output, not archived; the rest match.
-    expect(faulty.archive).toEqual(expectedArchive(clean, faulty));
-    expect(faulty.archive.length + onlyInErrorOutput(clean, faulty).size).toBe(clean.archive.length);
-  }, 120_000);
+  it.each(FAULT_KINDS)(
+    'gives the same sessions, metrics and archive with %s',
+    async (name, spec) => {
+      const faulty = await runWith(dir, input.path, name, spec);
+      expect(faulty.summary.session_path_balanced && faulty.summary.archive_path_balanced).toBe(true);
+      const f = faulty.summary.faults!;
+      expect(f.ddbErrors + f.ddbLostResponses + f.crashes + f.duplicateDeliveries + f.transformFailures).toBeGreaterThan(0);
+      expect(faulty.sessions).toEqual(clean.sessions);
+      expect(faulty.metrics).toEqual(clean.metrics);
+      expect(faulty.refused).toBe(clean.refused);
+      // Records whose transform kept failing are kept whole in the error output, not archived; the rest match.
+      expect(faulty.archive).toEqual(expectedArchive(clean, faulty));
+      expect(faulty.archive.length + onlyInErrorOutput(clean, faulty).size).toBe(clean.archive.length);
+    },
+    120_000,
+  );
 
   it('draws the same faults and reaches the same outcome for the same seed and input, run after run', async () => {
     const spec = FAULT_KINDS.find(([name]) => name === 'all at once')![1];
     const [a, b] = [await runWith(dir, input.path, 'same seed 1', spec), await runWith(dir, input.path, 'same seed 2', spec)];
-    const outcome = (o: Outcome) => ({ faults: o.summary.faults, refused: o.refused, inErrorOutput: [...o.inErrorOutput].sort(), archived: o.summary.archived, failed: o.summary.processing_failed });
+    const outcome = (o: Outcome) => ({
+      faults: o.summary.faults,
+      refused: o.refused,
+      inErrorOutput: [...o.inErrorOutput].sort(),
+      archived: o.summary.archived,
+      failed: o.summary.processing_failed,
+    });
     expect(outcome(b)).toEqual(outcome(a));
     expect(b.sessions).toEqual(a.sessions);
   }, 120_000);

@@ -21,10 +21,20 @@ describe('clickstream run on oversized lines', () => {
     const dataDir = join(dir, 'data');
     const s = await run({ input, users: 1, events: 1, seed: 1, dataDir, fresh: true, quiet: true, summaryJson });
 
-    expect(s).toMatchObject({ lines_in: 102, refused_before_stream: 2, refused_before_stream_by_reason: { record_too_large: 2 }, input_balanced: true, records_in: 100 });
+    expect(s).toMatchObject({
+      lines_in: 102,
+      refused_before_stream: 2,
+      refused_before_stream_by_reason: { record_too_large: 2 },
+      input_balanced: true,
+      records_in: 100,
+    });
     expect(s.valid + s.refused).toBe(100);
     expect(s.session_path_balanced && s.archive_path_balanced).toBe(true);
-    expect(JSON.parse(readFileSync(summaryJson, 'utf8'))).toMatchObject({ lines_in: 102, refused_before_stream: 2, refused_dir: s.refused_dir });
+    expect(JSON.parse(readFileSync(summaryJson, 'utf8'))).toMatchObject({
+      lines_in: 102,
+      refused_before_stream: 2,
+      refused_dir: s.refused_dir,
+    });
     expect(readFileSync(join(s.refused_dir!, 'line-000000011.record'), 'utf8')).toBe(over1);
     expect(readFileSync(join(s.refused_dir!, 'line-000000051.record'), 'utf8')).toBe(over5);
   }, 60_000);

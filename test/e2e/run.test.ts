@@ -46,8 +46,28 @@ describe('clickstream run', () => {
   it('gives the same sessions from DynamoDB as the shipped SQL rebuilds from the archive', async () => {
     const fromSql = await runNamedQuery('sessions', dataDir);
     const ms = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
-    const sqlView = fromSql.map((s) => [s['user_id'], ms(s['start_time']), ms(s['last_activity_time']), Number(s['event_count']), Number(s['page_views']), s['landing_page'], s['exit_page'], s['converted'], Number(s['revenue'])]);
-    const ddbView = sessions.map((s) => [s.user_id, Date.parse(s.start_time), Date.parse(s.last_activity_time), s.event_count, s.page_views, s.landing_page, s.exit_page, s.converted, s.revenue]);
+    const sqlView = fromSql.map((s) => [
+      s['user_id'],
+      ms(s['start_time']),
+      ms(s['last_activity_time']),
+      Number(s['event_count']),
+      Number(s['page_views']),
+      s['landing_page'],
+      s['exit_page'],
+      s['converted'],
+      Number(s['revenue']),
+    ]);
+    const ddbView = sessions.map((s) => [
+      s.user_id,
+      Date.parse(s.start_time),
+      Date.parse(s.last_activity_time),
+      s.event_count,
+      s.page_views,
+      s.landing_page,
+      s.exit_page,
+      s.converted,
+      s.revenue,
+    ]);
     expect(ddbView.length).toBeGreaterThan(150);
     expect(sqlView).toEqual(ddbView);
   });

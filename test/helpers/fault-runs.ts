@@ -87,13 +87,26 @@ export function writeInput(dir: string, events: number, users: number, longSessi
 
 export async function runWith(dir: string, input: string, name: string, spec?: string): Promise<Outcome> {
   const dataDir = join(dir, name.replace(/\W+/g, '-'));
-  const summary = await run({ input, users: 1, events: 1, seed: 1, shards: 2, dataDir, fresh: true, quiet: true, batchSize: 100, ...(spec ? { faults: parseFaults(spec) } : {}) });
+  const summary = await run({
+    input,
+    users: 1,
+    events: 1,
+    seed: 1,
+    shards: 2,
+    dataDir,
+    fresh: true,
+    quiet: true,
+    batchSize: 100,
+    ...(spec ? { faults: parseFaults(spec) } : {}),
+  });
   const metrics = (await readExport('metrics', dataDir)) as MetricsExport[];
   const rows = await runNamedQuery('deduplicated_events', dataDir);
   return {
     summary,
     sessions: await readExport('sessions', dataDir),
-    metrics: metrics.map(({ refused: _r, ...rest }) => rest).filter((m) => Object.keys(m.events_by_type).length > 0 || m.duplicates > 0 || m.late_events > 0),
+    metrics: metrics
+      .map(({ refused: _r, ...rest }) => rest)
+      .filter((m) => Object.keys(m.events_by_type).length > 0 || m.duplicates > 0 || m.late_events > 0),
     refused: metrics.reduce((n, m) => n + m.refused, 0),
     archive: rows.map(({ received_at: _a, copy_number: _n, copies: _c, ...rest }) => rest),
     inErrorOutput: failedInvocations(dataDir),

@@ -14,7 +14,11 @@ let tableCounter = 0;
 
 export async function startLocalDdb(): Promise<LocalDdb> {
   const emulator = await startDynalite();
-  const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: emulator.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   return { emulator, client, tables: await newTables(client) };
 }
 

@@ -46,7 +46,12 @@ export class MemoryStore extends MemorySessionStore {
     const sessions = [...this.sessions.values(), ...current].sort((a, b) => a.userId.localeCompare(b.userId) || a.startMs - b.startMs);
     const metrics = [...this.metrics.values()]
       .sort((a, b) => a.windowStartMs - b.windowStartMs || a.shardId.localeCompare(b.shardId))
-      .map(({ watermark: _w, ...rest }) => ({ ...rest, eventsByType: { ...rest.eventsByType }, pageViewsByPage: { ...rest.pageViewsByPage }, refusedByReason: { ...rest.refusedByReason } }));
+      .map(({ watermark: _w, ...rest }) => ({
+        ...rest,
+        eventsByType: { ...rest.eventsByType },
+        pageViewsByPage: { ...rest.pageViewsByPage },
+        refusedByReason: { ...rest.refusedByReason },
+      }));
     return { sessions, metrics };
   }
 }

@@ -6,7 +6,7 @@ const TYPES = ['page_view', 'page_view', 'page_view', 'click', 'scroll', 'form_s
 
 export function smallWorkload(users: number, eventsPerUser: number, seed = 1): KinesisStreamRecord[] {
   let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   const clocks = Array.from({ length: users }, () => T0 + Math.floor(rand() * 30 * MINUTE));
   const left = Array.from({ length: users }, () => eventsPerUser);
   const records: KinesisStreamRecord[] = [];
@@ -18,7 +18,10 @@ export function smallWorkload(users: number, eventsPerUser: number, seed = 1): K
     const ts = (clocks[u]! += gap);
     const type = TYPES[Math.floor(rand() * TYPES.length)]!;
     const payload = producerEvent({
-      userId: `user-${u}`, eventType: type, timestamp: ts, url: `https://shop.example.com/p/${Math.floor(rand() * 8)}`,
+      userId: `user-${u}`,
+      eventType: type,
+      timestamp: ts,
+      url: `https://shop.example.com/p/${Math.floor(rand() * 8)}`,
       properties: type === 'conversion' ? { revenue: Math.round(rand() * 10000) / 100 } : { n: records.length },
     });
     records.push(kinesisRecord(payload, { index: records.length, arrivalMs: ts + 2000, partitionKey: `user-${u}` }));

@@ -6,7 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ClickstreamStack } from '../../stacks/clickstream-stack';
 import type { ClickstreamConfig } from '../../stacks/config';
 
-export const CDK_CONTEXT = (JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_CONTEXT = (JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+  .context;
 
 /** The stack's template; bundling is skipped (an empty list of stacks to bundle), as assertions need no code. */
 export function template(config: Partial<ClickstreamConfig> = {}): Template {

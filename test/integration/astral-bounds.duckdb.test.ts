@@ -107,7 +107,13 @@ describe('astral-plane characters at the length bounds', () => {
         const db = await openArchive(root, root);
         try {
           const read = await db.query('SELECT event_id, page_path, user_id, referrer, properties FROM ${events} ORDER BY event_id');
-          const expected = rows.map((r) => ({ event_id: r['event_id'], page_path: r['page_path'], user_id: r['user_id'], referrer: r['referrer'], properties: r['properties'] }));
+          const expected = rows.map((r) => ({
+            event_id: r['event_id'],
+            page_path: r['page_path'],
+            user_id: r['user_id'],
+            referrer: r['referrer'],
+            properties: r['properties'],
+          }));
           expected.sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)));
           expect(read).toEqual(expected);
         } finally {

@@ -15,19 +15,35 @@ const kinesalite = useKinesalite('esm-');
 const client = () => kinesisClient(kinesalite.emulator().endpoint);
 let streamCounter = 0;
 
-
 async function streamWith(count: number): Promise<StreamInfo> {
   const c = client();
   const stream = await ensureStream(c, `s${++streamCounter}`, 1);
-  await putAll(c, stream.name, Array.from({ length: count }, (_, i) => ({ partitionKey: 'k', data: Buffer.from(String(i)) })));
+  await putAll(
+    c,
+    stream.name,
+    Array.from({ length: count }, (_, i) => ({ partitionKey: 'k', data: Buffer.from(String(i)) })),
+  );
   c.destroy();
   return stream;
 }
 
-async function consume(stream: StreamInfo, handler: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>, extra: { batchSize?: number; retryAttempts?: number } = {}) {
+async function consume(
+  stream: StreamInfo,
+  handler: (e: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>,
+  extra: { batchSize?: number; retryAttempts?: number } = {},
+) {
   const c = client();
   const checkpoints = new CheckpointFile(join(kinesalite.dir(), `${stream.name}.json`));
-  const source = new KinesisEventSource({ functionName: 'f', client: c, stream, handler, checkpoints, onFailure: new FolderFailureDestination(join(kinesalite.dir(), 'failed', stream.name)), idlePollMs: 10, ...extra });
+  const source = new KinesisEventSource({
+    functionName: 'f',
+    client: c,
+    stream,
+    handler,
+    checkpoints,
+    onFailure: new FolderFailureDestination(join(kinesalite.dir(), 'failed', stream.name)),
+    idlePollMs: 10,
+    ...extra,
+  });
   source.start();
   await source.drain();
   c.destroy();
@@ -56,7 +72,12 @@ describe('KinesisEventSource', () => {
       return Promise.resolve({ batchItemFailures: [] });
     });
     const r = seen[0]!.Records[0]!;
-    expect(r).toMatchObject({ eventSource: 'aws:kinesis', eventName: 'aws:kinesis:record', eventSourceARN: stream.arn, kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'k' } });
+    expect(r).toMatchObject({
+      eventSource: 'aws:kinesis',
+      eventName: 'aws:kinesis:record',
+      eventSourceARN: stream.arn,
+      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'k' },
+    });
     expect(r.eventID).toBe(`${stream.shardIds[0]}:${r.kinesis.sequenceNumber}`);
     expect(typeof r.kinesis.approximateArrivalTimestamp).toBe('number');
     expect(checkpoint).toBe(seen[seen.length - 1]!.Records[4]!.kinesis.sequenceNumber);
@@ -68,23 +89,35 @@ describe('KinesisEventSource', () => {
     await consume(stream, (e) => {
       deliveries.push(values(e));
       const third = e.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString() === '3');
-      return Promise.resolve({ batchItemFailures: deliveries.length === 1 && third ? [{ itemIdentifier: third.kinesis.sequenceNumber }] : [] });
+      return Promise.resolve({
+        batchItemFailures: deliveries.length === 1 && third ? [{ itemIdentifier: third.kinesis.sequenceNumber }] : [],
+      });
     });
-    expect(deliveries).toEqual([['0', '1', '2', '3', '4', '5'], ['3', '4', '5']]);
+    expect(deliveries).toEqual([
+      ['0', '1', '2', '3', '4', '5'],
+      ['3', '4', '5'],
+    ]);
   });
 
   it('bisects a batch whose invocation throws, and sends a record that always fails to the failure destination', async () => {
     const stream = await streamWith(4);
     const deliveries: string[][] = [];
-    const { source } = await consume(stream, (e) => {
-      deliveries.push(values(e));
-      return values(e).includes('2') ? Promise.reject(new Error('poison')) : Promise.resolve();
-    }, { retryAttempts: 1 });
+    const { source } = await consume(
+      stream,
+      (e) => {
+        deliveries.push(values(e));
+        return values(e).includes('2') ? Promise.reject(new Error('poison')) : Promise.resolve();
+      },
+      { retryAttempts: 1 },
+    );
     expect(deliveries[1]).toEqual(['0', '1']);
     expect(source.stats.recordsToFailureDestination).toBe(1);
     const folder = join(kinesalite.dir(), 'failed', stream.name, 'f');
     const day = readdirSync(folder)[0]!;
-    const dump = JSON.parse(readFileSync(join(folder, day, readdirSync(join(folder, day))[0]!), 'utf8')) as { requestContext: { condition: string }; payload: KinesisStreamEvent };
+    const dump = JSON.parse(readFileSync(join(folder, day, readdirSync(join(folder, day))[0]!), 'utf8')) as {
+      requestContext: { condition: string };
+      payload: KinesisStreamEvent;
+    };
     expect(dump.requestContext.condition).toBe('RetryAttemptsExhausted');
     expect(values(dump.payload)).toEqual(['2']);
   });

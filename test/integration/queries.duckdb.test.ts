@@ -29,8 +29,14 @@ let db: ArchiveDb;
 /** Transforms every record and writes the Ok rows, twice for a few (an at-least-once redelivery). */
 function writeArchive(root: string, input: readonly KinesisStreamRecord[]): void {
   const event = {
-    invocationId: 'i', deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/archive', region: 'us-east-1',
-    records: input.map((r, i) => ({ recordId: String(i), approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp * 1000, data: r.kinesis.data })),
+    invocationId: 'i',
+    deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/archive',
+    region: 'us-east-1',
+    records: input.map((r, i) => ({
+      recordId: String(i),
+      approximateArrivalTimestamp: r.kinesis.approximateArrivalTimestamp * 1000,
+      data: r.kinesis.data,
+    })),
   };
   const { result } = transformBatch(event, new UserAgentCache(), loadConfig({}), new MemoryLog());
   const byPrefix = new Map<string, Buffer[]>();
@@ -77,10 +83,34 @@ describe('named queries on the local archive', () => {
       list.push({ position: recordPosition(r.kinesis.sequenceNumber, 0), sequenceNumber: r.kinesis.sequenceNumber, event: v.event });
       byUser.set(v.event.userId, list);
     }
-    const streamed = [...byUser.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([user, events]) => applyUserEvents(emptyState(user), 'shard', events, RULES).sessions);
+    const streamed = [...byUser.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .flatMap(([user, events]) => applyUserEvents(emptyState(user), 'shard', events, RULES).sessions);
     const ms = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
-    expect(sql.map((s) => [s['user_id'], ms(s['start_time']), ms(s['last_activity_time']), Number(s['event_count']), Number(s['page_views']), s['landing_page'], s['exit_page'], s['converted'], Number(s['revenue'])])).toEqual(
-      streamed.map((s) => [s.userId, s.startMs, s.lastMs, s.eventCount, s.pageViews, s.landingPage, s.exitPage, s.converted, s.revenueMicros / 1e6]),
+    expect(
+      sql.map((s) => [
+        s['user_id'],
+        ms(s['start_time']),
+        ms(s['last_activity_time']),
+        Number(s['event_count']),
+        Number(s['page_views']),
+        s['landing_page'],
+        s['exit_page'],
+        s['converted'],
+        Number(s['revenue']),
+      ]),
+    ).toEqual(
+      streamed.map((s) => [
+        s.userId,
+        s.startMs,
+        s.lastMs,
+        s.eventCount,
+        s.pageViews,
+        s.landingPage,
+        s.exitPage,
+        s.converted,
+        s.revenueMicros / 1e6,
+      ]),
     );
   });
 });

@@ -29,8 +29,17 @@ let db: ArchiveDb;
 
 beforeAll(async () => {
   const archive = openDataDir(dataDirPath, false).archive;
-  const events = DAYS.flatMap((day, d) => [9, 10].flatMap((hour) => ['u1', 'u2', 'u3'].map((user, i) =>
-    producerEvent({ userId: user, timestamp: `${day}T${String(hour).padStart(2, '0')}:0${i}:00.000Z`, url: `https://shop.example.com/day-${d}` }))));
+  const events = DAYS.flatMap((day, d) =>
+    [9, 10].flatMap((hour) =>
+      ['u1', 'u2', 'u3'].map((user, i) =>
+        producerEvent({
+          userId: user,
+          timestamp: `${day}T${String(hour).padStart(2, '0')}:0${i}:00.000Z`,
+          url: `https://shop.example.com/day-${d}`,
+        }),
+      ),
+    ),
+  );
   const { result } = transformBatch(firehoseEvent(events), new UserAgentCache(), loadConfig({}), new MemoryLog());
   const byPrefix = new Map<string, Buffer[]>();
   for (const r of result.records) {
@@ -58,13 +67,13 @@ async function filesRead(sql: string, range: { from: string; to: string }): Prom
 }
 
 describe('clickstream query --from --to', () => {
-  it('answers top_pages over one day with that day\'s pages only', async () => {
+  it("answers top_pages over one day with that day's pages only", async () => {
     const rows = await runNamedQuery('top_pages', dataDirPath, queryRange(DAYS[1], DAYS[1]));
     expect(rows.map((r) => r['page_path'])).toEqual(['/day-1']);
     expect(Number(rows[0]!['page_views'])).toBe(6);
   });
 
-  it.each(loadNamedQueries().map((q) => [q.name, q]))('%s over one day opens only that day\'s two objects of six', async (_name, q) => {
+  it.each(loadNamedQueries().map((q) => [q.name, q]))("%s over one day opens only that day's two objects of six", async (_name, q) => {
     expect(await filesRead(q.sql, { from: DAYS[1]!, to: DAYS[1]! })).toEqual({ read: 2, total: 6 });
   });
 

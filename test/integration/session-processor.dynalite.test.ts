@@ -41,7 +41,11 @@ describe('session-processor on dynalite', () => {
 
   beforeAll(async () => {
     onceTables = await newTables(ddb.client);
-    await runLikeLambda(records, { store: storeFor(onceTables), log: new MemoryLog(), rules: RULES, bounds: BOUNDS }, { batchSizes: [records.length] });
+    await runLikeLambda(
+      records,
+      { store: storeFor(onceTables), log: new MemoryLog(), rules: RULES, bounds: BOUNDS },
+      { batchSizes: [records.length] },
+    );
     once = await readBack(onceTables);
   });
 
@@ -54,7 +58,12 @@ describe('session-processor on dynalite', () => {
 
   it('reads back the same sessions and metrics after failed writes, lost responses, retries and redelivery', async () => {
     const tables = await newTables(ddb.client);
-    const faulty = new DynamoDBClient({ endpoint: ddb.emulator.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const faulty = new DynamoDBClient({
+      endpoint: ddb.emulator.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     let batchWrites = 0;
     let puts = 0;
     let armed = false;
@@ -95,9 +104,11 @@ describe('session-processor on dynalite', () => {
     expect(recent.map((s) => s.startMs)).toEqual(mine.map((s) => s.startMs).reverse());
   });
 
-  it("sets the TTL attribute of a closed session to 7 days after its last activity", async () => {
+  it('sets the TTL attribute of a closed session to 7 days after its last activity', async () => {
     const s = once.sessions.find((x, i) => once.sessions[i + 1]?.userId === x.userId)!;
-    const out = await ddb.client.send(new GetItemCommand({ TableName: onceTables.sessionsTable, Key: { userId: { S: s.userId }, sk: { S: sessionSortKey(s.startMs) } } }));
+    const out = await ddb.client.send(
+      new GetItemCommand({ TableName: onceTables.sessionsTable, Key: { userId: { S: s.userId }, sk: { S: sessionSortKey(s.startMs) } } }),
+    );
     expect(Number(out.Item!['expiresAt']!.N)).toBe(Math.floor(s.lastMs / 1000) + 7 * 86_400);
   });
 });

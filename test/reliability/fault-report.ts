@@ -24,21 +24,45 @@ async function main(): Promise<number> {
     const s = f.summary;
     const kept = onlyInErrorOutput(clean, f).size;
     const archiveEqual = isDeepStrictEqual(f.archive, expectedArchive(clean, f)) && f.archive.length + kept === clean.archive.length;
-    const equal = isDeepStrictEqual(f.sessions, clean.sessions) && isDeepStrictEqual(f.metrics, clean.metrics) && f.refused === clean.refused && archiveEqual;
+    const equal =
+      isDeepStrictEqual(f.sessions, clean.sessions) &&
+      isDeepStrictEqual(f.metrics, clean.metrics) &&
+      f.refused === clean.refused &&
+      archiveEqual;
     const balanced = s.session_path_balanced && s.archive_path_balanced;
     if (!equal || !balanced) failures += 1;
     const x = s.faults!;
-    rows.push([name, s.records_in, s.valid + s.refused, s.archived + s.processing_failed + s.dropped, equal ? 'yes' : 'NO', x.session_retries, x.function_errors, x.transform_invocation_failures, kept, x.ddbErrors + x.ddbLostResponses + x.crashes + x.duplicateDeliveries + x.transformFailures]);
+    rows.push([
+      name,
+      s.records_in,
+      s.valid + s.refused,
+      s.archived + s.processing_failed + s.dropped,
+      equal ? 'yes' : 'NO',
+      x.session_retries,
+      x.function_errors,
+      x.transform_invocation_failures,
+      kept,
+      x.ddbErrors + x.ddbLostResponses + x.crashes + x.duplicateDeliveries + x.transformFailures,
+    ]);
   }
   process.stdout.write(`Faults, 20,000 records (seed 11), each run beside a fault-free run of the same input\n`);
-  process.stdout.write(`${table(['fault', 'in', 'session path', 'archive path', 'equal', 'batch retries', 'fn errors', 'transform fails', 'to error output', 'injected'], rows)}\n`);
-  process.stdout.write('  equal: sessions, metrics and the de-duplicated archive match the fault-free run; records whose transform\n  failed four times in a row are kept whole in the error output (to be replayed) and counted there.\n');
-  process.stdout.write(failures === 0 ? 'every run accounted for every record and matched the fault-free run\n' : `${failures} run(s) did not\n`);
+  process.stdout.write(
+    `${table(['fault', 'in', 'session path', 'archive path', 'equal', 'batch retries', 'fn errors', 'transform fails', 'to error output', 'injected'], rows)}\n`,
+  );
+  process.stdout.write(
+    '  equal: sessions, metrics and the de-duplicated archive match the fault-free run; records whose transform\n  failed four times in a row are kept whole in the error output (to be replayed) and counted there.\n',
+  );
+  process.stdout.write(
+    failures === 0 ? 'every run accounted for every record and matched the fault-free run\n' : `${failures} run(s) did not\n`,
+  );
   rmSync(dir, { recursive: true, force: true });
   return failures === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -17,8 +17,12 @@ import { T0, kinesisRecord } from '../helpers/events';
 import { MemoryLog, MemoryStore } from '../helpers/memory-store';
 
 const TOTAL = 100_000;
-const corpus = (JSON.parse(readFileSync(join(__dirname, '../corpus/hostile.json'), 'utf8')) as Array<{ name: string; base64?: string; generate?: string }>).map((c) =>
-  c.generate === '1mb' ? Buffer.from(`{"userId":"u","eventType":"click","timestamp":1,"url":"x:/","properties":{"blob":"${'x'.repeat(1024 * 1024)}"}}`) : Buffer.from(c.base64 ?? '', 'base64'),
+const corpus = (
+  JSON.parse(readFileSync(join(__dirname, '../corpus/hostile.json'), 'utf8')) as Array<{ name: string; base64?: string; generate?: string }>
+).map((c) =>
+  c.generate === '1mb'
+    ? Buffer.from(`{"userId":"u","eventType":"click","timestamp":1,"url":"x:/","properties":{"blob":"${'x'.repeat(1024 * 1024)}"}}`)
+    : Buffer.from(c.base64 ?? '', 'base64'),
 );
 
 /** Random bytes, random JSON, and near-valid events with random fields. */
@@ -27,14 +31,22 @@ const hostile = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
   fc.string({ maxLength: 200, unit: 'binary' }).map((s) => Buffer.from(s)),
   fc
-    .record({
-      userId: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)),
-      eventType: fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string()),
-      timestamp: fc.oneof(fc.integer({ min: T0 - 1e9, max: T0 + 1e9 }), fc.double(), fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
-      url: fc.oneof(fc.webUrl(), fc.string()),
-      ip: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()),
-      properties: fc.oneof(fc.object({ maxDepth: 5 }), fc.jsonValue()),
-    }, { requiredKeys: [] })
+    .record(
+      {
+        userId: fc.oneof(fc.string({ maxLength: 300 }), fc.integer(), fc.constant(null)),
+        eventType: fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string()),
+        timestamp: fc.oneof(
+          fc.integer({ min: T0 - 1e9, max: T0 + 1e9 }),
+          fc.double(),
+          fc.string(),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        url: fc.oneof(fc.webUrl(), fc.string()),
+        ip: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()),
+        properties: fc.oneof(fc.object({ maxDepth: 5 }), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    )
     .map((e) => Buffer.from(JSON.stringify(e))),
 );
 
@@ -78,8 +90,12 @@ describe('hostile input', () => {
     let answered = 0;
     for (let i = 0; i < input.length; i += 500) {
       const event: FirehoseTransformationEvent = {
-        invocationId: 'i', deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/d', region: 'us-east-1',
-        records: input.slice(i, i + 500).map((data, k) => ({ recordId: String(i + k), approximateArrivalTimestamp: T0 + 60_000, data: data.toString('base64') })),
+        invocationId: 'i',
+        deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/d',
+        region: 'us-east-1',
+        records: input
+          .slice(i, i + 500)
+          .map((data, k) => ({ recordId: String(i + k), approximateArrivalTimestamp: T0 + 60_000, data: data.toString('base64') })),
       };
       const { result } = transformBatch(event, agents, settings, log);
       expect(result.records.map((r) => r.recordId)).toEqual(event.records.map((r) => r.recordId));

@@ -70,7 +70,22 @@ async function main(): Promise<number> {
     const sizeMb = statSync(input).size / 1024 / 1024;
     const summaryPath = join(dir, 'summary.json');
     const started = Date.now();
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, join(ROOT, 'local/clickstream.cjs'), 'run', '--input', input, '--data-dir', join(dir, 'data'), '--fresh', '--summary-json', summaryPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${HEAP_CAP_MB}`,
+        join(ROOT, 'local/clickstream.cjs'),
+        'run',
+        '--input',
+        input,
+        '--data-dir',
+        join(dir, 'data'),
+        '--fresh',
+        '--summary-json',
+        summaryPath,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     const peak = { hwm: 0, anon: 0, file: 0 };
     const sampler = setInterval(() => {
       const m = memoryMb(child.pid!);
@@ -83,16 +98,26 @@ async function main(): Promise<number> {
       process.stdout.write(`large input: clickstream run exited with ${code}\n`);
       return 1;
     }
-    const s = JSON.parse(readFileSync(summaryPath, 'utf8')) as { records_in: number; events_per_second: number; session_path_balanced: boolean; archive_path_balanced: boolean };
+    const s = JSON.parse(readFileSync(summaryPath, 'utf8')) as {
+      records_in: number;
+      events_per_second: number;
+      session_path_balanced: boolean;
+      archive_path_balanced: boolean;
+    };
     const balanced = s.session_path_balanced && s.archive_path_balanced;
-    process.stdout.write(`large input: ${sizeMb.toFixed(0)} MB, ${lines} lines; records in ${s.records_in}; ${s.events_per_second} records/s from first put to drained, ${Math.round(lines / seconds)} lines/s overall (${seconds.toFixed(0)} s); heap capped at ${HEAP_CAP_MB} MB; peak RSS ${peak.hwm.toFixed(0)} MB, of which at most ${peak.anon.toFixed(0)} MB anonymous (bound ${RSS_BOUND_MB} MB) and ${peak.file.toFixed(0)} MB file-backed (the emulators' files, mapped); conservation ${balanced ? 'holds' : 'DOES NOT HOLD'}\n`);
+    process.stdout.write(
+      `large input: ${sizeMb.toFixed(0)} MB, ${lines} lines; records in ${s.records_in}; ${s.events_per_second} records/s from first put to drained, ${Math.round(lines / seconds)} lines/s overall (${seconds.toFixed(0)} s); heap capped at ${HEAP_CAP_MB} MB; peak RSS ${peak.hwm.toFixed(0)} MB, of which at most ${peak.anon.toFixed(0)} MB anonymous (bound ${RSS_BOUND_MB} MB) and ${peak.file.toFixed(0)} MB file-backed (the emulators' files, mapped); conservation ${balanced ? 'holds' : 'DOES NOT HOLD'}\n`,
+    );
     return peak.anon <= RSS_BOUND_MB && balanced ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`large input: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`large input: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -32,9 +32,14 @@ async function state(dataDir: string) {
   const rows = await runNamedQuery('deduplicated_events', dataDir);
   return {
     sessions: await readExport('sessions', dataDir),
-    metrics: metrics.map(({ duplicates: _d, late_events: _l, refused: _r, ...rest }) => rest).filter((m) => Object.keys(m.events_by_type).length > 0),
+    metrics: metrics
+      .map(({ duplicates: _d, late_events: _l, refused: _r, ...rest }) => rest)
+      .filter((m) => Object.keys(m.events_by_type).length > 0),
     archive: rows.map(({ received_at: _a, copy_number: _n, copies: _c, ...rest }) => rest),
-    accounted: metrics.reduce((n, m) => n + Object.values(m.events_by_type).reduce((a, b) => a + b, 0) + m.duplicates + m.late_events + m.refused, 0),
+    accounted: metrics.reduce(
+      (n, m) => n + Object.values(m.events_by_type).reduce((a, b) => a + b, 0) + m.duplicates + m.late_events + m.refused,
+      0,
+    ),
   };
 }
 
@@ -46,7 +51,11 @@ async function recordsOnStream(dataDir: string): Promise<number> {
   try {
     const shards = (await client.send(new ListShardsCommand({ StreamName: LOCAL_NAMES.stream }))).Shards ?? [];
     for (const shard of shards) {
-      let it = (await client.send(new GetShardIteratorCommand({ StreamName: LOCAL_NAMES.stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      let it = (
+        await client.send(
+          new GetShardIteratorCommand({ StreamName: LOCAL_NAMES.stream, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+        )
+      ).ShardIterator;
       for (;;) {
         const out = await client.send(new GetRecordsCommand({ ShardIterator: it, Limit: 10_000 }));
         count += out.Records?.length ?? 0;
@@ -72,7 +81,11 @@ describe('SIGKILL in the middle of a run', () => {
     expect([replayed.sessions, replayed.metrics, replayed.archive]).toEqual([onePass.sessions, onePass.metrics, onePass.archive]);
 
     const killed = join(dir, 'killed');
-    const child = spawn(process.execPath, [join(ROOT, 'local/clickstream.cjs'), 'run', '--input', input.path, '--data-dir', killed, '--fresh', '--batch-size', '100'], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'local/clickstream.cjs'), 'run', '--input', input.path, '--data-dir', killed, '--fresh', '--batch-size', '100'],
+      { stdio: 'ignore' },
+    );
     // Kill once both consumers have checkpointed something: the run is under way, not finished.
     const checkpoints = [join(killed, 'checkpoints', 'session-processor.json')];
     for (let waited = 0; waited < 60_000 && !checkpoints.every(existsSync); waited += 50) await new Promise((r) => setTimeout(r, 50));

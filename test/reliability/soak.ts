@@ -31,11 +31,21 @@ async function main(): Promise<number> {
   const samples: Array<[number, number, number, number]> = [];
   const sample = () => {
     const s = pipeline.sessionSource.stats.recordsDelivered;
-    samples.push([Math.round((Date.now() - started) / 1000), Math.round(process.memoryUsage().rss / 1024 / 1024), put - Math.min(put, s), put - Math.min(put, pipeline.archive.outcomes.ok + pipeline.archive.outcomes.failed)]);
+    samples.push([
+      Math.round((Date.now() - started) / 1000),
+      Math.round(process.memoryUsage().rss / 1024 / 1024),
+      put - Math.min(put, s),
+      put - Math.min(put, pipeline.archive.outcomes.ok + pipeline.archive.outcomes.failed),
+    ]);
   };
   const timer = setInterval(sample, 30_000);
   for (let chunk = 0; Date.now() - started < minutes * 60_000; chunk += 1) {
-    const records = syntheticWorkload({ users: Math.ceil((rate * 60) / 10), events: rate * 60, seed: chunk + 1, nowMs: Date.now() }).records;
+    const records = syntheticWorkload({
+      users: Math.ceil((rate * 60) / 10),
+      events: rate * 60,
+      seed: chunk + 1,
+      nowMs: Date.now(),
+    }).records;
     await putAll(pipeline.kinesis, pipeline.stream.name, records, { rate, onProgress: (n) => (put = chunk * rate * 60 + n) });
   }
   clearInterval(timer);
@@ -49,11 +59,16 @@ async function main(): Promise<number> {
   const archiveOk = put === archive.ok + archive.failed + archive.dropped;
   process.stdout.write(`soak: ${minutes} min at ${rate} records/s, ${put} records\n`);
   process.stdout.write(`${table(['seconds', 'RSS MB', 'session lag', 'archive lag'], samples)}\n`);
-  process.stdout.write(`conservation: session path ${sessionOk ? 'holds' : 'DOES NOT HOLD'}, archive path ${archiveOk ? 'holds' : 'DOES NOT HOLD'}\n`);
+  process.stdout.write(
+    `conservation: session path ${sessionOk ? 'holds' : 'DOES NOT HOLD'}, archive path ${archiveOk ? 'holds' : 'DOES NOT HOLD'}\n`,
+  );
   return sessionOk && archiveOk ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

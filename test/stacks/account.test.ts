@@ -29,7 +29,11 @@ describe('the app without AWS credentials', () => {
     template.hasResourceProperties('AWS::Glue::Database', { CatalogId: { Ref: 'AWS::AccountId' } });
     template.hasResourceProperties('AWS::Glue::Table', { CatalogId: { Ref: 'AWS::AccountId' } });
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      ExtendedS3DestinationConfiguration: Match.objectLike({ DataFormatConversionConfiguration: Match.objectLike({ SchemaConfiguration: Match.objectLike({ CatalogId: { Ref: 'AWS::AccountId' } }) }) }),
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        DataFormatConversionConfiguration: Match.objectLike({
+          SchemaConfiguration: Match.objectLike({ CatalogId: { Ref: 'AWS::AccountId' } }),
+        }),
+      }),
     });
   });
 

@@ -38,7 +38,10 @@ async function publishedBy(run: () => Promise<unknown>): Promise<Set<string>> {
   for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'))) {
     const emf = JSON.parse(line) as Emf;
     for (const d of emf._aws.CloudWatchMetrics) {
-      const dims = d.Dimensions.flat().map((k) => `${k}=${String(emf[k])}`).sort().join(',');
+      const dims = d.Dimensions.flat()
+        .map((k) => `${k}=${String(emf[k])}`)
+        .sort()
+        .join(',');
       for (const m of d.Metrics) out.add(`${d.Namespace}|${m.Name}|${dims}`);
     }
   }
@@ -48,12 +51,20 @@ async function publishedBy(run: () => Promise<unknown>): Promise<Set<string>> {
 const ddb = mockClient(DynamoDBDocumentClient);
 afterAll(() => ddb.restore());
 
-interface MetricStat { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: string }> }
+interface MetricStat {
+  Namespace: string;
+  MetricName: string;
+  Dimensions?: Array<{ Name: string; Value: string }>;
+}
 
 /** Every metric an alarm reads: its own, or each one inside its math expression. */
 function alarmMetrics(): MetricStat[] {
-  const alarms = Object.values(template().findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: MetricStat & { Metrics?: Array<{ MetricStat?: { Metric: MetricStat } }> } }>;
-  return alarms.flatMap((a) => (a.Properties.Metrics ? a.Properties.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : [])) : [a.Properties]));
+  const alarms = Object.values(template().findResources('AWS::CloudWatch::Alarm')) as Array<{
+    Properties: MetricStat & { Metrics?: Array<{ MetricStat?: { Metric: MetricStat } }> };
+  }>;
+  return alarms.flatMap((a) =>
+    a.Properties.Metrics ? a.Properties.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : [])) : [a.Properties],
+  );
 }
 
 describe('alarms on custom metrics', () => {
@@ -63,7 +74,12 @@ describe('alarms on custom metrics', () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     // Each handler builds its own Metrics, as deployed; only the DynamoDB client and the logger are injected.
-    const sessionProcessor = () => createSessionHandler({ env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' }, dynamoDb: new DynamoDBClient({}), logger: new MemoryLog() });
+    const sessionProcessor = () =>
+      createSessionHandler({
+        env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' },
+        dynamoDb: new DynamoDBClient({}),
+        logger: new MemoryLog(),
+      });
     const transform = () => createTransformHandler({ env: {}, logger: new MemoryLog() });
     const published = new Set([
       ...(await publishedBy(() => sessionProcessor()(kinesisEvent([producerEvent()])))),
@@ -74,7 +90,10 @@ describe('alarms on custom metrics', () => {
     const custom = alarmMetrics().filter((m) => !m.Namespace.startsWith('AWS/'));
     expect(custom.length).toBeGreaterThanOrEqual(2);
     for (const m of custom) {
-      const dims = (m.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).sort().join(',');
+      const dims = (m.Dimensions ?? [])
+        .map((d) => `${d.Name}=${d.Value}`)
+        .sort()
+        .join(',');
       expect(published).toContain(`${m.Namespace}|${m.MetricName}|${dims}`);
     }
     expect(new Set(custom.map((m) => m.Namespace))).toEqual(new Set([METRICS_NAMESPACE]));

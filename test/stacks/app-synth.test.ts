@@ -24,7 +24,12 @@ const hasCfnLint = spawnSync('cfn-lint', ['--version']).status === 0;
 describe('the CDK app', () => {
   it('passes the cdk-nag AWS Solutions checks with every accepted finding acknowledged with a reason', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: Array<{ reason: string }> }>;
+      pluginReports: Array<{
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations: Array<{ reason: string }>;
+      }>;
     };
     const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')!;
     expect(nag.violations).toEqual([]);

@@ -16,12 +16,17 @@ describe('ClickstreamPipeline', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'clickstream-prod-events' });
     t.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
-    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'clickstream-prod-firehose-transform', Environment: { Variables: Match.objectLike({ IP_MODE: 'omit' }) } });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'clickstream-prod-firehose-transform',
+      Environment: { Variables: Match.objectLike({ IP_MODE: 'omit' }) },
+    });
     expect(pipeline.config.sessionTimeoutMinutes).toBe(30);
     expect(pipeline.namePrefix).toBe('clickstream-prod');
   });
 
   it('refuses a setting out of range, naming it', () => {
-    expect(() => new ClickstreamPipeline(hostStack(), 'Clickstream', { batchSize: 0 })).toThrow('clickstream.batchSize must be a whole number from 1 to 10000; got 0');
+    expect(() => new ClickstreamPipeline(hostStack(), 'Clickstream', { batchSize: 0 })).toThrow(
+      'clickstream.batchSize must be a whole number from 1 to 10000; got 0',
+    );
   });
 });

@@ -11,7 +11,8 @@ beforeAll(() => {
   t = template();
 });
 
-const resourcesOf = (type: string) => Object.values(t.findResources(type)) as Array<{ Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+const resourcesOf = (type: string) =>
+  Object.values(t.findResources(type)) as Array<{ Properties: Record<string, unknown>; DeletionPolicy?: string }>;
 
 describe('ingest stream', () => {
   it('has one provisioned shard, 24 hours of retention and KMS encryption', () => {
@@ -24,7 +25,10 @@ describe('ingest stream', () => {
   });
 
   it('can be on-demand', () => {
-    template({ shardCount: 'on-demand' }).hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, ShardCount: Match.absent() });
+    template({ shardCount: 'on-demand' }).hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      ShardCount: Match.absent(),
+    });
   });
 });
 
@@ -34,7 +38,15 @@ describe('session processing', () => {
       FunctionName: 'clickstream-dev-session-processor',
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      Environment: { Variables: Match.objectLike({ SESSION_TIMEOUT_MINUTES: '30', METRICS_WINDOW_MINUTES: '5', SESSION_TTL_DAYS: '7', SESSIONS_TABLE: Match.anyValue(), METRICS_TABLE: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          SESSION_TIMEOUT_MINUTES: '30',
+          METRICS_WINDOW_MINUTES: '5',
+          SESSION_TTL_DAYS: '7',
+          SESSIONS_TABLE: Match.anyValue(),
+          METRICS_TABLE: Match.anyValue(),
+        }),
+      },
     });
   });
 
@@ -52,12 +64,16 @@ describe('session processing', () => {
 
   it('keeps failed batches whole in an S3 on-failure destination', () => {
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SessionProcessingFailureBucket'), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SessionProcessingFailureBucket'), 'Arn'] } },
+      },
     });
   });
 
   it('keeps the record-age budget shorter than the stream retention', () => {
-    expect(() => validateConfig({ ...DEFAULT_CONFIG, maxRecordAgeHours: 24 })).toThrow(/maxRecordAgeHours \(24\) must be shorter than streamRetentionHours \(24\)/);
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, maxRecordAgeHours: 24 })).toThrow(
+      /maxRecordAgeHours \(24\) must be shorter than streamRetentionHours \(24\)/,
+    );
   });
 
   it('creates both tables on demand with TTL, point-in-time recovery, encryption and deletion protection', () => {
@@ -69,38 +85,73 @@ describe('session processing', () => {
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         SSESpecification: { SSEEnabled: true },
       });
-      expect(table.Properties['Replicas']).toEqual([expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })]);
+      expect(table.Properties['Replicas']).toEqual([
+        expect.objectContaining({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ]);
       expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
   });
 
   it('uses the key schema the adapter writes', () => {
-    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'clickstream-dev-sessions', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] });
-    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'clickstream-dev-metrics', KeySchema: [{ AttributeName: 'windowStart', KeyType: 'HASH' }, { AttributeName: 'shardId', KeyType: 'RANGE' }] });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'clickstream-dev-sessions',
+      KeySchema: [
+        { AttributeName: 'userId', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'clickstream-dev-metrics',
+      KeySchema: [
+        { AttributeName: 'windowStart', KeyType: 'HASH' },
+        { AttributeName: 'shardId', KeyType: 'RANGE' },
+      ],
+    });
   });
 
   it('can turn deletion protection off', () => {
-    const tables = Object.values(template({ deletionProtection: false }).findResources('AWS::DynamoDB::GlobalTable')) as Array<{ Properties: { Replicas: Array<{ DeletionProtectionEnabled: boolean }> } }>;
+    const tables = Object.values(template({ deletionProtection: false }).findResources('AWS::DynamoDB::GlobalTable')) as Array<{
+      Properties: { Replicas: Array<{ DeletionProtectionEnabled: boolean }> };
+    }>;
     expect(tables.map((x) => x.Properties.Replicas[0]!.DeletionProtectionEnabled)).toEqual([false, false]);
   });
 });
 
 describe('least privilege', () => {
   it('grants the session-processor only the DynamoDB calls its store makes', () => {
-    const statements = resourcesOf('AWS::IAM::Policy').flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Array<{ Action: string | string[] }> }).Statement);
+    const statements = resourcesOf('AWS::IAM::Policy').flatMap(
+      (p) => (p.Properties['PolicyDocument'] as { Statement: Array<{ Action: string | string[] }> }).Statement,
+    );
     const dynamo = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('dynamodb:'));
     expect(new Set(dynamo)).toEqual(new Set(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem']));
   });
 
   it('attaches no managed policies and grants no action on every resource', () => {
     for (const role of resourcesOf('AWS::IAM::Role')) expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
-    const statements = resourcesOf('AWS::IAM::Policy').flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Array<{ Resource: unknown }> }).Statement);
+    const statements = resourcesOf('AWS::IAM::Policy').flatMap(
+      (p) => (p.Properties['PolicyDocument'] as { Statement: Array<{ Resource: unknown }> }).Statement,
+    );
     for (const s of statements) expect([s.Resource].flat()).not.toContain('*');
   });
 
   it('lets each function write only to its own log group', () => {
     t.hasResourceProperties('AWS::IAM::Role', {
-      Policies: [{ PolicyName: 'Logs', PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Logs'), 'Arn'] } }] } }],
+      Policies: [
+        {
+          PolicyName: 'Logs',
+          PolicyDocument: {
+            Statement: [
+              {
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Logs'), 'Arn'] },
+              },
+            ],
+          },
+        },
+      ],
     });
   });
 });
@@ -123,7 +174,10 @@ describe('archive', () => {
   it('runs the transform as the processor, with a 1 MB input buffer', () => {
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       ExtendedS3DestinationConfiguration: Match.objectLike({
-        ProcessingConfiguration: { Enabled: true, Processors: [{ Type: 'Lambda', Parameters: Match.arrayWith([{ ParameterName: 'BufferSizeInMBs', ParameterValue: '1' }]) }] },
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [{ Type: 'Lambda', Parameters: Match.arrayWith([{ ParameterName: 'BufferSizeInMBs', ParameterValue: '1' }]) }],
+        },
       }),
     });
   });
@@ -144,7 +198,12 @@ describe('archive', () => {
   it('encrypts the buckets, blocks public access, logs access and retains them except after a failed create', () => {
     for (const bucket of resourcesOf('AWS::S3::Bucket')) {
       expect(bucket.Properties['BucketEncryption']).toBeDefined();
-      expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties['PublicAccessBlockConfiguration']).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
     const logged = resourcesOf('AWS::S3::Bucket').filter((b) => b.Properties['LoggingConfiguration'] !== undefined);
@@ -155,18 +214,34 @@ describe('archive', () => {
     const policies = resourcesOf('AWS::S3::BucketPolicy');
     expect(policies.length).toBe(resourcesOf('AWS::S3::Bucket').length);
     for (const p of policies) {
-      expect(p.Properties['PolicyDocument']).toMatchObject({ Statement: expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) as unknown });
+      expect(p.Properties['PolicyDocument']).toMatchObject({
+        Statement: expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]) as unknown,
+      });
     }
   });
 
   it('moves the events to Glacier Instant Retrieval after 90 days, and expires them only when configured', () => {
-    const rule = { Id: 'ArchiveToGlacier', Prefix: 'events/', Status: 'Enabled', Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] };
+    const rule = {
+      Id: 'ArchiveToGlacier',
+      Prefix: 'events/',
+      Status: 'Enabled',
+      Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+    };
     t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals(rule)]) } });
-    template({ archiveExpirationDays: 730 }).hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([{ ...rule, ExpirationInDays: 730 }]) } });
+    template({ archiveExpirationDays: 730 }).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([{ ...rule, ExpirationInDays: 730 }]) },
+    });
   });
 
   it('keeps objects under 128 KB in Standard, where a colder class would bill more than it saves', () => {
-    t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K', Rules: Match.arrayWith([Match.objectLike({ Id: 'ArchiveToGlacier' })]) } });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K',
+        Rules: Match.arrayWith([Match.objectLike({ Id: 'ArchiveToGlacier' })]),
+      },
+    });
   });
 
   it.each([
@@ -174,28 +249,63 @@ describe('archive', () => {
     ['DEEP_ARCHIVE', 'DEEP_ARCHIVE'],
   ] as const)('can move the events to %s instead, and then lets Athena read restored objects', (setting, storageClass) => {
     const custom = template({ archiveStorageClass: setting, glacierTransitionDays: 120 });
-    custom.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ArchiveToGlacier', Transitions: [{ StorageClass: storageClass, TransitionInDays: 120 }] })]) } });
-    custom.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Parameters: Match.objectLike({ read_restored_glacier_objects: 'true' }) }) });
+    custom.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'ArchiveToGlacier', Transitions: [{ StorageClass: storageClass, TransitionInDays: 120 }] }),
+        ]),
+      },
+    });
+    custom.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({ Parameters: Match.objectLike({ read_restored_glacier_objects: 'true' }) }),
+    });
   });
 
   it('leaves read_restored_glacier_objects off with Glacier Instant Retrieval, which Athena reads like Standard', () => {
-    t.hasResourceProperties('AWS::Glue::Table', { TableInput: Match.objectLike({ Parameters: Match.objectLike({ read_restored_glacier_objects: Match.absent() }) }) });
+    t.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({ Parameters: Match.objectLike({ read_restored_glacier_objects: Match.absent() }) }),
+    });
   });
 
   it('expires raw payloads under the error prefix and in the on-failure bucket after failureRetentionDays (30 by default)', () => {
-    t.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals({ Id: 'ExpireErrorOutput', Prefix: 'errors/', Status: 'Enabled', ExpirationInDays: 30 })]) } });
-    t.hasResourceProperties('AWS::S3::Bucket', { MetricsConfigurations: Match.anyValue(), LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals({ Id: 'ExpireFailedBatches', Status: 'Enabled', ExpirationInDays: 30 })]) } });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectEquals({ Id: 'ExpireErrorOutput', Prefix: 'errors/', Status: 'Enabled', ExpirationInDays: 30 }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      MetricsConfigurations: Match.anyValue(),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectEquals({ Id: 'ExpireFailedBatches', Status: 'Enabled', ExpirationInDays: 30 })]),
+      },
+    });
     const custom = template({ failureRetentionDays: 7 });
-    custom.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireErrorOutput', ExpirationInDays: 7 })]) } });
-    custom.hasResourceProperties('AWS::S3::Bucket', { BucketEncryption: Match.anyValue(), LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireFailedBatches', ExpirationInDays: 7 })]) } });
+    custom.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireErrorOutput', ExpirationInDays: 7 })]) },
+    });
+    custom.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.anyValue(),
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireFailedBatches', ExpirationInDays: 7 })]) },
+    });
   });
 
-  it('lets Firehose read the transform\'s configuration, as its documented policy for a transform lists', () => {
-    const stream = resourcesOf('AWS::KinesisFirehose::DeliveryStream')[0]!.Properties['ExtendedS3DestinationConfiguration'] as { RoleARN: { 'Fn::GetAtt': [string, string] } };
+  it("lets Firehose read the transform's configuration, as its documented policy for a transform lists", () => {
+    const stream = resourcesOf('AWS::KinesisFirehose::DeliveryStream')[0]!.Properties['ExtendedS3DestinationConfiguration'] as {
+      RoleARN: { 'Fn::GetAtt': [string, string] };
+    };
     const destinationRole = stream.RoleARN['Fn::GetAtt'][0];
     t.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: destinationRole }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['lambda:GetFunctionConfiguration']), Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveDeliveryTransform'), 'Arn'] }]) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['lambda:GetFunctionConfiguration']),
+            Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ArchiveDeliveryTransform'), 'Arn'] }]),
+          }),
+        ]),
+      },
     });
   });
 });
@@ -207,8 +317,19 @@ describe('analytics catalog', () => {
       TableInput: Match.objectLike({
         Name: 'events',
         PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'date' }), Match.objectLike({ Name: 'hour', Type: 'int' })],
-        StorageDescriptor: Match.objectLike({ Columns: glueColumns().map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })), SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe', Parameters: { 'timestamp.formats': 'yyyy-MM-dd HH:mm:ss.SSS' } } }),
-        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.hour.type': 'integer', 'projection.hour.digits': '2' }),
+        StorageDescriptor: Match.objectLike({
+          Columns: glueColumns().map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })),
+          SerdeInfo: {
+            SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe',
+            Parameters: { 'timestamp.formats': 'yyyy-MM-dd HH:mm:ss.SSS' },
+          },
+        }),
+        Parameters: Match.objectLike({
+          'projection.enabled': 'true',
+          'projection.dt.type': 'date',
+          'projection.hour.type': 'integer',
+          'projection.hour.digits': '2',
+        }),
       }),
     });
   });
@@ -234,7 +355,11 @@ describe('analytics catalog', () => {
 
   it('binds the session rule of the named queries to the sessionTimeoutMinutes setting', () => {
     const queryString = (t: ReturnType<typeof template>, name: string) =>
-      (Object.values(t.findResources('AWS::Athena::NamedQuery', { Properties: { Name: name } }))[0] as { Properties: { QueryString: string } }).Properties.QueryString;
+      (
+        Object.values(t.findResources('AWS::Athena::NamedQuery', { Properties: { Name: name } }))[0] as {
+          Properties: { QueryString: string };
+        }
+      ).Properties.QueryString;
     expect(queryString(template(), 'sessions')).toContain('event_time) <= 1800000');
     expect(queryString(template({ sessionTimeoutMinutes: 45 }), 'sessions')).toContain('event_time) <= 2700000');
   });
@@ -250,7 +375,9 @@ describe('analytics catalog', () => {
     for (const q of resourcesOf('AWS::Athena::NamedQuery')) {
       const sql = q.Properties['QueryString'] as string;
       expect(sql.split('"clickstream_dev"."events"')).toHaveLength(2);
-      expect(sql).toMatch(new RegExp(`FROM "clickstream_dev"\\."events" e\\s+WHERE ${DATE_RANGE_FILTER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(sql).toMatch(
+        new RegExp(`FROM "clickstream_dev"\\."events" e\\s+WHERE ${DATE_RANGE_FILTER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
       expect(parameterPositions(sql)).toHaveLength(2);
       expect(q.Properties['Description']).toMatch(/first and last event date/);
     }
@@ -269,18 +396,27 @@ describe('monitoring', () => {
     ['DeliveryToS3.Success', 'AWS/Firehose'],
     ['PutRequests', 'AWS/S3'],
   ])('raises an alarm on %s', (metric, namespace) => {
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, Namespace: namespace, AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metric,
+      Namespace: namespace,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
   });
 
   it('raises alarms on DynamoDB throttling of both tables', () => {
-    const throttle = resourcesOf('AWS::CloudWatch::Alarm').filter((a) => String(a.Properties['AlarmDescription']).startsWith('DynamoDB throttled'));
+    const throttle = resourcesOf('AWS::CloudWatch::Alarm').filter((a) =>
+      String(a.Properties['AlarmDescription']).startsWith('DynamoDB throttled'),
+    );
     expect(throttle).toHaveLength(2);
   });
 
   it('sends alarms to an encrypted topic, and e-mails them when an address is configured', () => {
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.resourceCountIs('AWS::SNS::Subscription', 0);
-    template({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 
   it('has a dashboard', () => {
@@ -289,7 +425,17 @@ describe('monitoring', () => {
 });
 
 describe('outputs', () => {
-  it.each(['StreamName', 'StreamArn', 'SessionsTableName', 'MetricsTableName', 'ArchiveBucketName', 'GlueDatabaseName', 'GlueTableName', 'AthenaWorkGroupName', 'DashboardUrl'])('exports %s', (name) => {
+  it.each([
+    'StreamName',
+    'StreamArn',
+    'SessionsTableName',
+    'MetricsTableName',
+    'ArchiveBucketName',
+    'GlueDatabaseName',
+    'GlueTableName',
+    'AthenaWorkGroupName',
+    'DashboardUrl',
+  ])('exports %s', (name) => {
     t.hasOutput(name, {});
   });
 });

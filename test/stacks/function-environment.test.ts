@@ -10,15 +10,33 @@ import { template } from '../helpers/stack';
 const LAMBDA_RUNTIME_VARIABLES = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'];
 
 function deployed(t: Template, suffix: string): Record<string, unknown> {
-  const functions = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { FunctionName: Match.stringLikeRegexp(`${suffix}$`) } }));
+  const functions = Object.values(
+    t.findResources('AWS::Lambda::Function', { Properties: { FunctionName: Match.stringLikeRegexp(`${suffix}$`) } }),
+  );
   expect(functions).toHaveLength(1);
-  const variables = (functions[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+  const variables = (functions[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
+    .Variables;
   return Object.fromEntries(Object.entries(variables).filter(([name]) => !LAMBDA_RUNTIME_VARIABLES.includes(name)));
 }
 
 describe.each<[string, Partial<ClickstreamConfig>]>([
   ['the default settings', {}],
-  ['settings that differ from every default', { sessionTimeoutMinutes: 45, metricsWindowMinutes: 15, sessionTtlDays: 3, metricsTtlDays: 30, maxEventAgeHours: 24, journeyMaxPages: 80, sessionMaxEvents: 2000, sessionMaxHours: 24, ipMode: 'omit', dropBots: true, internalHosts: ['shop.example.com', 'www.example.com'] }],
+  [
+    'settings that differ from every default',
+    {
+      sessionTimeoutMinutes: 45,
+      metricsWindowMinutes: 15,
+      sessionTtlDays: 3,
+      metricsTtlDays: 30,
+      maxEventAgeHours: 24,
+      journeyMaxPages: 80,
+      sessionMaxEvents: 2000,
+      sessionMaxHours: 24,
+      ipMode: 'omit',
+      dropBots: true,
+      internalHosts: ['shop.example.com', 'www.example.com'],
+    },
+  ],
 ])('with %s', (_name, config) => {
   const t = template(config);
   const local = localFunctionEnvironments({ ...DEFAULT_CONFIG, ...config });
@@ -45,7 +63,9 @@ describe('the settings the functions read', () => {
   });
 
   it('are refused out of range by the stack, naming the setting', () => {
-    expect(() => template({ sessionMaxEvents: 5001 })).toThrow('clickstream.sessionMaxEvents must be a whole number from 10 to 5000; got 5001');
+    expect(() => template({ sessionMaxEvents: 5001 })).toThrow(
+      'clickstream.sessionMaxEvents must be a whole number from 10 to 5000; got 5001',
+    );
     expect(() => template({ sessionMaxHours: 0 })).toThrow('clickstream.sessionMaxHours must be a whole number from 1 to 48; got 0');
     expect(() => template({ internalHosts: ['not a host'] })).toThrow(/clickstream.internalHosts must be host names/);
   });

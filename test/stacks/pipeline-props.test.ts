@@ -8,14 +8,26 @@ const root = join(__dirname, '../..');
 /** Each prop of ClickstreamPipelineProps with its documentation and `@default` tag, as an editor shows them. */
 function documentedProps(): Map<string, { doc: string; default: string | undefined }> {
   const file = join(root, 'stacks/clickstream-pipeline.ts');
-  const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.Preserve,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file)!;
-  const alias = source.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === 'ClickstreamPipelineProps')!;
+  const alias = source.statements.find(
+    (s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === 'ClickstreamPipelineProps',
+  )!;
   const props = new Map<string, { doc: string; default: string | undefined }>();
   for (const symbol of checker.getTypeAtLocation(alias.name).getProperties()) {
     const tag = symbol.getJsDocTags(checker).find((t) => t.name === 'default');
-    props.set(symbol.name, { doc: ts.displayPartsToString(symbol.getDocumentationComment(checker)), default: tag ? ts.displayPartsToString(tag.text) : undefined });
+    props.set(symbol.name, {
+      doc: ts.displayPartsToString(symbol.getDocumentationComment(checker)),
+      default: tag ? ts.displayPartsToString(tag.text) : undefined,
+    });
   }
   return props;
 }

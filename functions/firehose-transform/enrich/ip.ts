@@ -24,7 +24,10 @@ function anonymizeV6(ip: string): string {
   const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (mapped && isIPv4(mapped[1]!)) return `::ffff:${anonymizeV4(mapped[1]!)}`;
   const groups = expandV6(lower);
-  return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::`;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::`;
 }
 
 /** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail becomes two groups). */

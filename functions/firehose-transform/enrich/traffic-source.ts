@@ -4,7 +4,17 @@
  */
 import type { UrlParts } from './url-parts';
 
-export type Channel = 'direct' | 'organic_search' | 'paid_search' | 'organic_social' | 'paid_social' | 'email' | 'affiliate' | 'referral' | 'internal' | 'unassigned';
+export type Channel =
+  | 'direct'
+  | 'organic_search'
+  | 'paid_search'
+  | 'organic_social'
+  | 'paid_social'
+  | 'email'
+  | 'affiliate'
+  | 'referral'
+  | 'internal'
+  | 'unassigned';
 
 export interface TrafficClassification {
   readonly channel: Channel;

@@ -14,7 +14,16 @@ export interface UserAgentInfo {
   readonly isBot: boolean;
 }
 
-const NONE: UserAgentInfo = { browser: null, browserVersion: null, os: null, osVersion: null, deviceType: null, deviceVendor: null, deviceModel: null, isBot: false };
+const NONE: UserAgentInfo = {
+  browser: null,
+  browserVersion: null,
+  os: null,
+  osVersion: null,
+  deviceType: null,
+  deviceVendor: null,
+  deviceModel: null,
+  isBot: false,
+};
 
 /** A parse cache with a bound: when full, the oldest entry goes (Map keeps insertion order). */
 export class UserAgentCache {

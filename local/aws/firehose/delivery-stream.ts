@@ -52,7 +52,10 @@ export interface DeliveryStreamOptions {
   /** Take every batch twice, as a duplicate delivery (fault injection). */
   readonly deliverTwice?: boolean;
   /** Wraps each invocation, for fault injection. */
-  readonly invoke?: (event: FirehoseTransformationEvent, next: (e: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>) => Promise<FirehoseTransformationResult>;
+  readonly invoke?: (
+    event: FirehoseTransformationEvent,
+    next: (e: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>,
+  ) => Promise<FirehoseTransformationResult>;
 }
 
 export interface DeliveryStats {
@@ -70,7 +73,18 @@ export interface DeliveryStats {
 }
 
 export class LocalDeliveryStream {
-  readonly stats: DeliveryStats = { recordsIn: 0, ok: 0, dropped: 0, processingFailed: 0, invocations: 0, invocationFailures: 0, dataObjects: 0, errorObjects: 0, bytesWritten: 0, writeFailures: 0 };
+  readonly stats: DeliveryStats = {
+    recordsIn: 0,
+    ok: 0,
+    dropped: 0,
+    processingFailed: 0,
+    invocations: 0,
+    invocationFailures: 0,
+    dataObjects: 0,
+    errorObjects: 0,
+    bytesWritten: 0,
+    writeFailures: 0,
+  };
   /** The last error of a failed write, for the report. */
   lastWriteError: string | undefined;
 
@@ -130,7 +144,11 @@ export class LocalDeliveryStream {
     const upTo = this.countedUpTo.get(shardId) ?? -1n;
     // Per call, never shared: shards are processed side by side.
     const uncounted = new Set(input.filter((r) => BigInt(r.recordId) > upTo).map((r) => r.recordId));
-    if (input.length > 0) this.countedUpTo.set(shardId, [...input].reduce((m, r) => (BigInt(r.recordId) > m ? BigInt(r.recordId) : m), upTo));
+    if (input.length > 0)
+      this.countedUpTo.set(
+        shardId,
+        [...input].reduce((m, r) => (BigInt(r.recordId) > m ? BigInt(r.recordId) : m), upTo),
+      );
     await this.transformWithRetries(input, uncounted);
     if (this.o.deliverTwice) await this.transformWithRetries(input, uncounted);
   }
@@ -165,7 +183,12 @@ export class LocalDeliveryStream {
   }
 
   /** Takes an accepted answer; `uncounted` holds the records whose first outcome is still to be counted. */
-  private accept(records: FirehoseTransformationEventRecord[], result: FirehoseTransformationResult, attempts: number, uncounted: Set<string>): void {
+  private accept(
+    records: FirehoseTransformationEventRecord[],
+    result: FirehoseTransformationResult,
+    attempts: number,
+    uncounted: Set<string>,
+  ): void {
     const byId = new Map(records.map((r) => [r.recordId, r]));
     for (const answer of result.records) {
       const input = byId.get(answer.recordId)!;
@@ -175,12 +198,24 @@ export class LocalDeliveryStream {
         continue;
       }
       if (answer.result === 'ProcessingFailed') {
-        this.fail(input, 'Lambda.ProcessingFailed', 'The transform answered ProcessingFailed; its log has the reason by recordId and payloadSha', attempts, uncounted);
+        this.fail(
+          input,
+          'Lambda.ProcessingFailed',
+          'The transform answered ProcessingFailed; its log has the reason by recordId and payloadSha',
+          attempts,
+          uncounted,
+        );
         continue;
       }
       const keys = answer.metadata?.partitionKeys;
       if (!keys || typeof keys['dt'] !== 'string' || typeof keys['hour'] !== 'string') {
-        this.fail(input, 'DynamicPartitioning.MetadataExtractionFailed', 'Ok record without the dt and hour partition keys', attempts, uncounted);
+        this.fail(
+          input,
+          'DynamicPartitioning.MetadataExtractionFailed',
+          'Ok record without the dt and hour partition keys',
+          attempts,
+          uncounted,
+        );
         continue;
       }
       this.stats.ok += 1;
@@ -191,7 +226,13 @@ export class LocalDeliveryStream {
     }
   }
 
-  private fail(r: FirehoseTransformationEventRecord, errorCode: string, errorMessage: string, attempts: number, uncounted: Set<string>): void {
+  private fail(
+    r: FirehoseTransformationEventRecord,
+    errorCode: string,
+    errorMessage: string,
+    attempts: number,
+    uncounted: Set<string>,
+  ): void {
     this.stats.processingFailed += 1;
     if (uncounted.delete(r.recordId)) this.outcomes.failed += 1;
     this.errors.push({ rawData: r.data, arrivalMs: r.approximateArrivalTimestamp, errorCode, errorMessage, attempts });
@@ -278,5 +319,4 @@ export class LocalDeliveryStream {
       throw err;
     }
   }
-
 }

@@ -15,7 +15,10 @@ export interface ErrorRecord {
 export function errorRecordLines(errors: readonly ErrorRecord[], lambdaArn: string, now: Date): Map<string, Buffer[]> {
   const byPrefix = new Map<string, Buffer[]>();
   for (const e of errors) {
-    const prefix = renderPrefix(ARCHIVE_ERROR_PREFIX, { errorOutputType: e.errorCode.startsWith('DynamicPartitioning') ? 'partitioning-failed' : 'processing-failed', arrival: new Date(e.arrivalMs) });
+    const prefix = renderPrefix(ARCHIVE_ERROR_PREFIX, {
+      errorOutputType: e.errorCode.startsWith('DynamicPartitioning') ? 'partitioning-failed' : 'processing-failed',
+      arrival: new Date(e.arrivalMs),
+    });
     const line = JSON.stringify({
       attemptsMade: e.attempts,
       arrivalTimestamp: e.arrivalMs,

@@ -23,7 +23,9 @@ export class ParquetWriter {
     const output = join(this.scratchDir, `rows-${id}.parquet`);
     writeFileSync(input, Buffer.concat(rows));
     const columns = `{${ARCHIVE_COLUMNS.map((col) => `'${col.name}': '${TYPES[col.type]}'`).join(', ')}}`;
-    await c.run(`COPY (SELECT * FROM read_json('${input}', format = 'newline_delimited', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}')) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`);
+    await c.run(
+      `COPY (SELECT * FROM read_json('${input}', format = 'newline_delimited', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}')) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`,
+    );
     const bytes = readFileSync(output);
     rmSync(input, { force: true });
     rmSync(output, { force: true });

@@ -1,7 +1,10 @@
 /** Firehose's prefix expressions, filled the way Firehose fills them, for the local model of the delivery stream. */
 
 /** Fills a prefix template the way Firehose does, for the local runtime. */
-export function renderPrefix(template: string, values: { partitionKeys?: Record<string, string>; errorOutputType?: string; arrival: Date }): string {
+export function renderPrefix(
+  template: string,
+  values: { partitionKeys?: Record<string, string>; errorOutputType?: string; arrival: Date },
+): string {
   return template.replace(/!\{([^}:]+):([^}]+)\}/g, (_match, namespace: string, key: string) => {
     if (namespace === 'partitionKeyFromLambda') {
       const v = values.partitionKeys?.[key];

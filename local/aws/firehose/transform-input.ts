@@ -13,14 +13,35 @@ export function transformInput(shardId: string, records: readonly _Record[]): Fi
   for (const r of records) {
     const arrival = r.ApproximateArrivalTimestamp?.getTime() ?? Date.now();
     const data = Buffer.from(r.Data ?? new Uint8Array()).toString('base64');
-    const unpacked = unpackRecord({ data, sequenceNumber: r.SequenceNumber!, partitionKey: r.PartitionKey!, approximateArrivalTimestamp: arrival / 1000 });
-    const users = unpacked.ok ? unpacked.records : [{ sequenceNumber: r.SequenceNumber!, subSequenceNumber: 0, partitionKey: r.PartitionKey!, arrivalMs: arrival, payload: Buffer.from(data, 'base64') }];
+    const unpacked = unpackRecord({
+      data,
+      sequenceNumber: r.SequenceNumber!,
+      partitionKey: r.PartitionKey!,
+      approximateArrivalTimestamp: arrival / 1000,
+    });
+    const users = unpacked.ok
+      ? unpacked.records
+      : [
+          {
+            sequenceNumber: r.SequenceNumber!,
+            subSequenceNumber: 0,
+            partitionKey: r.PartitionKey!,
+            arrivalMs: arrival,
+            payload: Buffer.from(data, 'base64'),
+          },
+        ];
     for (const u of users) {
       input.push({
         recordId: `${u.sequenceNumber}${String(u.subSequenceNumber).padStart(8, '0')}`,
         approximateArrivalTimestamp: arrival,
         data: u.payload.toString('base64'),
-        kinesisRecordMetadata: { shardId, partitionKey: u.partitionKey, approximateArrivalTimestamp: arrival, sequenceNumber: u.sequenceNumber, subsequenceNumber: String(u.subSequenceNumber) },
+        kinesisRecordMetadata: {
+          shardId,
+          partitionKey: u.partitionKey,
+          approximateArrivalTimestamp: arrival,
+          sequenceNumber: u.sequenceNumber,
+          subsequenceNumber: String(u.subSequenceNumber),
+        },
       });
     }
   }

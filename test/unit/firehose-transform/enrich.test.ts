@@ -30,9 +30,21 @@ describe('archiveIp', () => {
 
 describe('urlParts', () => {
   it('splits host, path and query and reads UTM parameters and click ids', () => {
-    expect(urlParts('https://Shop.Example.com/p/bag-7?utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc#top')).toEqual({
-      host: 'shop.example.com', path: '/p/bag-7', query: 'utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc',
-      utmSource: 'google', utmMedium: 'cpc', utmCampaign: 'winter', utmTerm: 'bags', utmContent: 'ad2', gclid: 'abc', fbclid: null,
+    expect(
+      urlParts(
+        'https://Shop.Example.com/p/bag-7?utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc#top',
+      ),
+    ).toEqual({
+      host: 'shop.example.com',
+      path: '/p/bag-7',
+      query: 'utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc',
+      utmSource: 'google',
+      utmMedium: 'cpc',
+      utmCampaign: 'winter',
+      utmTerm: 'bags',
+      utmContent: 'ad2',
+      gclid: 'abc',
+      fbclid: null,
     });
   });
 
@@ -63,7 +75,13 @@ describe('classifyTraffic', () => {
     ['Facebook link', site, 'https://l.facebook.com/', 'organic_social', 'facebook'],
     ['t.co', site, 'https://t.co/abc', 'organic_social', 'twitter'],
     ['Instagram', site, 'https://www.instagram.com/', 'organic_social', 'instagram'],
-    ['paid Facebook', `${site}?utm_source=facebook&utm_medium=paid_social&fbclid=IwAR`, 'https://l.facebook.com/', 'paid_social', 'facebook'],
+    [
+      'paid Facebook',
+      `${site}?utm_source=facebook&utm_medium=paid_social&fbclid=IwAR`,
+      'https://l.facebook.com/',
+      'paid_social',
+      'facebook',
+    ],
     ['newsletter', `${site}?utm_source=newsletter&utm_medium=email&utm_campaign=dec`, undefined, 'email', 'newsletter'],
     ['affiliate', `${site}?utm_source=deals&utm_medium=affiliate`, 'https://deals.example.net/', 'affiliate', 'deals'],
     ['blog link', site, 'https://blog.example.org/best-bags', 'referral', 'blog.example.org'],
@@ -77,11 +95,34 @@ describe('classifyTraffic', () => {
 
 describe('user agents', () => {
   it.each([
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', { browser: 'Chrome', os: 'Windows', deviceType: 'desktop', isBot: false }],
-    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1', { browser: 'Mobile Safari', os: 'iOS', osVersion: '17.6', deviceType: 'mobile', deviceVendor: 'Apple', deviceModel: 'iPhone', isBot: false }],
-    ['Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', { os: 'Android', deviceType: 'mobile', deviceVendor: 'Samsung', deviceModel: 'SM-S918B', isBot: false }],
-    ['Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1', { os: 'iOS', deviceType: 'tablet', deviceModel: 'iPad', isBot: false }],
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0', { browser: 'Firefox', browserVersion: '133.0', deviceType: 'desktop', isBot: false }],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      { browser: 'Chrome', os: 'Windows', deviceType: 'desktop', isBot: false },
+    ],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1',
+      {
+        browser: 'Mobile Safari',
+        os: 'iOS',
+        osVersion: '17.6',
+        deviceType: 'mobile',
+        deviceVendor: 'Apple',
+        deviceModel: 'iPhone',
+        isBot: false,
+      },
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+      { os: 'Android', deviceType: 'mobile', deviceVendor: 'Samsung', deviceModel: 'SM-S918B', isBot: false },
+    ],
+    [
+      'Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1',
+      { os: 'iOS', deviceType: 'tablet', deviceModel: 'iPad', isBot: false },
+    ],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+      { browser: 'Firefox', browserVersion: '133.0', deviceType: 'desktop', isBot: false },
+    ],
     ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', { deviceType: 'bot', isBot: true }],
     ['Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', { deviceType: 'bot', isBot: true }],
     ['curl/8.5.0', { isBot: true }],

@@ -13,15 +13,19 @@ const TS_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 
 /** Valid events, random JSON, random bytes and near-misses, mixed. */
 const record = fc.oneof(
-  fc.record({
-    userId: fc.string({ minLength: 1, maxLength: 20 }),
-    eventType: fc.constantFrom(...EVENT_TYPES),
-    timestamp: fc.integer({ min: T0 - 3_600_000, max: T0 }),
-    url: fc.webUrl({ withQueryParameters: true, withFragments: true }),
-    ip: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()),
-    userAgent: fc.string({ maxLength: 100 }),
-    properties: fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.boolean()), { maxKeys: 5 }),
-  }).map((e) => producerEvent(e)),
+  fc
+    .record({
+      userId: fc.string({ minLength: 1, maxLength: 20 }),
+      eventType: fc.constantFrom(...EVENT_TYPES),
+      timestamp: fc.integer({ min: T0 - 3_600_000, max: T0 }),
+      url: fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      ip: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()),
+      userAgent: fc.string({ maxLength: 100 }),
+      properties: fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.boolean()), {
+        maxKeys: 5,
+      }),
+    })
+    .map((e) => producerEvent(e)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
   fc.string().map((s) => s),

@@ -19,7 +19,13 @@ function run(payloads: readonly unknown[], arrivalMs?: number, overrides: Partia
 
 describe('firehose-transform', () => {
   it('answers every recordId once: Ok for valid, ProcessingFailed for invalid and oversized records', async () => {
-    const payloads = [producerEvent(), '{"userId": "u", "eventType"', producerEvent({ eventType: 'hover' }), producerEvent({ properties: { blob: 'x'.repeat(LIMITS.recordBytes) } }), producerEvent({ userId: 'user-2' })];
+    const payloads = [
+      producerEvent(),
+      '{"userId": "u", "eventType"',
+      producerEvent({ eventType: 'hover' }),
+      producerEvent({ properties: { blob: 'x'.repeat(LIMITS.recordBytes) } }),
+      producerEvent({ userId: 'user-2' }),
+    ];
     const event = firehoseEvent(payloads);
     const handler = createHandler({ env: {}, logger: new MemoryLog() });
     const result: FirehoseTransformationResult = await handler(event);
@@ -46,9 +52,22 @@ describe('firehose-transform', () => {
     const row = rowOf(result.records[0]!.data);
     expect(Object.keys(row)).toEqual(ARCHIVE_COLUMNS.map((c) => c.name));
     expect(row).toMatchObject({
-      user_id: 'user-1', client_session_id: 'c-1', event_type: 'conversion', event_time: '2026-11-27 10:00:00.000', received_at: '2026-11-27 10:01:00.000',
-      page_host: 'shop.example.com', page_path: '/products/42', utm_campaign: 'winter', traffic_channel: 'email', traffic_source: 'news',
-      ua_browser: 'Chrome', ua_device_type: 'desktop', is_bot: false, ip: '203.0.113.0', revenue: 19.9, properties: '{"revenue":19.9,"items":[1,2]}',
+      user_id: 'user-1',
+      client_session_id: 'c-1',
+      event_type: 'conversion',
+      event_time: '2026-11-27 10:00:00.000',
+      received_at: '2026-11-27 10:01:00.000',
+      page_host: 'shop.example.com',
+      page_path: '/products/42',
+      utm_campaign: 'winter',
+      traffic_channel: 'email',
+      traffic_source: 'news',
+      ua_browser: 'Chrome',
+      ua_device_type: 'desktop',
+      is_bot: false,
+      ip: '203.0.113.0',
+      revenue: 19.9,
+      properties: '{"revenue":19.9,"items":[1,2]}',
     });
     for (const value of Object.values(row)) expect(typeof value === 'object' && value !== null).toBe(false);
   });
@@ -97,6 +116,8 @@ describe('firehose-transform', () => {
     expect(size).toBeLessThanOrEqual(small);
     expect(report.overBudget).toBeGreaterThan(0);
     expect(report.ok + report.overBudget).toBe(40);
-    expect(result.records.filter((r) => r.result === 'ProcessingFailed').every((r, i, all) => i === 0 || all[i - 1]!.recordId < r.recordId)).toBe(true);
+    expect(
+      result.records.filter((r) => r.result === 'ProcessingFailed').every((r, i, all) => i === 0 || all[i - 1]!.recordId < r.recordId),
+    ).toBe(true);
   });
 });

@@ -55,7 +55,9 @@ describe('one-way imports', () => {
 
   it('refuses an import that would close a cycle between folders', () => {
     expect(messages[2]).toEqual([expect.stringMatching(/^stacks\/ may not import local\//)]);
-    expect(messages[3]).toEqual([expect.stringMatching(/^functions\/shared\/ may not import functions\/session-processor\/ .*imports nothing outside itself/)]);
+    expect(messages[3]).toEqual([
+      expect.stringMatching(/^functions\/shared\/ may not import functions\/session-processor\/ .*imports nothing outside itself/),
+    ]);
   });
 
   it('refuses an import of one function from the other', () => {

@@ -14,17 +14,23 @@ describe('the cost model of the archive', () => {
   it('prices large objects in the chosen class: nine months of data, transitions, and metadata for archival classes', () => {
     const bytes = 100 * GB;
     const objects = 10_000;
-    const line = (c: 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE') => archiveLine(bytes, objects, 3, { ...DEPLOYED_SETTINGS, archiveStorageClass: c }).usd;
+    const line = (c: 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE') =>
+      archiveLine(bytes, objects, 3, { ...DEPLOYED_SETTINGS, archiveStorageClass: c }).usd;
     const ir = PRICES.s3.archiveClasses.GLACIER_IR;
-    expect(line('GLACIER_IR')).toBeCloseTo((9 * bytes / GB) * ir.gbMonth + 10 * ir.transitionPer1000, 6);
+    expect(line('GLACIER_IR')).toBeCloseTo(((9 * bytes) / GB) * ir.gbMonth + 10 * ir.transitionPer1000, 6);
     const fr = PRICES.s3.archiveClasses.GLACIER;
     const overhead = 9 * objects;
-    expect(line('GLACIER')).toBeCloseTo(((9 * bytes + overhead * 32 * 1024) / GB) * fr.gbMonth + ((overhead * 8 * 1024) / GB) * PRICES.s3.standardGbMonth + 10 * fr.transitionPer1000, 6);
+    expect(line('GLACIER')).toBeCloseTo(
+      ((9 * bytes + overhead * 32 * 1024) / GB) * fr.gbMonth +
+        ((overhead * 8 * 1024) / GB) * PRICES.s3.standardGbMonth +
+        10 * fr.transitionPer1000,
+      6,
+    );
     expect(line('DEEP_ARCHIVE')).toBeLessThan(line('GLACIER'));
-    expect(line('GLACIER_IR')).toBeLessThan((9 * bytes / GB) * PRICES.s3.standardGbMonth);
+    expect(line('GLACIER_IR')).toBeLessThan(((9 * bytes) / GB) * PRICES.s3.standardGbMonth);
   });
 
-  it('keeps objects under 128 KB in Standard, as the bucket\'s lifecycle does', () => {
+  it("keeps objects under 128 KB in Standard, as the bucket's lifecycle does", () => {
     const small = archiveLine(GB, 100_000, 3, { ...DEPLOYED_SETTINGS, archiveStorageClass: 'DEEP_ARCHIVE' });
     expect(small.item).toMatch(/objects under 128 KB: Standard/);
     expect(small.usd).toBeCloseTo(9 * PRICES.s3.standardGbMonth, 6);

@@ -23,7 +23,13 @@ function previousRun(root: string): void {
 async function liveProcess(): Promise<{ pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   await once(child, 'spawn');
-  return { pid: child.pid!, stop: async () => { child.kill('SIGKILL'); await once(child, 'exit'); } };
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    },
+  };
 }
 
 describe('openDataDir', () => {
@@ -44,7 +50,9 @@ describe('openDataDir', () => {
   it('refuses a file given as --data-dir with one line, and leaves the file alone', () => {
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'keep');
-    expect(() => openDataDir(file, true)).toThrow(new DataDirError(`--data-dir ${file} is a file, not a directory; give a directory (it is created when missing)`, file));
+    expect(() => openDataDir(file, true)).toThrow(
+      new DataDirError(`--data-dir ${file} is a file, not a directory; give a directory (it is created when missing)`, file),
+    );
     expect(readFileSync(file, 'utf8')).toBe('keep');
   });
 
@@ -61,7 +69,11 @@ describe('openDataDir', () => {
     previousRun(root);
     const held = openDataDir(root, false);
     try {
-      expect(() => openDataDir(root, true)).toThrow(new RegExp(`is in use by this process \\(pid ${process.pid}\\) \\(.+, started .+\\); wait for it to finish or stop it, or pick another --data-dir$`));
+      expect(() => openDataDir(root, true)).toThrow(
+        new RegExp(
+          `is in use by this process \\(pid ${process.pid}\\) \\(.+, started .+\\); wait for it to finish or stop it, or pick another --data-dir$`,
+        ),
+      );
       expect(existsSync(join(root, 'checkpoints', 'session-processor.json'))).toBe(true);
     } finally {
       held.release();
@@ -73,8 +85,13 @@ describe('openDataDir', () => {
     previousRun(root);
     const other = await liveProcess();
     try {
-      writeFileSync(join(root, LOCK_FILE), JSON.stringify({ pid: other.pid, command: 'clickstream run --fresh', startedAt: '2026-11-27T10:00:00.000Z', hostname: hostname() }));
-      expect(() => openDataDir(root, true)).toThrow(`is in use by pid ${other.pid} (clickstream run --fresh, started 2026-11-27T10:00:00.000Z)`);
+      writeFileSync(
+        join(root, LOCK_FILE),
+        JSON.stringify({ pid: other.pid, command: 'clickstream run --fresh', startedAt: '2026-11-27T10:00:00.000Z', hostname: hostname() }),
+      );
+      expect(() => openDataDir(root, true)).toThrow(
+        `is in use by pid ${other.pid} (clickstream run --fresh, started 2026-11-27T10:00:00.000Z)`,
+      );
       expect(readdirSync(join(root, 'checkpoints'))).toEqual(['session-processor.json']);
     } finally {
       await other.stop();
@@ -86,7 +103,10 @@ describe('openDataDir', () => {
     previousRun(root);
     const gone = await liveProcess();
     await gone.stop();
-    writeFileSync(join(root, LOCK_FILE), JSON.stringify({ pid: gone.pid, command: 'clickstream run', startedAt: '2026-11-27T10:00:00.000Z', hostname: hostname() }));
+    writeFileSync(
+      join(root, LOCK_FILE),
+      JSON.stringify({ pid: gone.pid, command: 'clickstream run', startedAt: '2026-11-27T10:00:00.000Z', hostname: hostname() }),
+    );
     const opened = openDataDir(root, false);
     expect(JSON.parse(readFileSync(join(root, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
     opened.release();
@@ -97,7 +117,9 @@ describe('openDataDir', () => {
 describe('openExistingDataDir', () => {
   it('never creates a missing directory, and says to run clickstream run first', () => {
     const root = join(dir, 'typo');
-    expect(() => openExistingDataDir(root, true)).toThrow(`--data-dir ${root} does not exist; run \`clickstream run\` first to create it, or fix the path`);
+    expect(() => openExistingDataDir(root, true)).toThrow(
+      `--data-dir ${root} does not exist; run \`clickstream run\` first to create it, or fix the path`,
+    );
     expect(existsSync(root)).toBe(false);
   });
 

@@ -6,10 +6,19 @@ import { T0, producerEvent } from '../../helpers/events';
 import { BOUNDS, RULES } from '../../helpers/positioned';
 
 describe('clickstream export sessions', () => {
-  it('exports the UTM source, medium and campaign of the session\'s first event', () => {
-    const v = validateRecord(Buffer.from(JSON.stringify(producerEvent({ url: 'https://shop.example.com/?utm_source=news&utm_medium=email&utm_campaign=winter' }))), T0 + 1000, BOUNDS);
+  it("exports the UTM source, medium and campaign of the session's first event", () => {
+    const v = validateRecord(
+      Buffer.from(JSON.stringify(producerEvent({ url: 'https://shop.example.com/?utm_source=news&utm_medium=email&utm_campaign=winter' }))),
+      T0 + 1000,
+      BOUNDS,
+    );
     if (!v.ok) throw new Error('the test event must be valid');
-    const result = applyUserEvents(emptyState('user-1'), 'shard', [{ position: recordPosition('1', 0), sequenceNumber: '1', event: v.event }], RULES);
+    const result = applyUserEvents(
+      emptyState('user-1'),
+      'shard',
+      [{ position: recordPosition('1', 0), sequenceNumber: '1', event: v.event }],
+      RULES,
+    );
     const session = result.state.currentSession;
     expect(session).toBeDefined();
     expect(exportSession(session!)).toMatchObject({ utm_source: 'news', utm_medium: 'email', utm_campaign: 'winter' });

@@ -22,12 +22,15 @@ async function collect(source: AsyncIterable<ProduceRecord>): Promise<string[]> 
 
 /** A byte stream cut into chunks of `size`, so lines span chunk boundaries. */
 function chunked(bytes: Buffer, size: number): Readable {
-  return Readable.from((function* () {
-    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-  })());
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    })(),
+  );
 }
 
-const event = (userId: string, pad = '') => JSON.stringify({ userId, eventType: 'page_view', timestamp: 1_700_000_000_000, url: `https://shop.example/${pad}` });
+const event = (userId: string, pad = '') =>
+  JSON.stringify({ userId, eventType: 'page_view', timestamp: 1_700_000_000_000, url: `https://shop.example/${pad}` });
 
 describe('readInput', () => {
   it('keeps a carriage return as part of its record: only a newline ends a line', async () => {
@@ -60,7 +63,10 @@ describe('readInput', () => {
     expect(await collect(readInput(path, store, counts))).toEqual([event('a'), event('b')]);
     expect(counts).toMatchObject({ lines: 3, records: 2, refused: 1 });
     expect(store.byReason).toEqual({ record_too_large: 1 });
-    const [entry] = readFileSync(join(store.dir, 'refused.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [entry] = readFileSync(join(store.dir, 'refused.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entry).toEqual({
       line: 2,
       reason: 'record_too_large',
@@ -87,11 +93,13 @@ describe('readInput', () => {
     const store = new RefusedStore(join(dir, 'refused'), 'run');
     const counts = newCounts();
     const piece = Buffer.alloc(1024 * 1024, 0x61);
-    const source = Readable.from((function* () {
-      yield Buffer.from(`${event('a')}\n`);
-      for (let i = 0; i < 50; i += 1) yield piece;
-      yield Buffer.from(`\n${event('b')}`);
-    })());
+    const source = Readable.from(
+      (function* () {
+        yield Buffer.from(`${event('a')}\n`);
+        for (let i = 0; i < 50; i += 1) yield piece;
+        yield Buffer.from(`\n${event('b')}`);
+      })(),
+    );
     const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
     let peak = 0;
     const lines: string[] = [];

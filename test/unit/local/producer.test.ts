@@ -18,7 +18,10 @@ async function all<T>(source: AsyncIterable<T>): Promise<T[]> {
 
 describe('batches', () => {
   it('keeps every request within 500 records and 5 MiB, partition keys included', async () => {
-    const records = [...Array.from({ length: 1200 }, (_, i) => rec(`k${i}`, 100)), ...Array.from({ length: 12 }, (_, i) => rec(`big${i}`, KINESIS_RECORD_MAX_BYTES - 10))];
+    const records = [
+      ...Array.from({ length: 1200 }, (_, i) => rec(`k${i}`, 100)),
+      ...Array.from({ length: 12 }, (_, i) => rec(`big${i}`, KINESIS_RECORD_MAX_BYTES - 10)),
+    ];
     const out = await all(batches(records));
     expect(out.flat()).toEqual(records);
     for (const b of out) {
@@ -59,11 +62,24 @@ describe('putAll', () => {
     kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
       call += 1;
       sent.push(input.Records!.map((r) => Buffer.from(r.Data!).toString()));
-      return { Records: input.Records!.map((_, i) => (call === 1 && i === 0 ? { ErrorCode: 'ProvisionedThroughputExceededException' } : { SequenceNumber: `${call}-${i}`, ShardId: 's' })) };
+      return {
+        Records: input.Records!.map((_, i) =>
+          call === 1 && i === 0
+            ? { ErrorCode: 'ProvisionedThroughputExceededException' }
+            : { SequenceNumber: `${call}-${i}`, ShardId: 's' },
+        ),
+      };
     });
-    const records = [['u1', 'a1'], ['u2', 'b1'], ['u1', 'a2']].map(([key, data]) => ({ partitionKey: key!, data: Buffer.from(data!) }));
+    const records = [
+      ['u1', 'a1'],
+      ['u2', 'b1'],
+      ['u1', 'a2'],
+    ].map(([key, data]) => ({ partitionKey: key!, data: Buffer.from(data!) }));
     const result = await putAll(new KinesisClient({}), 's', records);
-    expect(sent).toEqual([['a1', 'b1', 'a2'], ['a1', 'a2']]);
+    expect(sent).toEqual([
+      ['a1', 'b1', 'a2'],
+      ['a1', 'a2'],
+    ]);
     expect(result).toMatchObject({ put: 3, retried: 2, extraCopies: 1, calls: 2 });
   });
 });

@@ -28,7 +28,12 @@ describe('ShardPoller', () => {
       .resolvesOnce({ Records: [record], NextShardIterator: 'it-2', MillisBehindLatest: 0 })
       .resolves({ Records: [], NextShardIterator: 'it-3', MillisBehindLatest: 0 });
     const read: string[] = [];
-    const source = { client: new KinesisClient({ region: 'us-east-1' }), stream: { name: 's', arn: 'arn', shardIds: ['shardId-0'] }, checkpoints: new CheckpointFile(join(dir, 'c.json')), idlePollMs: 1 };
+    const source = {
+      client: new KinesisClient({ region: 'us-east-1' }),
+      stream: { name: 's', arn: 'arn', shardIds: ['shardId-0'] },
+      checkpoints: new CheckpointFile(join(dir, 'c.json')),
+      idlePollMs: 1,
+    };
     const poller = new ShardPoller(source, 10, (_shard, records) => {
       read.push(...records.map((r) => r.SequenceNumber!));
       return Promise.resolve();

@@ -32,7 +32,7 @@ const ev = (user: string, minutes: number, extra: Record<string, unknown> = {}) 
 
 /** Items written through BatchWriteItem, by sort-key kind. */
 function written(): { sessions: string[]; states: string[] } {
-  const requests = ddb.commandCalls(BatchWriteCommand).flatMap((c) => (c.args[0].input).RequestItems!['sessions'] ?? []);
+  const requests = ddb.commandCalls(BatchWriteCommand).flatMap((c) => c.args[0].input.RequestItems!['sessions'] ?? []);
   const items = requests.map((r) => r.PutRequest!.Item! as { userId: string; sk: string });
   return {
     sessions: items.filter((i) => i.sk.startsWith('SESSION#')).map((i) => i.userId),
@@ -54,7 +54,9 @@ describe('session-processor handler', () => {
   it('writes a session item when a session closes, before the state', async () => {
     await handler(kinesisEvent([ev('a', 0), ev('a', 31), ev('a', 62)]));
     expect(written()).toEqual({ sessions: ['a', 'a'], states: ['a'] });
-    const calls = ddb.commandCalls(BatchWriteCommand).map((c) => (c.args[0].input).RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk'] as string));
+    const calls = ddb
+      .commandCalls(BatchWriteCommand)
+      .map((c) => c.args[0].input.RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk'] as string));
     expect(calls).toEqual([['SESSION#2026-11-27T10:00:00.000Z', 'SESSION#2026-11-27T10:31:00.000Z'], ['STATE']]);
   });
 
@@ -66,7 +68,9 @@ describe('session-processor handler', () => {
 
   it('reports the lowest sequence number of the user whose write was throttled', async () => {
     ddb.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => {
-      const pending = (input.RequestItems!['sessions'] ?? []).filter((r) => r.PutRequest!.Item!['userId'] === 'c' && r.PutRequest!.Item!['sk'] === 'STATE');
+      const pending = (input.RequestItems!['sessions'] ?? []).filter(
+        (r) => r.PutRequest!.Item!['userId'] === 'c' && r.PutRequest!.Item!['sk'] === 'STATE',
+      );
       return { UnprocessedItems: pending.length > 0 ? { sessions: pending } : {} };
     });
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('c', 1), ev('a', 2), ev('c', 3)]));
@@ -74,7 +78,9 @@ describe('session-processor handler', () => {
   });
 
   it('reports the first record when every write is throttled', async () => {
-    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
     ddb.on(BatchWriteCommand).rejects(throttled);
     const response = await handler(kinesisEvent([ev('b', 0), ev('a', 1)], 5));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(5) }] });

@@ -1,24 +1,56 @@
-import { decodeSession, decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from '../../../functions/session-processor/item-codec';
+import {
+  decodeSession,
+  decodeState,
+  decodeWindow,
+  encodeSession,
+  encodeState,
+  encodeWindow,
+} from '../../../functions/session-processor/item-codec';
 import type { Session, UserState, WindowMetrics } from '../../../functions/session-processor/model';
 
 const LIFE = { sessionTtlDays: 7, metricsTtlDays: 90 };
 const START = Date.parse('2026-11-27T10:00:00.000Z');
 
 const session: Session = {
-  userId: 'u-1', sessionId: 'abc', clientSessionId: undefined, startMs: START, lastMs: START + 60_000, eventCount: 2, pageViews: 2,
-  landingPage: '/', exitPage: '/cart', referrer: 'https://www.google.com/', utmSource: undefined, utmMedium: undefined, utmCampaign: 'winter',
-  converted: true, revenueMicros: 12_340_000, journey: ['/', '/cart'], journeyTimes: [START, START + 60_000], journeyCut: 0,
+  userId: 'u-1',
+  sessionId: 'abc',
+  clientSessionId: undefined,
+  startMs: START,
+  lastMs: START + 60_000,
+  eventCount: 2,
+  pageViews: 2,
+  landingPage: '/',
+  exitPage: '/cart',
+  referrer: 'https://www.google.com/',
+  utmSource: undefined,
+  utmMedium: undefined,
+  utmCampaign: 'winter',
+  converted: true,
+  revenueMicros: 12_340_000,
+  journey: ['/', '/cart'],
+  journeyTimes: [START, START + 60_000],
+  journeyCut: 0,
 };
 
 describe('the item codec', () => {
   it('leaves absent optional fields out of a session item and reads the session back whole', () => {
     const item = encodeSession(session, LIFE);
-    expect(item).toMatchObject({ sk: 'SESSION#2026-11-27T10:00:00.000Z', startTime: '2026-11-27T10:00:00.000Z', expiresAt: Math.floor((START + 60_000) / 1000) + 7 * 86_400 });
+    expect(item).toMatchObject({
+      sk: 'SESSION#2026-11-27T10:00:00.000Z',
+      startTime: '2026-11-27T10:00:00.000Z',
+      expiresAt: Math.floor((START + 60_000) / 1000) + 7 * 86_400,
+    });
     expect(decodeSession(item)).toEqual(session);
   });
 
   it('keeps watermarks as decimal text and fingerprints as one binary attribute of 8 bytes each', () => {
-    const state: UserState = { userId: 'u-1', watermarks: { 'shardId-000000000000': 2n ** 90n + 5n }, sessionFingerprints: ['0011223344556677', '8899aabbccddeeff'], activeWindows: [START], currentSession: session };
+    const state: UserState = {
+      userId: 'u-1',
+      watermarks: { 'shardId-000000000000': 2n ** 90n + 5n },
+      sessionFingerprints: ['0011223344556677', '8899aabbccddeeff'],
+      activeWindows: [START],
+      currentSession: session,
+    };
     const item = encodeState(state, LIFE);
     expect(item['watermarks']).toEqual({ 'shardId-000000000000': (2n ** 90n + 5n).toString() });
     expect(Buffer.from(item['fingerprints'] as Uint8Array).toString('hex')).toBe('00112233445566778899aabbccddeeff');
@@ -26,15 +58,31 @@ describe('the item codec', () => {
   });
 
   it('writes no fingerprints and no current session for a user without one', () => {
-    const item = encodeState({ userId: 'u-2', watermarks: {}, sessionFingerprints: [], activeWindows: [], currentSession: undefined }, LIFE);
+    const item = encodeState(
+      { userId: 'u-2', watermarks: {}, sessionFingerprints: [], activeWindows: [], currentSession: undefined },
+      LIFE,
+    );
     expect(item['fingerprints']).toBeUndefined();
     expect(item['currentSession']).toBeUndefined();
   });
 
   it('reads a window back with its counts in prototype-free maps', () => {
     const window: WindowMetrics = {
-      windowStartMs: START, shardId: 'shardId-000000000000', watermark: 42n, events: 3, eventsByType: { page_view: 2, click: 1 }, pageViews: 2,
-      pageViewsByPage: { '/': 2 }, conversions: 0, revenueMicros: 0, sessionsStarted: 1, activeUsers: 1, duplicates: 0, lateEvents: 0, refused: 1, refusedByReason: { malformed_json: 1 },
+      windowStartMs: START,
+      shardId: 'shardId-000000000000',
+      watermark: 42n,
+      events: 3,
+      eventsByType: { page_view: 2, click: 1 },
+      pageViews: 2,
+      pageViewsByPage: { '/': 2 },
+      conversions: 0,
+      revenueMicros: 0,
+      sessionsStarted: 1,
+      activeUsers: 1,
+      duplicates: 0,
+      lateEvents: 0,
+      refused: 1,
+      refusedByReason: { malformed_json: 1 },
     };
     const decoded = decodeWindow(encodeWindow(window, LIFE));
     expect(decoded).toEqual(window);

@@ -14,7 +14,14 @@ function deps(store = new MemoryStore(), log = new MemoryLog()): BatchDeps & { s
 }
 
 /** Events of three users, interleaved, with one session split for user b. */
-const payloads = [ev('a', 0), ev('b', 0), ev('c', 1), ev('a', 2, { eventType: 'conversion', properties: { revenue: 9.99 } }), ev('b', 45), ev('c', 3)];
+const payloads = [
+  ev('a', 0),
+  ev('b', 0),
+  ev('c', 1),
+  ev('a', 2, { eventType: 'conversion', properties: { revenue: 9.99 } }),
+  ev('b', 45),
+  ev('c', 3),
+];
 
 async function processedOnce() {
   const d = deps();
@@ -35,7 +42,12 @@ describe('processBatch', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(report).toMatchObject({ recordsIn: 6, valid: 6, applied: 6, sessionsStarted: 4, refused: 0 });
     const { sessions, metrics } = d.store.snapshot();
-    expect(sessions.map((s) => [s.userId, s.eventCount])).toEqual([['a', 2], ['b', 1], ['b', 1], ['c', 2]]);
+    expect(sessions.map((s) => [s.userId, s.eventCount])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['b', 1],
+      ['c', 2],
+    ]);
     const total = metrics.reduce((n, m) => n + m.events, 0);
     expect(total).toBe(6);
     expect(metrics.reduce((n, m) => n + m.revenueMicros, 0)).toBe(9_990_000);
@@ -46,7 +58,12 @@ describe('processBatch', () => {
     const batch = kinesisEvent([ev('a', 0), '{not json', ev('a', 1, { eventType: 'purchase' }), Buffer.from([0xff, 0x00]), ev('b', 1)]);
     const { response, report } = await processBatch(batch.Records, d);
     expect(response.batchItemFailures).toEqual([]);
-    expect(report).toMatchObject({ recordsIn: 5, valid: 2, refused: 3, refusedByReason: { malformed_json: 1, invalid_value: 1, invalid_utf8: 1 } });
+    expect(report).toMatchObject({
+      recordsIn: 5,
+      valid: 2,
+      refused: 3,
+      refusedByReason: { malformed_json: 1, invalid_value: 1, invalid_utf8: 1 },
+    });
     const refusals = d.log.lines.filter((l) => l.message === 'record refused');
     expect(refusals.map((l) => [l.attributes['reason'], l.attributes['sequenceNumber']])).toEqual([
       ['malformed_json', sequenceNumber(1)],
@@ -110,9 +127,17 @@ describe('processBatch', () => {
 
   it('isolates a user whose processing throws: others are written, its records are retried', async () => {
     const d = deps();
-    d.store.states.set('b', { userId: 'b', watermarks: {}, sessionFingerprints: 42, activeWindows: [], currentSession: undefined } as unknown as UserState);
+    d.store.states.set('b', {
+      userId: 'b',
+      watermarks: {},
+      sessionFingerprints: 42,
+      activeWindows: [],
+      currentSession: undefined,
+    } as unknown as UserState);
     const { response } = await processBatch(kinesisEvent(payloads).Records, d);
-    expect(d.log.lines.filter((l) => l.level === 'error').map((l) => [l.message, l.attributes['userId']])).toEqual([['user processing failed; retrying from its first record', '"b"']]);
+    expect(d.log.lines.filter((l) => l.level === 'error').map((l) => [l.message, l.attributes['userId']])).toEqual([
+      ['user processing failed; retrying from its first record', '"b"'],
+    ]);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(1) }]);
     // Only records below b's first record are committed: a's first event.
     const { sessions } = d.store.snapshot();

@@ -6,11 +6,15 @@ import { RULES, positioned } from '../../helpers/positioned';
 const SHARD = 'shardId-000000000000';
 const event = (index: number, userId: string, minutes: number) => positioned(index, { userId, timestamp: T0 + minutes * MINUTE });
 /** A stored state that makes applyUserEvents throw (fingerprints that are not a list). */
-const broken = (userId: string) => ({ userId, watermarks: {}, sessionFingerprints: 42, activeWindows: [], currentSession: undefined }) as unknown as UserState;
+const broken = (userId: string) =>
+  ({ userId, watermarks: {}, sessionFingerprints: 42, activeWindows: [], currentSession: undefined }) as unknown as UserState;
 
 describe('sessionizeUsers', () => {
   it('sessionizes every user when none throws, in user-id order', () => {
-    const byUser = new Map([['b', [event(1, 'b', 0)]], ['a', [event(0, 'a', 0), event(2, 'a', 1)]]]);
+    const byUser = new Map([
+      ['b', [event(1, 'b', 0)]],
+      ['a', [event(0, 'a', 0), event(2, 'a', 1)]],
+    ]);
     const out = sessionizeUsers(byUser, new Map(), SHARD, RULES);
     expect(out.cutoff).toBeUndefined();
     expect(out.failures).toEqual([]);
@@ -25,7 +29,15 @@ describe('sessionizeUsers', () => {
       ['c', [event(2, 'c', 0)]],
       ['d', [event(1, 'd', 0), event(6, 'd', 1)]],
     ]);
-    const out = sessionizeUsers(byUser, new Map([['b', broken('b')], ['c', broken('c')]]), SHARD, RULES);
+    const out = sessionizeUsers(
+      byUser,
+      new Map([
+        ['b', broken('b')],
+        ['c', broken('c')],
+      ]),
+      SHARD,
+      RULES,
+    );
     expect(out.failures.map((f) => f.userId).sort()).toEqual(['b', 'c']);
     expect(out.cutoff).toBe(event(2, 'c', 0).position);
     // a and d keep only their records below c's first one; b and c have none left.

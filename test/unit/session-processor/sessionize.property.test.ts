@@ -28,7 +28,10 @@ interface StreamEvent {
 /** The i-th event of a generated stream: a distinct payload of the given user, type and page at `ts`. */
 function userEvent(p: { readonly user: number; readonly type: string; readonly page: number }, ts: number, i: number): StreamEvent {
   const payload = producerEvent({
-    userId: `user-${p.user}`, eventType: p.type, timestamp: ts, url: `https://shop.example.com/p${p.page}`,
+    userId: `user-${p.user}`,
+    eventType: p.type,
+    timestamp: ts,
+    url: `https://shop.example.com/p${p.page}`,
     properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
   });
   return { payload, ts };
@@ -37,7 +40,17 @@ function userEvent(p: { readonly user: number; readonly type: string; readonly p
 /** A stream of several users' events, each user's in time order, with producer retries re-sent later. */
 const stream = fc
   .record({
-    picks: fc.array(fc.record({ user: fc.integer({ min: 0, max: 3 }), gap, type: fc.constantFrom(...EVENT_TYPES), page: fc.integer({ min: 0, max: 5 }), resend: fc.boolean(), garbage: fc.integer({ min: 0, max: 15 }) }), { minLength: 1, maxLength: 60 }),
+    picks: fc.array(
+      fc.record({
+        user: fc.integer({ min: 0, max: 3 }),
+        gap,
+        type: fc.constantFrom(...EVENT_TYPES),
+        page: fc.integer({ min: 0, max: 5 }),
+        resend: fc.boolean(),
+        garbage: fc.integer({ min: 0, max: 15 }),
+      }),
+      { minLength: 1, maxLength: 60 },
+    ),
   })
   .map(({ picks }) => {
     const clocks = [T0, T0, T0, T0];
@@ -67,7 +80,14 @@ function toRecords(events: readonly StreamEvent[], firstIndex = 0): KinesisStrea
 }
 
 /** Runs records through the Lambda loop with faults armed per attempt, on a memory store. */
-async function runLikeLambda(records: KinesisStreamRecord[], batchSizes: number[], faults: Fault[], deliverTwice: boolean, store = new MemoryStore(), rules: SessionRules = RULES) {
+async function runLikeLambda(
+  records: KinesisStreamRecord[],
+  batchSizes: number[],
+  faults: Fault[],
+  deliverTwice: boolean,
+  store = new MemoryStore(),
+  rules: SessionRules = RULES,
+) {
   const deps = { store, log: new MemoryLog(), rules, bounds: BOUNDS };
   await runLoop(records, deps, {
     batchSizes,
@@ -91,10 +111,7 @@ async function runLikeLambda(records: KinesisStreamRecord[], batchSizes: number[
 
 /** What goes wrong in one attempt: a user's state write fails or lands unacknowledged, or metrics writes do. */
 type Fault =
-  | { kind: 'none' }
-  | { kind: 'state' | 'lost-state'; user: number }
-  | { kind: 'metrics'; landed: number }
-  | { kind: 'lost-metrics' };
+  { kind: 'none' } | { kind: 'state' | 'lost-state'; user: number } | { kind: 'metrics'; landed: number } | { kind: 'lost-metrics' };
 const user = fc.integer({ min: 0, max: 3 });
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant<Fault>({ kind: 'none' }),
@@ -175,10 +192,12 @@ describe('sessionization properties', () => {
 
   it('a replay of any prefix or all of the input, in any batching, leaves sessions, user state and business metrics as one clean pass', async () => {
     // Few users, so that sessions grow long; small session bounds, so that replays cross them.
-    const rules = fc.record({
-      maxSessionEvents: fc.constantFrom(10, 25, 1000),
-      maxSessionMs: fc.constantFrom(TIMEOUT, 3 * TIMEOUT, 12 * 60 * MINUTE),
-    }).map((b): SessionRules => ({ ...RULES, ...b }));
+    const rules = fc
+      .record({
+        maxSessionEvents: fc.constantFrom(10, 25, 1000),
+        maxSessionMs: fc.constantFrom(TIMEOUT, 3 * TIMEOUT, 12 * 60 * MINUTE),
+      })
+      .map((b): SessionRules => ({ ...RULES, ...b }));
     await fc.assert(
       fc.asyncProperty(
         longStream,
@@ -205,7 +224,16 @@ describe('sessionization properties', () => {
 
 /** Two users' events in time order, mostly close together, so that one session can hold hundreds of events. */
 const longStream = fc
-  .array(fc.record({ user: fc.integer({ min: 0, max: 1 }), gap: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 40 }, { arbitrary: gap, weight: 1 }), type: fc.constantFrom(...EVENT_TYPES), page: fc.integer({ min: 0, max: 5 }), resend: fc.integer({ min: 0, max: 9 }) }), { minLength: 1, maxLength: 300, size: 'max' })
+  .array(
+    fc.record({
+      user: fc.integer({ min: 0, max: 1 }),
+      gap: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 60_000 }), weight: 40 }, { arbitrary: gap, weight: 1 }),
+      type: fc.constantFrom(...EVENT_TYPES),
+      page: fc.integer({ min: 0, max: 5 }),
+      resend: fc.integer({ min: 0, max: 9 }),
+    }),
+    { minLength: 1, maxLength: 300, size: 'max' },
+  )
   .map((picks) => {
     const clocks = [T0, T0];
     const sent: StreamEvent[][] = [[], []];

@@ -11,11 +11,23 @@ describe('applyUserEvents', () => {
   it('keeps events within 30 minutes of each other in one session', () => {
     const out = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/'), page(1, 30, '/a'), page(2, 60, '/b')], RULES);
     expect(out.sessions).toHaveLength(1);
-    expect(out.sessions[0]).toMatchObject({ startMs: at(0), lastMs: at(60), eventCount: 3, pageViews: 3, landingPage: '/', exitPage: '/b' });
+    expect(out.sessions[0]).toMatchObject({
+      startMs: at(0),
+      lastMs: at(60),
+      eventCount: 3,
+      pageViews: 3,
+      landingPage: '/',
+      exitPage: '/b',
+    });
   });
 
   it('starts a new session after 30 minutes of inactivity', () => {
-    const out = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/'), page(1, 30, '/a'), positioned(2, { timestamp: at(60) + 1 })], RULES);
+    const out = applyUserEvents(
+      emptyState('user-1'),
+      SHARD,
+      [page(0, 0, '/'), page(1, 30, '/a'), positioned(2, { timestamp: at(60) + 1 })],
+      RULES,
+    );
     expect(out.sessions.map((s) => s.startMs)).toEqual([at(0), at(60) + 1]);
     expect(out.effects.filter((e) => e.sessionStarted)).toHaveLength(2);
   });
@@ -33,8 +45,21 @@ describe('applyUserEvents', () => {
   });
 
   it('keeps the client session id, referrer and UTM campaign of the first event', () => {
-    const out = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/?utm_campaign=winter&utm_source=news', { sessionId: 'c-9' }), page(1, 1, '/x?utm_campaign=other', { referrer: 'https://other.example/' })], RULES);
-    expect(out.sessions[0]).toMatchObject({ clientSessionId: 'c-9', utmCampaign: 'winter', utmSource: 'news', referrer: 'https://www.google.com/' });
+    const out = applyUserEvents(
+      emptyState('user-1'),
+      SHARD,
+      [
+        page(0, 0, '/?utm_campaign=winter&utm_source=news', { sessionId: 'c-9' }),
+        page(1, 1, '/x?utm_campaign=other', { referrer: 'https://other.example/' }),
+      ],
+      RULES,
+    );
+    expect(out.sessions[0]).toMatchObject({
+      clientSessionId: 'c-9',
+      utmCampaign: 'winter',
+      utmSource: 'news',
+      referrer: 'https://www.google.com/',
+    });
   });
 
   it('marks conversions and sums numeric revenue exactly', () => {
@@ -81,7 +106,10 @@ describe('applyUserEvents', () => {
   it('counts a user active once in a window longer than the timeout, across two sessions', () => {
     const hourly = { ...RULES, windowMs: 60 * MINUTE };
     const out = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/'), page(1, 45, '/a')], hourly);
-    expect(out.effects.map((e) => [e.sessionStarted, e.newActiveUser])).toEqual([[true, true], [true, false]]);
+    expect(out.effects.map((e) => [e.sessionStarted, e.newActiveUser])).toEqual([
+      [true, true],
+      [true, false],
+    ]);
   });
 
   it('counts a user active once per metrics window', () => {
@@ -119,7 +147,10 @@ describe('session bounds and replays', () => {
     // One event every 10 minutes for two hours: never 30 minutes idle, but two sessions of at most an hour.
     const events = Array.from({ length: 13 }, (_, i) => positioned(i, { timestamp: at(i * 10), properties: { n: i } }));
     const out = applyUserEvents(emptyState('user-1'), SHARD, events, rules);
-    expect(out.sessions.map((s) => [s.startMs, s.lastMs])).toEqual([[at(0), at(60)], [at(70), at(120)]]);
+    expect(out.sessions.map((s) => [s.startMs, s.lastMs])).toEqual([
+      [at(0), at(60)],
+      [at(70), at(120)],
+    ]);
   });
 
   it('counts as late an event within the span of a session that is full, and never splits a session inside its span', () => {

@@ -1,5 +1,12 @@
 import { createHandler } from '../../../functions/firehose-transform/create-handler';
-import { ARCHIVE_COLUMNS, ARCHIVE_JSON_STORAGE, glacierTableProperties, glueColumns, gluePartitionKeys, projectionProperties } from '../../../functions/shared/archive-schema';
+import {
+  ARCHIVE_COLUMNS,
+  ARCHIVE_JSON_STORAGE,
+  glacierTableProperties,
+  glueColumns,
+  gluePartitionKeys,
+  projectionProperties,
+} from '../../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../../functions/shared/firehose-prefixes';
 import { renderPrefix } from '../../../local/aws/firehose/prefixes';
 import { producerEvent } from '../../helpers/events';
@@ -15,8 +22,11 @@ describe('archive schema', () => {
     expect(outputKeys).toEqual(names);
   });
 
-  it('reads JSON with the Hive JSON SerDe and the rows\' timestamp format, and restored Glacier objects only when asked', () => {
-    expect(ARCHIVE_JSON_STORAGE).toMatchObject({ serde: 'org.apache.hive.hcatalog.data.JsonSerDe', serdeParameters: { 'timestamp.formats': 'yyyy-MM-dd HH:mm:ss.SSS' } });
+  it("reads JSON with the Hive JSON SerDe and the rows' timestamp format, and restored Glacier objects only when asked", () => {
+    expect(ARCHIVE_JSON_STORAGE).toMatchObject({
+      serde: 'org.apache.hive.hcatalog.data.JsonSerDe',
+      serdeParameters: { 'timestamp.formats': 'yyyy-MM-dd HH:mm:ss.SSS' },
+    });
     expect(glacierTableProperties(false)).toEqual({});
     expect(glacierTableProperties(true)).toEqual({ read_restored_glacier_objects: 'true' });
   });
@@ -29,14 +39,24 @@ describe('archive schema', () => {
   });
 
   it('projects dt as a date and hour as a two-digit integer, matching the Firehose data prefix', () => {
-    expect(gluePartitionKeys().map((k) => [k.name, k.type])).toEqual([['dt', 'date'], ['hour', 'int']]);
+    expect(gluePartitionKeys().map((k) => [k.name, k.type])).toEqual([
+      ['dt', 'date'],
+      ['hour', 'int'],
+    ]);
     const props = projectionProperties('s3://archive/events/');
-    expect(props).toMatchObject({ 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy-MM-dd', 'projection.hour.type': 'integer', 'projection.hour.digits': '2' });
+    expect(props).toMatchObject({
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.hour.type': 'integer',
+      'projection.hour.digits': '2',
+    });
     const prefix = renderPrefix(ARCHIVE_DATA_PREFIX, { partitionKeys: { dt: '2026-11-27', hour: '05' }, arrival: new Date() });
     expect(`s3://archive/${prefix}`).toBe(props['storage.location.template']!.replace('${dt}', '2026-11-27').replace('${hour}', '05'));
   });
 
   it('renders the error prefix with the error kind and the arrival date', () => {
-    expect(renderPrefix(ARCHIVE_ERROR_PREFIX, { errorOutputType: 'processing-failed', arrival: new Date('2026-11-27T23:59:00Z') })).toBe('errors/processing-failed/dt=2026-11-27/');
+    expect(renderPrefix(ARCHIVE_ERROR_PREFIX, { errorOutputType: 'processing-failed', arrival: new Date('2026-11-27T23:59:00Z') })).toBe(
+      'errors/processing-failed/dt=2026-11-27/',
+    );
   });
 });

@@ -8,7 +8,9 @@ describe('unpackRecord', () => {
   it('passes a plain record through with sub-sequence number 0', () => {
     const record = kinesisRecord(producerEvent(), { index: 3 });
     const unpacked = unpackRecord(record.kinesis);
-    expect(unpacked.ok && unpacked.records.map((r) => [r.sequenceNumber, r.subSequenceNumber])).toEqual([[record.kinesis.sequenceNumber, 0]]);
+    expect(unpacked.ok && unpacked.records.map((r) => [r.sequenceNumber, r.subSequenceNumber])).toEqual([
+      [record.kinesis.sequenceNumber, 0],
+    ]);
   });
 
   it('de-aggregates a KPL record into its user records, in order', () => {

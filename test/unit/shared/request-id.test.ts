@@ -12,9 +12,18 @@ afterAll(() => ddb.restore());
 
 function lambdaContext(awsRequestId: string, functionName: string): Context {
   return {
-    awsRequestId, functionName, functionVersion: '$LATEST', invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024', logGroupName: `/aws/lambda/${functionName}`, logStreamName: 'stream', callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 60_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    awsRequestId,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'stream',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -26,13 +35,19 @@ async function logLines(invoke: () => Promise<unknown>): Promise<Array<Record<st
     return true;
   };
   // Powertools writes info lines to stdout and warnings to stderr.
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   try {
     await invoke();
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
-  return printed.flatMap((p) => p.split('\n')).filter((l) => l.startsWith('{') && l.includes('"level"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return printed
+    .flatMap((p) => p.split('\n'))
+    .filter((l) => l.startsWith('{') && l.includes('"level"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('log lines of the deployed handlers', () => {
@@ -50,13 +65,17 @@ describe('log lines of the deployed handlers', () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     const handler = createSessionHandler({ env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' } });
-    const lines = await logLines(() => handler(kinesisEvent(['not json']), lambdaContext('request-1', 'clickstream-dev-session-processor')));
+    const lines = await logLines(() =>
+      handler(kinesisEvent(['not json']), lambdaContext('request-1', 'clickstream-dev-session-processor')),
+    );
     expect(lines.map((l) => [l['message'], l['function_request_id']])).toContainEqual(['record refused', 'request-1']);
   });
 
   it('carry the request id in the firehose-transform', async () => {
     const handler = createTransformHandler({ env: {} });
-    const lines = await logLines(() => handler(firehoseEvent(['not json']), lambdaContext('request-2', 'clickstream-dev-firehose-transform')));
+    const lines = await logLines(() =>
+      handler(firehoseEvent(['not json']), lambdaContext('request-2', 'clickstream-dev-firehose-transform')),
+    );
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line['function_request_id']).toBe('request-2');
   });

@@ -39,7 +39,11 @@ describe('validateRecord', () => {
 
   it('treats null optional fields as absent', () => {
     const result = check(producerEvent({ sessionId: null, referrer: null, properties: null }));
-    expect(result.ok && [result.event.clientSessionId, result.event.referrer, result.event.properties]).toEqual([undefined, undefined, undefined]);
+    expect(result.ok && [result.event.clientSessionId, result.event.referrer, result.event.properties]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it.each([
@@ -162,6 +166,12 @@ describe('validateRecord', () => {
     };
     const expected = Date.parse('2026-11-27T10:30:00.123Z');
     const seconds = expected / 1000 + 0.0009;
-    expect([at(seconds), at(seconds.toFixed(4)), at('2026-11-27T10:30:00.1239Z'), at(expected + 0.9), at(`${expected}.9`)]).toEqual([expected, expected, expected, expected, expected]);
+    expect([at(seconds), at(seconds.toFixed(4)), at('2026-11-27T10:30:00.1239Z'), at(expected + 0.9), at(`${expected}.9`)]).toEqual([
+      expected,
+      expected,
+      expected,
+      expected,
+      expected,
+    ]);
   });
 });
