@@ -3,8 +3,6 @@
  * unhandled exception, every record answered (refused or applied on the session path, one answer per
  * recordId on the archive path), memory bounded.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +13,7 @@ import { transformBatch } from '../../functions/firehose-transform/transform-bat
 import { loadConfig as processorConfig } from '../../functions/session-processor/config';
 import { processBatch } from '../../functions/session-processor/process-batch';
 import { EVENT_TYPES } from '../../functions/shared/event-contract';
+import { retainedBytes } from '../helpers/heap';
 import { T0, kinesisRecord } from '../helpers/events';
 import { MemoryLog, MemoryStore } from '../helpers/memory-store';
 
@@ -59,14 +58,8 @@ function records(): Buffer[] {
   return [...out, ...generated];
 }
 
-// What the handlers retain, not the garbage they leave: the heap is measured after a full collection (a
-// reading without one depends on when V8 last collected, and failed once in CI at 555 MB).
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-const heapMb = () => {
-  collectGarbage();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-};
+// What the handlers retain after a full collection (a reading without one failed once in CI at 555 MB).
+const heapMb = () => retainedBytes() / 1024 / 1024;
 
 describe('hostile input', () => {
   const input = records();

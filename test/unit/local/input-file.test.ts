@@ -7,6 +7,7 @@ import { newCounts, readInput, readLines } from '../../../local/producer/input-f
 import { KINESIS_RECORD_MAX_BYTES } from '../../../local/limits';
 import type { ProduceRecord } from '../../../local/producer/producer';
 import { RefusedStore } from '../../../local/producer/refused-store';
+import { retainedBytes } from '../../helpers/heap';
 
 let dir: string;
 beforeEach(() => {
@@ -100,12 +101,12 @@ describe('readInput', () => {
         yield Buffer.from(`\n${event('b')}`);
       })(),
     );
-    const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const heapBefore = retainedBytes();
     let peak = 0;
     const lines: string[] = [];
     for await (const r of readLines(source, store, counts)) {
       lines.push(Buffer.from(r.data).toString('utf8'));
-      peak = Math.max(peak, process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heapBefore);
+      peak = Math.max(peak, retainedBytes() - heapBefore);
     }
     expect(lines).toEqual([event('a'), event('b')]);
     expect(counts).toMatchObject({ lines: 3, records: 2, refused: 1 });
