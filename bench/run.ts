@@ -65,20 +65,12 @@ async function main(): Promise<void> {
       ],
     ),
   );
-  check(
-    '1',
-    'session-processor / floor',
-    compute.sessionProcessorEps / compute.floorEps,
-    '>= 0.35',
-    compute.sessionProcessorEps / compute.floorEps >= 0.35,
-  );
-  check(
-    '1',
-    'firehose-transform / floor',
-    compute.transformEps / compute.floorEps,
-    '>= 0.20',
-    compute.transformEps / compute.floorEps >= 0.2,
-  );
+  for (const [name, eps, target] of [
+    ['session-processor / floor', compute.sessionProcessorEps, 0.35],
+    ['firehose-transform / floor', compute.transformEps, 0.2],
+  ] as const) {
+    check('1', name, eps / compute.floorEps, `>= ${target.toFixed(2)}`, eps / compute.floorEps >= target);
+  }
 
   // 2 and 4. The full local pipeline: requests, then end-to-end speed and latency at a steady rate.
   say('\n2. AWS requests through the full local pipeline (default workload, default buffering)');

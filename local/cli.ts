@@ -1,5 +1,6 @@
 /** The `clickstream` command line: the local runtime and tools for the archive and the tables. */
 import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { DEFAULT_DATA_DIR } from './runtime/data-dir';
 import { DataDirError, UsageError } from './errors';
 import { wholeNumber } from './flags';
@@ -14,6 +15,9 @@ import type { ArchiveStorageClass } from '../stacks/config';
 import { parseFaults } from './runtime/faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
+
+/** The option declarations `parseArgs` takes. */
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 const USAGE = `clickstream: the clickstream pipeline on this machine
 
@@ -68,21 +72,17 @@ async function main(argv: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   switch (command) {
     case 'run': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: {
-          ...COMMON,
-          ...WORKLOAD,
-          shards: { type: 'string' },
-          fresh: { type: 'boolean', default: false },
-          'summary-json': { type: 'string' },
-          'batch-size': { type: 'string' },
-          'archive-format': { type: 'string', default: 'json' },
-          'buffer-seconds': { type: 'string' },
-          'buffer-mb': { type: 'string' },
-          faults: { type: 'string' },
-        },
+      const { values } = flags(rest, {
+        ...COMMON,
+        ...WORKLOAD,
+        shards: { type: 'string' },
+        fresh: { type: 'boolean', default: false },
+        'summary-json': { type: 'string' },
+        'batch-size': { type: 'string' },
+        'archive-format': { type: 'string', default: 'json' },
+        'buffer-seconds': { type: 'string' },
+        'buffer-mb': { type: 'string' },
+        faults: { type: 'string' },
       });
       const v: Values = values;
       await run({
@@ -102,16 +102,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'up': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: {
-          ...COMMON,
-          port: { type: 'string', default: '4567' },
-          shards: { type: 'string' },
-          fresh: { type: 'boolean', default: false },
-          'buffer-seconds': { type: 'string' },
-        },
+      const { values } = flags(rest, {
+        ...COMMON,
+        port: { type: 'string', default: '4567' },
+        shards: { type: 'string' },
+        fresh: { type: 'boolean', default: false },
+        'buffer-seconds': { type: 'string' },
       });
       await up(
         {
@@ -128,17 +124,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'produce': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: {
-          ...WORKLOAD,
-          stream: { type: 'string' },
-          endpoint: { type: 'string' },
-          region: { type: 'string' },
-          aggregate: { type: 'boolean', default: false },
-          'refused-dir': { type: 'string', default: '.clickstream-refused' },
-        },
+      const { values } = flags(rest, {
+        ...WORKLOAD,
+        stream: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        aggregate: { type: 'boolean', default: false },
+        'refused-dir': { type: 'string', default: '.clickstream-refused' },
       });
       if (!values.stream) throw new UsageError('produce needs --stream NAME (the local stream is clickstream-events)');
       const v: Values = values;
@@ -160,33 +152,23 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'query': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        strict: true,
-        allowPositionals: true,
-        options: { ...COMMON, from: { type: 'string' }, to: { type: 'string' } },
-      });
+      const { values, positionals } = flagsAndNames(rest, { ...COMMON, from: { type: 'string' }, to: { type: 'string' } });
       if (positionals.length !== 1) throw new UsageError(`query needs one NAME or FILE.sql; the shipped queries are:\n${listQueries()}`);
       out(formatRows(await runNamedQuery(positionals[0]!, values['data-dir'], queryRange(values.from, values.to))));
       return 0;
     }
     case 'export': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        strict: true,
-        allowPositionals: true,
-        options: { ...COMMON, endpoint: { type: 'string' } },
-      });
+      const { values, positionals } = flagsAndNames(rest, { ...COMMON, endpoint: { type: 'string' } });
       const what = positionals[0];
       if (positionals.length !== 1 || (what !== 'sessions' && what !== 'metrics')) throw new UsageError('export needs sessions or metrics');
       for (const row of await readExport(what, values['data-dir'], values.endpoint)) out(JSON.stringify(row));
       return 0;
     }
     case 'cost': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: { 'events-per-month': { type: 'string' }, 'avg-event-bytes': { type: 'string' }, 'storage-class': { type: 'string' } },
+      const { values } = flags(rest, {
+        'events-per-month': { type: 'string' },
+        'avg-event-bytes': { type: 'string' },
+        'storage-class': { type: 'string' },
       });
       if (!values['events-per-month']) throw new UsageError('cost needs --events-per-month N');
       out(
@@ -242,6 +224,16 @@ function faults(spec: string) {
 function archiveFormat(raw: string): 'json' | 'parquet' {
   if (raw === 'json' || raw === 'parquet') return raw;
   throw new UsageError(`--archive-format must be json or parquet; got ${JSON.stringify(raw)}`);
+}
+
+/** The command's flags, strictly: an unknown flag is an error that names it. */
+function flags<O extends FlagOptions>(args: string[], options: O) {
+  return parseArgs({ args, strict: true, options });
+}
+
+/** The command's flags and its positional names (a query name, what to export). */
+function flagsAndNames<O extends FlagOptions>(args: string[], options: O) {
+  return parseArgs({ args, strict: true, allowPositionals: true, options });
 }
 
 function storageClass(raw: string | undefined): ArchiveStorageClass | undefined {

@@ -90,26 +90,10 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
     );
   }
   if (timestampMs > arrivalMs + bounds.maxFutureMs) {
-    const ahead = Math.round((timestampMs - arrivalMs) / 1000);
-    return fail(
-      refuse(
-        'timestamp_in_future',
-        'timestamp',
-        `at most ${bounds.maxFutureMs / 1000}s after arrival`,
-        `${preview(e.timestamp)}, ${ahead}s after arrival`,
-      ),
-    );
+    return fail(outsideBounds('timestamp_in_future', e.timestamp, bounds.maxFutureMs, timestampMs - arrivalMs, 'after'));
   }
   if (timestampMs < arrivalMs - bounds.maxAgeMs) {
-    const age = Math.round((arrivalMs - timestampMs) / 1000);
-    return fail(
-      refuse(
-        'timestamp_too_old',
-        'timestamp',
-        `at most ${bounds.maxAgeMs / 1000}s before arrival`,
-        `${preview(e.timestamp)}, ${age}s before arrival`,
-      ),
-    );
+    return fail(outsideBounds('timestamp_too_old', e.timestamp, bounds.maxAgeMs, arrivalMs - timestampMs, 'before'));
   }
   return {
     ok: true,
@@ -128,6 +112,12 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
       receivedAtMs: arrivalMs,
     },
   };
+}
+
+/** A refusal of an event time that lies `offsetMs` before or after arrival, past the bound of `boundMs`. */
+function outsideBounds(reason: ReasonCode, timestamp: unknown, boundMs: number, offsetMs: number, side: 'before' | 'after'): Refusal {
+  const expected = `at most ${boundMs / 1000}s ${side} arrival`;
+  return refuse(reason, 'timestamp', expected, `${preview(timestamp)}, ${Math.round(offsetMs / 1000)}s ${side} arrival`);
 }
 
 function decodeUtf8(payload: Buffer): string | undefined {

@@ -400,6 +400,13 @@ function toSummary(
   };
 }
 
+/** Table rows of named counts, in name order, each labelled by `label`. */
+function rowsByName(counts: Readonly<Record<string, number>>, label: (name: string) => string): Array<[string, number]> {
+  return Object.entries(counts)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, n]): [string, number] => [label(name), n]);
+}
+
 function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busiestWindows>[0], failedToDestination: number): void {
   p.line('');
   p.line('Totals (this run)');
@@ -413,9 +420,7 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
         ['    producer duplicates', s.duplicates],
         ['    late (before session start)', s.late],
         ['  refused', s.refused],
-        ...Object.entries(s.refused_by_reason)
-          .sort()
-          .map(([k, v]): [string, number] => [`    ${k}`, v]),
+        ...rowsByName(s.refused_by_reason, (k) => `    ${k}`),
       ],
     ),
   );
@@ -454,16 +459,12 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
     table(
       ['', 'count'],
       [
-        ...Object.entries(r.dynamodb)
-          .sort()
-          .map(([k, v]): [string, number] => [`DynamoDB ${k.replace('Command', '')}`, v]),
+        ...rowsByName(r.dynamodb, (k) => `DynamoDB ${k.replace('Command', '')}`),
         ['DynamoDB write units consumed', r.dynamodb_write_units],
         ['DynamoDB read units consumed', r.dynamodb_read_units],
         ['S3 objects written by Firehose', r.s3_objects],
         ['Kinesis PutRecords (producer)', r.kinesis_put_records_calls],
-        ...Object.entries(r.kinesis_consumers)
-          .sort()
-          .map(([k, v]): [string, number] => [`Kinesis ${k.replace('Command', '')} (consumers)`, v]),
+        ...rowsByName(r.kinesis_consumers, (k) => `Kinesis ${k.replace('Command', '')} (consumers)`),
       ],
     ),
   );

@@ -11,6 +11,7 @@ import { runNamedQuery } from '../../local/commands/query';
 import { run } from '../../local/commands/run';
 import type { RunSummary } from '../../local/commands/run';
 import { syntheticWorkload } from '../../local/workload/synthetic';
+import { sqlSessionFields } from '../helpers/sql-sessions';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickstream-e2e-'));
 const dataDir = join(dir, 'data');
@@ -45,18 +46,7 @@ describe('clickstream run', () => {
 
   it('gives the same sessions from DynamoDB as the shipped SQL rebuilds from the archive', async () => {
     const fromSql = await runNamedQuery('sessions', dataDir);
-    const ms = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
-    const sqlView = fromSql.map((s) => [
-      s['user_id'],
-      ms(s['start_time']),
-      ms(s['last_activity_time']),
-      Number(s['event_count']),
-      Number(s['page_views']),
-      s['landing_page'],
-      s['exit_page'],
-      s['converted'],
-      Number(s['revenue']),
-    ]);
+    const sqlView = fromSql.map(sqlSessionFields);
     const ddbView = sessions.map((s) => [
       s.user_id,
       Date.parse(s.start_time),

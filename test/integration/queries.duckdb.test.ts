@@ -21,6 +21,7 @@ import { loadNamedQueries } from '../../queries';
 import { MemoryLog } from '../helpers/memory-store';
 import { BOUNDS, RULES } from '../helpers/positioned';
 import { smallWorkload } from '../helpers/small-workload';
+import { sqlSessionFields } from '../helpers/sql-sessions';
 
 const records = smallWorkload(30, 15, 11);
 let dir: string;
@@ -86,20 +87,7 @@ describe('named queries on the local archive', () => {
     const streamed = [...byUser.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .flatMap(([user, events]) => applyUserEvents(emptyState(user), 'shard', events, RULES).sessions);
-    const ms = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
-    expect(
-      sql.map((s) => [
-        s['user_id'],
-        ms(s['start_time']),
-        ms(s['last_activity_time']),
-        Number(s['event_count']),
-        Number(s['page_views']),
-        s['landing_page'],
-        s['exit_page'],
-        s['converted'],
-        Number(s['revenue']),
-      ]),
-    ).toEqual(
+    expect(sql.map(sqlSessionFields)).toEqual(
       streamed.map((s) => [
         s.userId,
         s.startMs,

@@ -74,11 +74,14 @@ describe('applyUserEvents', () => {
     expect([s.journey.length, s.journeyCut, s.pageViews]).toEqual([50, 10, 60]);
   });
 
-  it('counts a re-sent event with the same bytes as a duplicate and changes nothing', () => {
-    const first = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 0, '/')], RULES);
-    const again = applyUserEvents(first.state, SHARD, [page(1, 0, '/')], RULES);
-    expect(again.effects.map((e) => e.kind)).toEqual(['duplicate']);
-    expect(again.sessions).toEqual([]);
+  it.each([
+    ['a re-sent event with the same bytes as a duplicate', () => page(0, 0, '/'), () => page(1, 0, '/'), 'duplicate'],
+    ['an event older than the current session as late', () => page(0, 60, '/'), () => page(1, 10, '/old'), 'late'],
+  ] as const)('counts %s, without changing any session', (_what, first, next, kind) => {
+    const before = applyUserEvents(emptyState('user-1'), SHARD, [first()], RULES);
+    const after = applyUserEvents(before.state, SHARD, [next()], RULES);
+    expect(after.effects.map((e) => e.kind)).toEqual([kind]);
+    expect(after.sessions).toEqual([]);
   });
 
   it('skips records at or below the shard watermark: a retried batch changes nothing', () => {
@@ -88,13 +91,6 @@ describe('applyUserEvents', () => {
     expect(retry.effects.map((e) => e.kind)).toEqual(['already_applied', 'already_applied']);
     expect(retry.state).toEqual(first.state);
     expect(retry.sessions).toEqual([]);
-  });
-
-  it('counts an event older than the current session as late, without changing any session', () => {
-    const first = applyUserEvents(emptyState('user-1'), SHARD, [page(0, 60, '/')], RULES);
-    const late = applyUserEvents(first.state, SHARD, [page(1, 10, '/old')], RULES);
-    expect(late.effects.map((e) => e.kind)).toEqual(['late']);
-    expect(late.sessions).toEqual([]);
   });
 
   it('places an out-of-order event inside the current session in its journey position', () => {
