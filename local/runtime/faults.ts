@@ -1,6 +1,6 @@
 /**
- * Fault injection for the local runtime (`clickstream run --faults SPEC`), from a seeded random source so
- * that a failing run can be replayed. SPEC is a comma-separated list of keys:
+ * Fault injection for the local runtime (`clickstream run --faults SPEC`), from seeded random sources so that
+ * a failing run can be replayed (see {@link FaultInjector}). SPEC is a comma-separated list of keys:
  *
  * - `ddb-error=P`: each DynamoDB call of the session-processor fails with probability P, before it reaches the
  *   table: throttling (ProvisionedThroughputExceededException), a 500 (InternalServerError) or a timeout, drawn at random;
@@ -10,7 +10,7 @@
  * - `duplicate`: every batch is delivered twice to each consumer;
  * - `transform-error=P`: each transform invocation fails (half before, half after doing its work, as a
  *   timeout) with probability P; Firehose retries, then writes the records to its processing-failed output;
- * - `seed=N`: the random source's seed (default 1).
+ * - `seed=N`: the seed every decision's random source derives from (default 1).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
