@@ -9,10 +9,12 @@ import tseslint from 'typescript-eslint';
  * import each other. Folders not named here (and `test/`) are not checked.
  */
 export const IMPORT_LAYERS = {
-  bench: ['local', 'stacks', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
+  bench: ['local', 'stacks', 'tracker', 'collector', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
   bin: ['stacks'],
-  local: ['stacks', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
-  stacks: ['queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
+  local: ['stacks', 'tracker', 'collector', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
+  stacks: ['collector', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
+  tracker: ['collector'],
+  collector: ['functions/shared'],
   queries: ['functions/shared'],
   'functions/session-processor': ['functions/shared'],
   'functions/firehose-transform': ['functions/shared'],

@@ -33,6 +33,7 @@ export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): Ar
     event_id: e.eventId,
     event_time: archiveTimestamp(e.timestampMs),
     received_at: archiveTimestamp(e.receivedAtMs),
+    device_time: archiveTimestamp(e.deviceTimestampMs),
     user_id: e.userId,
     client_session_id: e.clientSessionId ?? null,
     event_name: e.eventName,

@@ -20,10 +20,16 @@ export const ARCHIVE_COLUMNS = [
   {
     name: 'event_id',
     type: 'string',
-    comment: 'Fingerprint of the producer payload (SHA-256, 128 bits, hex); equal for producer retries and redeliveries',
+    comment:
+      'Fingerprint (SHA-256, 128 bits, hex) of the user id and the producer event id, else of the payload; equal for retries and redeliveries',
   },
-  { name: 'event_time', type: 'timestamp', comment: 'Event time from the producer, normalised to UTC' },
+  {
+    name: 'event_time',
+    type: 'timestamp',
+    comment: "Event time, UTC: the producer's timestamp, or with sentAt and receivedAt, receivedAt - (sentAt - timestamp)",
+  },
   { name: 'received_at', type: 'timestamp', comment: 'When Kinesis accepted the record (approximateArrivalTimestamp), UTC' },
+  { name: 'device_time', type: 'timestamp', comment: "The producer's own timestamp, UTC, before any clock-skew correction" },
   { name: 'user_id', type: 'string', comment: 'The producer user id' },
   { name: 'client_session_id', type: 'string', comment: 'The client session id, when the producer sent one' },
   { name: 'event_name', type: 'string', comment: 'Event name; the event type when the producer sent none' },

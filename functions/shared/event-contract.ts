@@ -23,6 +23,8 @@ export const LIMITS = {
   userAgent: 1024,
   /** Longest textual IPv6 form with an embedded IPv4 address. */
   ip: 45,
+  /** A UUID is 36 characters; room for other id schemes. */
+  eventId: 64,
   /** ISO-8601 with nanoseconds and an offset fits well within this. */
   timestampText: 40,
   /** Keys and array elements counted at every depth of `properties`. */
@@ -46,6 +48,12 @@ const optionalText = (max: number) => `string <= ${max} | null` as const;
 /**
  * The producer event. Required: `userId`, `eventType`, `timestamp`, `url`. Everything else is optional;
  * `null` counts as absent. Unknown top-level fields are refused: custom data belongs in `properties`.
+ *
+ * Clock skew: `timestamp` is the producer's clock when the event happened, `sentAt` the producer's clock when
+ * it sent the event and `receivedAt` the collector's clock when it received it (the collector sets it). With
+ * both, the event time is `receivedAt − (sentAt − timestamp)` (Snowplow's `derived_tstamp`): the time the
+ * event waited on the device, measured on one clock, taken from the collector's. `eventId` is an id the
+ * producer gives each event, so that a retried send counts once although the collector's fields differ.
  */
 export const producerEvent = type({
   '+': 'reject',
@@ -59,6 +67,9 @@ export const producerEvent = type({
   'userAgent?': optionalText(LIMITS.userAgent),
   'ip?': optionalText(LIMITS.ip),
   'properties?': 'object | null',
+  'eventId?': optionalText(LIMITS.eventId),
+  'sentAt?': `number | string <= ${LIMITS.timestampText} | null`,
+  'receivedAt?': `number | string <= ${LIMITS.timestampText} | null`,
 });
 
 /** The event as a producer sends it, after schema validation. */
@@ -75,14 +86,19 @@ export interface ClickEvent {
   /** Defaults to `eventType` when the producer sent none. */
   readonly eventName: string;
   readonly eventType: EventType;
-  /** Event time, epoch milliseconds UTC. */
+  /** Event time, epoch milliseconds UTC: `timestamp`, corrected for the device's clock when it sent `sentAt`. */
   readonly timestampMs: number;
+  /** The producer's own `timestamp`, epoch milliseconds; equal to `timestampMs` unless corrected. */
+  readonly deviceTimestampMs: number;
   readonly url: string;
   readonly referrer: string | undefined;
   readonly userAgent: string | undefined;
   readonly ip: string | undefined;
   readonly properties: EventProperties | undefined;
-  /** Deterministic fingerprint of the producer payload (32 hex digits): equal bytes, equal id. */
+  /**
+   * Deterministic fingerprint (32 hex digits): of `userId` and the producer's `eventId` when it sent one, else of
+   * the payload's bytes. Equal for retries and redeliveries.
+   */
   readonly eventId: string;
   /** When Kinesis accepted the record, epoch milliseconds. */
   readonly receivedAtMs: number;

@@ -67,7 +67,19 @@ export function validateRecord(payload: Buffer, arrivalMs: number, bounds: Event
 }
 
 /** Fields whose text must be well-formed Unicode: JSON can carry a lone surrogate escape that no store accepts. */
-const TEXT_FIELDS = ['userId', 'sessionId', 'eventName', 'url', 'referrer', 'userAgent', 'ip', 'timestamp'] as const;
+const TEXT_FIELDS = [
+  'userId',
+  'sessionId',
+  'eventName',
+  'url',
+  'referrer',
+  'userAgent',
+  'ip',
+  'timestamp',
+  'eventId',
+  'sentAt',
+  'receivedAt',
+] as const;
 
 function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
   for (const field of TEXT_FIELDS) {
@@ -83,12 +95,11 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
       return fail(refuse('invalid_value', 'properties.revenue', `a number within ±${LIMITS.revenue}`, withheld(revenue)));
     }
   }
-  const timestampMs = parseTimestamp(e.timestamp);
-  if (timestampMs === undefined) {
-    return fail(
-      refuse('invalid_timestamp', 'timestamp', 'epoch seconds, epoch milliseconds or ISO-8601 with a zone', preview(e.timestamp)),
-    );
-  }
+  const deviceTimestampMs = parseTimestamp(e.timestamp);
+  if (deviceTimestampMs === undefined) return fail(badTime('timestamp', e.timestamp));
+  const corrected = correctForClockSkew(e, deviceTimestampMs);
+  if (typeof corrected === 'object') return fail(corrected);
+  const timestampMs = corrected;
   if (timestampMs > arrivalMs + bounds.maxFutureMs) {
     return fail(outsideBounds('timestamp_in_future', e.timestamp, bounds.maxFutureMs, timestampMs - arrivalMs, 'after'));
   }
@@ -103,15 +114,42 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
       eventName: e.eventName ?? e.eventType,
       eventType: e.eventType,
       timestampMs,
+      deviceTimestampMs,
       url: e.url,
       referrer: e.referrer ?? undefined,
       userAgent: e.userAgent ?? undefined,
       ip: e.ip ?? undefined,
       properties: asProperties(e.properties),
-      eventId: fingerprint(payload),
+      eventId: e.eventId ? fingerprint(Buffer.from(`${e.userId}\u0000${e.eventId}`)) : fingerprint(payload),
       receivedAtMs: arrivalMs,
     },
   };
+}
+
+const TIME_FORMS = 'epoch seconds, epoch milliseconds or ISO-8601 with a zone';
+
+function badTime(field: 'timestamp' | 'sentAt' | 'receivedAt', value: unknown): Refusal {
+  return refuse('invalid_timestamp', field, TIME_FORMS, preview(value));
+}
+
+/**
+ * The event time on the collector's clock: `receivedAt − (sentAt − timestamp)` when the event carries both, else
+ * `timestamp`. A send time before the event's own time (the device's clock was set back in between) counts as
+ * no wait.
+ */
+function correctForClockSkew(e: ProducerEvent, deviceMs: number): number | Refusal {
+  if (e.sentAt === undefined || e.sentAt === null || e.receivedAt === undefined || e.receivedAt === null) {
+    for (const field of ['sentAt', 'receivedAt'] as const) {
+      const v = e[field];
+      if (v !== undefined && v !== null && parseTimestamp(v) === undefined) return badTime(field, v);
+    }
+    return deviceMs;
+  }
+  const sentMs = parseTimestamp(e.sentAt);
+  if (sentMs === undefined) return badTime('sentAt', e.sentAt);
+  const receivedMs = parseTimestamp(e.receivedAt);
+  if (receivedMs === undefined) return badTime('receivedAt', e.receivedAt);
+  return receivedMs - Math.max(0, sentMs - deviceMs);
 }
 
 /** A refusal of an event time that lies `offsetMs` before or after arrival, past the bound of `boundMs`. */
@@ -136,7 +174,18 @@ function decodeUtf8(payload: Buffer): string | undefined {
  * and which page sent the record, which is what a person needs to fix it. Nothing else is quoted: not the
  * value of a field outside the contract, nor `ip`, `userAgent` or `properties` (see {@link withheld}).
  */
-const QUOTABLE_FIELDS: ReadonlySet<string> = new Set(['userId', 'sessionId', 'eventName', 'eventType', 'timestamp', 'url', 'referrer']);
+const QUOTABLE_FIELDS: ReadonlySet<string> = new Set([
+  'userId',
+  'sessionId',
+  'eventName',
+  'eventType',
+  'timestamp',
+  'url',
+  'referrer',
+  'eventId',
+  'sentAt',
+  'receivedAt',
+]);
 
 interface SchemaIssue {
   readonly code: string;
@@ -147,6 +196,8 @@ interface SchemaIssue {
 const EXPECTED_TYPE: Readonly<Record<string, string>> = {
   eventType: `one of ${EVENT_TYPES.join(', ')}`,
   timestamp: 'epoch seconds, epoch milliseconds or an ISO-8601 string',
+  sentAt: 'epoch seconds, epoch milliseconds or an ISO-8601 string',
+  receivedAt: 'epoch seconds, epoch milliseconds or an ISO-8601 string',
   properties: 'a JSON object',
 };
 
