@@ -9,7 +9,16 @@ import tseslint from 'typescript-eslint';
  * import each other. Folders not named here (and `test/`) are not checked.
  */
 export const IMPORT_LAYERS = {
-  bench: ['local', 'stacks', 'tracker', 'collector', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
+  bench: [
+    'local',
+    'stacks',
+    'tracker',
+    'collector',
+    'queries',
+    'functions/session-processor',
+    'functions/firehose-transform',
+    'functions/shared',
+  ],
   bin: ['stacks'],
   local: ['stacks', 'tracker', 'collector', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
   stacks: ['collector', 'queries', 'functions/session-processor', 'functions/firehose-transform', 'functions/shared'],
