@@ -3,6 +3,8 @@ import { openDataDir } from '../runtime/data-dir';
 import { checkRange } from '../flags';
 import { BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from '../limits';
 import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
+import { LocalCollector } from '../runtime/collector';
+import { DEFAULT_CONFIG } from '../../stacks/config';
 
 export interface UpOptions {
   readonly port: number;
@@ -26,13 +28,26 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
       ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
     });
     pipeline.startConsumers();
+    const collector = await LocalCollector.start({
+      kinesis: pipeline.kinesis,
+      streamName: LOCAL_NAMES.stream,
+      port: o.port === 0 ? 0 : o.port + 2,
+      allowedOrigins: DEFAULT_CONFIG.collectorAllowedOrigins,
+      rateLimit: DEFAULT_CONFIG.collectorRateLimit,
+      burstLimit: DEFAULT_CONFIG.collectorBurstLimit,
+    });
+    print(`Collector          POST ${collector.collectUrl}   (one event, or {"events": [...]} with up to 500)`);
+    print(`Demo site          ${collector.siteUrl}   (open it: every page carries the tracker)`);
     print(
       `Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`,
     );
     print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
     print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
     print('');
-    print('Point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
+    print('Send events over HTTP, or point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
+    print(
+      `  curl -X POST ${collector.collectUrl} --data '{"events":[{"userId":"u1","eventType":"page_view","timestamp":'$(date +%s000)',"url":"https://shop.example/"}]}'`,
+    );
     print(`  npx clickstream produce --stream ${LOCAL_NAMES.stream} --endpoint ${pipeline.kinesisEmulator.endpoint} --events 1000`);
     print(
       `  npx clickstream export sessions --endpoint ${pipeline.dynamoEmulator.endpoint}   (the data directory is locked while up runs)`,
@@ -43,6 +58,9 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
       process.once('SIGTERM', resolve);
     });
     print('stopping: draining consumers and flushing buffers…');
+    await collector.close();
+    const answers = [...collector.counts.byStatus].map(([status, n]) => `${status}: ${n}`).join(', ');
+    print(`collector: ${collector.counts.acceptedEvents} events accepted; requests by status: ${answers || 'none'}`);
     await pipeline.stop();
   } finally {
     dataDir.release();
