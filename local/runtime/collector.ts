@@ -27,6 +27,8 @@ export interface LocalCollectorOptions {
 export interface CollectorCounts {
   readonly byStatus: Map<number, number>;
   acceptedEvents: number;
+  /** Requests received and not yet answered. */
+  inFlight: number;
 }
 
 export class LocalCollector {
@@ -41,7 +43,7 @@ export class LocalCollector {
 
   static async start(o: LocalCollectorOptions): Promise<LocalCollector> {
     const port = o.port ?? 0;
-    const counts: CollectorCounts = { byStatus: new Map(), acceptedEvents: 0 };
+    const counts: CollectorCounts = { byStatus: new Map(), acceptedEvents: 0, inFlight: 0 };
     // The site's origin is known only once it listens; the API reads the list when it answers.
     const origins: string[] = [...o.allowedOrigins];
     const api = new CollectorApi({
@@ -55,7 +57,7 @@ export class LocalCollector {
         counts.acceptedEvents += accepted;
       },
     });
-    const apiServer = await listen(createServer(handler(api)), port, 'collector');
+    const apiServer = await listen(createServer(handler(api, counts)), port, 'collector');
     const collectUrl = `${apiServer.endpoint}${COLLECT_PATH}`;
     try {
       const site = new DemoSite({ collectorUrl: collectUrl });
@@ -68,16 +70,27 @@ export class LocalCollector {
     }
   }
 
+  /** Resolves once every request received so far has been answered (a client may have gone before its answer). */
+  async settled(): Promise<void> {
+    while (this.counts.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   async close(): Promise<void> {
     for (const server of this.servers) await server.close();
   }
 }
 
-function handler(target: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> }) {
+function handler(target: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> }, counts?: CollectorCounts) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    target.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: `internal error: ${(err as Error).message}` }));
-    });
+    if (counts) counts.inFlight += 1;
+    target
+      .handle(req, res)
+      .catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: `internal error: ${(err as Error).message}` }));
+      })
+      .finally(() => {
+        if (counts) counts.inFlight -= 1;
+      });
   };
 }

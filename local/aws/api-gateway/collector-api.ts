@@ -57,9 +57,10 @@ export class CollectorApi {
 
   /** Answers one HTTP request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const answer = await this.answer(req).catch(
-      (err: unknown): Answer => ({ status: 500, body: JSON.stringify({ message: `internal error: ${(err as Error).message}` }) }),
-    );
+    const answer = await this.answer(req).catch((err: unknown): Answer => ({
+      status: 500,
+      body: JSON.stringify({ message: `internal error: ${(err as Error).message}` }),
+    }));
     const accepted = answer.status === 200 ? (JSON.parse(answer.body) as { accepted: number }).accepted : 0;
     this.o.onAnswer?.(answer.status, accepted);
     res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
@@ -104,7 +105,9 @@ export class CollectorApi {
       return { status: 400, body: { __type: 'ValidationException', message } };
     }
     try {
-      const out: PutRecordsCommandOutput = await this.o.kinesis.send(new PutRecordsCommand({ StreamName: input.StreamName, Records: records }));
+      const out: PutRecordsCommandOutput = await this.o.kinesis.send(
+        new PutRecordsCommand({ StreamName: input.StreamName, Records: records }),
+      );
       return { status: 200, body: { FailedRecordCount: out.FailedRecordCount ?? 0, Records: out.Records ?? [] } };
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 503;

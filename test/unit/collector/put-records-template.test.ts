@@ -26,7 +26,8 @@ function evaluate(body: unknown, request: Partial<TemplateRequest> = {}): PutRec
   return JSON.parse(out.text) as PutRecords;
 }
 
-const decode = (data: string): Record<string, unknown> => JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as Record<string, unknown>;
+const decode = (data: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as Record<string, unknown>;
 
 /** Text that stresses escaping: quotes, backslashes, VTL's own `$` and `#`, controls, astral characters. */
 const awkwardText = fc.string({ unit: fc.constantFrom('a', '"', "'", '\\', '/', '$', '#', '{', '}', '\n', '\u0001', 'é', '😀', ' ') });
@@ -48,21 +49,26 @@ const event = fc.record(
 describe('the PutRecords request template', () => {
   it('puts each event of a batch as one record keyed by its user id, with the collector fields replacing the client ones', () => {
     fc.assert(
-      fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), awkwardText, fc.option(fc.integer({ min: 1, max: 2e12 })), (events, ua, sentAt) => {
-        const put = evaluate({ events, ...(sentAt === null ? {} : { sentAt }) }, { headers: { 'user-agent': ua } });
-        expect(put.StreamName).toBe('clickstream-events');
-        expect(put.Records).toHaveLength(events.length);
-        put.Records.forEach((r, i) => {
-          expect(r.PartitionKey).toBe(events[i]!.userId);
-          expect(decode(r.Data)).toEqual({
-            ...events[i],
-            ip: '203.0.113.7',
-            userAgent: ua === '' ? null : ua,
-            receivedAt: 1_764_250_000_123,
-            ...(sentAt === null ? {} : { sentAt }),
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 8 }),
+        awkwardText,
+        fc.option(fc.integer({ min: 1, max: 2e12 })),
+        (events, ua, sentAt) => {
+          const put = evaluate({ events, ...(sentAt === null ? {} : { sentAt }) }, { headers: { 'user-agent': ua } });
+          expect(put.StreamName).toBe('clickstream-events');
+          expect(put.Records).toHaveLength(events.length);
+          put.Records.forEach((r, i) => {
+            expect(r.PartitionKey).toBe(events[i]!.userId);
+            expect(decode(r.Data)).toEqual({
+              ...events[i],
+              ip: '203.0.113.7',
+              userAgent: ua === '' ? null : ua,
+              receivedAt: 1_764_250_000_123,
+              ...(sentAt === null ? {} : { sentAt }),
+            });
           });
-        });
-      }),
+        },
+      ),
       { numRuns: RUNS },
     );
   });
