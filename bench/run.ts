@@ -16,6 +16,7 @@ import { measureCompute } from './compute';
 import { DEFAULT_RATES, perEventCost, pipelineCost } from '../local/cost/cost-model';
 import type { Rates } from '../local/cost/cost-model';
 import { PRICES } from '../local/cost/prices';
+import { TRACKER_GZIP_TARGET_BYTES, buildTracker } from '../tracker/build';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -161,6 +162,19 @@ async function main(): Promise<void> {
   say(`  rates used: ${JSON.stringify(rates)}`);
   check('5', 'cost at 3 million events, $', rows[0]!.ours, '<= 20', rows[0]!.ours <= 20);
   check('5', 'cost at 30 million events, $', rows[1]!.ours, '<= 150', rows[1]!.ours <= 150);
+
+  say('\n6. Browser tracker, minified and gzipped (level 9)');
+  const tracker = await buildTracker();
+  say(
+    table(
+      ['', 'bytes', 'target'],
+      [
+        ['tracker.js (one <script> tag)', tracker.scriptGzipBytes, `<= ${TRACKER_GZIP_TARGET_BYTES}`],
+        ['tracker.mjs (ES module)', tracker.moduleGzipBytes, ''],
+      ],
+    ),
+  );
+  check('6', 'tracker.js gzipped bytes', tracker.scriptGzipBytes, `<= ${TRACKER_GZIP_TARGET_BYTES}`, tracker.scriptGzipBytes <= TRACKER_GZIP_TARGET_BYTES);
 
   say('\nTargets');
   say(
