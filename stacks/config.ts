@@ -54,7 +54,7 @@ function optional<T>(setting: Setting<T>, reason: string): Setting<T | undefined
   };
 }
 
-/** A browser origin: scheme and host, with a port where it is not the scheme's own, and nothing after. */
+/** A browser origin: scheme, host and an optional port, nothing after (browsers leave out the scheme's default port). */
 const ORIGIN = /^https?:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/;
 
 /**
@@ -257,7 +257,7 @@ export const STACK_SETTINGS = {
     default: 100,
     min: 1,
     max: 10000,
-    reason: "100 requests of about 10 events fill the default single shard's 1,000 records/s; more would be refused by Kinesis anyway",
+    reason: "100 requests of about 10 events fill the default single shard's 1,000 records/s; past that Kinesis refuses records one by one",
   }),
   /**
    * Requests the collector's stage takes at once above the steady rate (1 to 5000, the account's default burst).
