@@ -1,6 +1,6 @@
 /**
- * The whole pipeline as one construct: the ingest stream fanned out to session processing and the archive,
- * the catalog, monitoring, and the cdk-nag findings it accepts. Add it to any stack (README, "Use the
+ * The whole pipeline as one construct: the collector API in front of the ingest stream, the stream fanned
+ * out to session processing and the archive, the catalog, monitoring, and the cdk-nag findings it accepts. Add it to any stack (README, "Use the
  * pipeline in your own CDK app"); {@link ClickstreamStack} is this app's stack around it.
  */
 import { Construct } from 'constructs';
@@ -9,11 +9,12 @@ import { DEFAULT_CONFIG, needsRestore, validateConfig } from './config';
 import { AnalyticsCatalog } from './constructs/analytics-catalog';
 import { ArchiveDelivery } from './constructs/archive-delivery';
 import { ArchiveStorage } from './constructs/archive-storage';
+import { CollectorApi } from './constructs/collector-api';
 import { IngestStream } from './constructs/ingest-stream';
 import { Monitoring } from './constructs/monitoring';
 import { accessLogBucket } from './constructs/secure-bucket';
 import { SessionProcessing } from './constructs/session-processing';
-import { acknowledgeFindings } from './nag-acknowledgements';
+import { acknowledgeCollectorFindings, acknowledgeFindings } from './nag-acknowledgements';
 
 /**
  * The pipeline's settings, every one optional: each is documented, with its `@default`, where it is
@@ -29,6 +30,8 @@ export class ClickstreamPipeline extends Construct {
   /** The Glue database of the archive table (the name prefix with underscores). */
   readonly glueDatabaseName: string;
   readonly ingest: IngestStream;
+  /** `POST /collect` and its URL (`collector.api`, `collector.url`); absent when the `collector` setting is off. */
+  readonly collector?: CollectorApi;
   readonly sessions: SessionProcessing;
   readonly storage: ArchiveStorage;
   readonly catalog: AnalyticsCatalog;
@@ -50,6 +53,17 @@ export class ClickstreamPipeline extends Construct {
       shardCount: c.shardCount,
       retentionHours: c.streamRetentionHours,
     });
+    if (c.collector) {
+      this.collector = new CollectorApi(this, 'Collector', {
+        stream: this.ingest.stream,
+        namePrefix,
+        stageName: c.stageName,
+        allowedOrigins: c.collectorAllowedOrigins,
+        rateLimit: c.collectorRateLimit,
+        burstLimit: c.collectorBurstLimit,
+        ...(c.collectorWafRateLimit !== undefined ? { wafRateLimit: c.collectorWafRateLimit } : {}),
+      });
+    }
     this.sessions = new SessionProcessing(this, 'SessionProcessing', {
       stream: this.ingest.stream,
       accessLogs,
@@ -101,9 +115,11 @@ export class ClickstreamPipeline extends Construct {
       failureBucket: this.sessions.failureBucket,
       failureMetricsFilter: SessionProcessing.FAILURE_METRICS_FILTER,
       maxRecordAgeHours: c.maxRecordAgeHours,
+      ...(this.collector ? { collectorApi: this.collector.api } : {}),
       ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
     });
 
     acknowledgeFindings(this.archive, this.storage, this.sessions, c.archiveFormat);
+    if (this.collector) acknowledgeCollectorFindings(this.collector);
   }
 }

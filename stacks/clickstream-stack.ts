@@ -26,6 +26,8 @@ export class ClickstreamStack extends Stack {
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('StreamName', pipeline.ingest.stream.streamName, 'Kinesis stream producers write to (partition key: userId)');
     out('StreamArn', pipeline.ingest.stream.streamArn, 'ARN of the ingest stream');
+    if (pipeline.collector)
+      out('CollectorUrl', pipeline.collector.url, "URL a website's tracker posts events to (POST, JSON or text/plain)");
     out('SessionsTableName', pipeline.sessions.sessionsTable.tableName, 'DynamoDB table of sessions and user state');
     out('MetricsTableName', pipeline.sessions.metricsTable.tableName, 'DynamoDB table of 5-minute window metrics');
     out('ArchiveBucketName', pipeline.storage.bucket.bucketName, 'S3 bucket of the event archive');

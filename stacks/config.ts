@@ -54,6 +54,29 @@ function optional<T>(setting: Setting<T>, reason: string): Setting<T | undefined
   };
 }
 
+/** A browser origin: scheme, host and an optional port, nothing after (browsers leave out the scheme's default port). */
+const ORIGIN = /^https?:\/\/[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/;
+
+/**
+ * A list of browser origins (`https://www.example.com`), written as text separated by commas. Kept exactly:
+ * the collector compares a request's Origin header with each as text, and browsers send it lower-case.
+ */
+function originList(o: { readonly default: readonly string[]; readonly reason: string }): Setting<readonly string[]> {
+  return {
+    ...o,
+    problem: (v) =>
+      Array.isArray(v) && v.every((x) => typeof x === 'string' && ORIGIN.test(x))
+        ? undefined
+        : 'must be origins written as a browser sends them: http:// or https://, a lower-case host, an optional :port, no path or trailing slash (https://www.example.com)',
+    parse: (text) =>
+      text
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    text: (v) => v.join(','),
+  };
+}
+
 const provisionedShards = wholeNumber({ default: 1, min: 1, max: 500, reason: '' });
 
 /** The settings of the stack alone (no function reads them). */
@@ -208,6 +231,54 @@ export const STACK_SETTINGS = {
   alarmEmail: optional(
     textMatching({ default: '', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address', reason: '' }),
     'alarms are sent to the SNS topic only when absent',
+  ),
+  /**
+   * The collector API: `POST /collect` on API Gateway, writing to the ingest stream without a function.
+   * @default true
+   */
+  collector: yesOrNo({
+    default: true,
+    reason: 'a website sends its events through it; turn it off where producers write to the stream themselves',
+  }),
+  /**
+   * Origins whose scripts may read the collector's answers (`https://www.example.com`), written as a list.
+   * @default []
+   */
+  collectorAllowedOrigins: originList({
+    default: [],
+    reason: 'no CORS header: no other site may read an answer; navigator.sendBeacon and no-cors requests still deliver events, unread',
+  }),
+  /**
+   * Steady requests per second the collector's stage takes before it answers 429 (1 to 10000, the account's
+   * default quota per Region: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+   * @default 100
+   */
+  collectorRateLimit: wholeNumber({
+    default: 100,
+    min: 1,
+    max: 10000,
+    reason: "100 requests of about 10 events fill the default single shard's 1,000 records/s; past that Kinesis refuses records one by one",
+  }),
+  /**
+   * Requests the collector's stage takes at once above the steady rate (1 to 5000, the account's default burst).
+   * @default 200
+   */
+  collectorBurstLimit: wholeNumber({
+    default: 200,
+    min: 1,
+    max: 5000,
+    reason: 'two seconds of the steady rate: a spike of page loads is taken, a flood is not',
+  }),
+  /**
+   * Requests one IP address may send to the collector in 5 minutes before an AWS WAF web ACL blocks it (10 to
+   * 2,000,000,000: the rate-based rule's limit, "Rate-based rule high-level settings in AWS WAF",
+   * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html,
+   * and the AWS::WAFv2::WebACL RateLimit schema).
+   * @default undefined (no web ACL)
+   */
+  collectorWafRateLimit: optional(
+    wholeNumber({ default: 0, min: 10, max: 2_000_000_000, reason: '' }),
+    'no web ACL when absent (AWS WAF bills each web ACL, rule and million requests): the stage throttle bounds all clients together, not one address',
   ),
 } as const;
 

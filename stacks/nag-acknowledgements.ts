@@ -6,6 +6,7 @@ import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { ArchiveDelivery } from './constructs/archive-delivery';
 import type { ArchiveStorage } from './constructs/archive-storage';
+import type { CollectorApi } from './constructs/collector-api';
 import type { ArchiveFormat } from './config';
 import type { SessionProcessing } from './constructs/session-processing';
 
@@ -62,4 +63,27 @@ export function acknowledgeFindings(
     id: nag(`IAM5[Resource::${arnToken(sessions.failureBucket)}/*]`),
     reason: 'Lambda names the failed-batch objects it writes to the on-failure bucket; the grant is s3:PutObject on that one bucket only.',
   });
+}
+
+/** The collector API's findings: a public endpoint, and execution logs (and, unless configured, WAF) left off. */
+export function acknowledgeCollectorFindings(collector: CollectorApi): void {
+  const publicEndpoint =
+    'POST /collect is called by the scripts of public web pages, like any analytics collector: a browser has no credentials to sign with, and a key shipped in page code would be public. It can only append events to the stream (kinesis:PutRecords on that stream, nothing else); the request model, the stage throttle and the optional WAF rate limit (collectorWafRateLimit) bound abuse, and the event contract refuses malformed events downstream.';
+  Validations.of(collector.method).acknowledge(
+    { id: nag('APIG4'), reason: publicEndpoint },
+    { id: nag('COG4'), reason: `${publicEndpoint} There are no user pool users to authorize.` },
+  );
+  const stage = collector.api.deploymentStage;
+  Validations.of(stage).acknowledge({
+    id: nag('APIG6'),
+    reason:
+      'Execution logs go to a log group API Gateway creates itself (API-Gateway-Execution-Logs_<api id>/<stage>), outside the stack and never expiring, and at INFO with data tracing they would hold request bodies. The JSON access log, in a log group of the stack with its retention, already records every request with its status, API Gateway error type and message, the Kinesis status and latency, and the WAF result.',
+  });
+  if (!collector.webAcl) {
+    Validations.of(stage).acknowledge({
+      id: nag('APIG3'),
+      reason:
+        'No AWS WAF web ACL by default: it is billed per web ACL, rule and request, and the stage throttle (collectorRateLimit, collectorBurstLimit) already bounds all clients together. Set collectorWafRateLimit to add a REGIONAL web ACL on the stage that blocks an IP address past that many requests in 5 minutes.',
+    });
+  }
 }

@@ -20,7 +20,7 @@ import {
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { CfnLogStream, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLogStream, LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
@@ -29,6 +29,7 @@ import { transformEnvironment } from '../../functions/firehose-transform/config'
 import type { TransformSettingValues } from '../../functions/firehose-transform/config';
 import type { ArchiveFormat } from '../config';
 import { SERVICES } from '../../functions/shared/metric-names';
+import { LOG_GROUP_POLICY } from '../removal-policy';
 import { pipelineFunction } from './pipeline-function';
 
 export interface ArchiveDeliveryProps {
@@ -86,9 +87,7 @@ export class ArchiveDelivery extends Construct {
         new LambdaFunctionProcessor(this.transform, { bufferSize: Size.mebibytes(1), bufferInterval: Duration.seconds(60), retries: 3 }),
       ],
       dynamicPartitioning: { enabled: true, retryDuration: Duration.minutes(5) },
-      loggingConfig: new EnableLogging(
-        new LogGroup(this, 'DeliveryLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
-      ),
+      loggingConfig: new EnableLogging(new LogGroup(this, 'DeliveryLogs', LOG_GROUP_POLICY)),
       ...(props.format === 'parquet' && props.table
         ? {
             dataFormatConversion: {

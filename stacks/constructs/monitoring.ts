@@ -3,6 +3,7 @@
  * pipeline is falling behind or losing its footing, and a dashboard of the pipeline's key figures.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -30,6 +31,8 @@ export interface MonitoringProps {
   readonly failureMetricsFilter: string;
   /** The event source's record-age budget; the iterator-age alarm fires well inside it. */
   readonly maxRecordAgeHours: number;
+  /** The collector API, when there is one. */
+  readonly collectorApi?: RestApi;
   readonly alarmEmail?: string;
 }
 
@@ -151,6 +154,26 @@ export class Monitoring extends Construct {
     // A few refused records are normal; 5% means a producer broke the contract.
     this.alarm('RefusedShare', refusedShare, 0.05, 'more than 5% of records were refused by the event contract', 2);
 
+    const api = props.collectorApi;
+    if (api) {
+      // API Gateway's 5XXError and 4XXError average to the share of requests that got one.
+      // A 5XX stored nothing of its request: Kinesis failed, or the integration itself is broken (role, template).
+      this.alarm(
+        'Collector5XX',
+        api.metricServerError({ statistic: 'Average', period: FIVE_MINUTES }),
+        0.01,
+        'more than 1% of collector requests failed (5XX): their events were not stored',
+      );
+      // Refusals (bad body, unsupported type, throttled, WAF) are normal now and then; 5% means a tracker broke the contract or a limit is too low.
+      this.alarm(
+        'Collector4XX',
+        api.metricClientError({ statistic: 'Average', period: FIVE_MINUTES }),
+        0.05,
+        'more than 5% of collector requests were refused (4XX)',
+        2,
+      );
+    }
+
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${props.namePrefix}-pipeline` });
     this.dashboard.addWidgets(
       graph('Stream: records in', [props.stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES })]),
@@ -178,6 +201,12 @@ export class Monitoring extends Construct {
       ),
       graph('DynamoDB retries', [custom(SP.dynamoDbRetries)]),
     );
+    if (api) {
+      const sum = { statistic: 'Sum', period: FIVE_MINUTES };
+      this.dashboard.addWidgets(
+        graph('Collector: requests, 4XX, 5XX', [api.metricCount(sum), api.metricClientError(sum), api.metricServerError(sum)]),
+      );
+    }
   }
 
   private alarm(

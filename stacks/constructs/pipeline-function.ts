@@ -2,14 +2,15 @@
  * A function of this pipeline: its handler module under `functions/`, the shared runtime and bundling, its
  * own log group and a role that may write only there, and the Powertools settings. Callers add grants.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { METRICS_NAMESPACE } from '../../functions/shared/metric-names';
 import type { SERVICES } from '../../functions/shared/metric-names';
 import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
+import { LOG_GROUP_POLICY } from '../removal-policy';
 import { allowRoleDependency, functionRole } from './function-role';
 
 export interface PipelineFunctionProps {
@@ -23,7 +24,7 @@ export interface PipelineFunctionProps {
 }
 
 export function pipelineFunction(scope: Construct, props: PipelineFunctionProps): NodejsFunction {
-  const logGroup = new LogGroup(scope, props.ids.logs, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const logGroup = new LogGroup(scope, props.ids.logs, LOG_GROUP_POLICY);
   const fn = new NodejsFunction(scope, props.ids.function, {
     functionName: props.functionName,
     description: props.description,

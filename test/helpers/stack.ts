@@ -9,9 +9,13 @@ import type { ClickstreamConfig } from '../../stacks/config';
 export const CDK_CONTEXT = (JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> })
   .context;
 
-/** The stack's template; bundling is skipped (an empty list of stacks to bundle), as assertions need no code. */
-export function template(config: Partial<ClickstreamConfig> = {}): Template {
+/** The stack, in an app of its own; bundling is skipped (an empty list of stacks to bundle), as assertions need no code. */
+export function testStack(config: Partial<ClickstreamConfig> = {}): ClickstreamStack {
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new ClickstreamStack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' }, config });
-  return Template.fromStack(stack);
+  return new ClickstreamStack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' }, config });
+}
+
+/** The stack's template. */
+export function template(config: Partial<ClickstreamConfig> = {}): Template {
+  return Template.fromStack(testStack(config));
 }

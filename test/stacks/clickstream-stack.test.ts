@@ -428,6 +428,7 @@ describe('outputs', () => {
   it.each([
     'StreamName',
     'StreamArn',
+    'CollectorUrl',
     'SessionsTableName',
     'MetricsTableName',
     'ArchiveBucketName',

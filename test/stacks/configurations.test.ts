@@ -103,6 +103,25 @@ const CONFIGURATIONS: Array<[string, Partial<ClickstreamConfig>, Check]> = [
     },
   ],
   [
+    'the collector for two origins behind a WAF rate limit',
+    { collectorAllowedOrigins: ['https://www.example.com', 'https://shop.example.com'], collectorWafRateLimit: 2000 },
+    (t) => {
+      t.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Rules: [Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 2000 }) } })],
+      });
+      t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+      t.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' });
+    },
+  ],
+  [
+    'no collector',
+    { collector: false },
+    (t) => {
+      t.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+      expect(t.toJSON()['Outputs']).not.toHaveProperty('CollectorUrl');
+    },
+  ],
+  [
     'a second stage, Parquet, on demand, without deletion protection',
     { stageName: 'prod', archiveFormat: 'parquet', shardCount: 'on-demand', deletionProtection: false },
     (t) => {
