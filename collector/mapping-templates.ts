@@ -58,6 +58,7 @@ function allowOrigin(allowedOrigins: readonly string[]): string {
   if (allowedOrigins.length === 0) return '';
   const test = allowedOrigins.map((o) => `$origin == "${o}"`).join(' || ');
   return `#set($origin = $input.params('Origin'))
+#set($context.responseOverride.header.Vary = "Origin")
 #if(${test})#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end
 `;
 }

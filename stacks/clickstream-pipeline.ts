@@ -59,6 +59,7 @@ export class ClickstreamPipeline extends Construct {
         namePrefix,
         stageName: c.stageName,
         allowedOrigins: c.collectorAllowedOrigins,
+        setsAccountLogRole: c.collectorSetsAccountLogRole,
         rateLimit: c.collectorRateLimit,
         burstLimit: c.collectorBurstLimit,
         ...(c.collectorWafRateLimit !== undefined ? { wafRateLimit: c.collectorWafRateLimit } : {}),

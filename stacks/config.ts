@@ -241,6 +241,17 @@ export const STACK_SETTINGS = {
     reason: 'a website sends its events through it; turn it off where producers write to the stream themselves',
   }),
   /**
+   * Sets the account's API Gateway CloudWatch role, which every REST API of an account and Region logs through,
+   * access logs included; without one, creating the collector's stage fails. The role is kept when the stack
+   * is deleted, so that other APIs' logging goes on.
+   * @default true
+   */
+  collectorSetsAccountLogRole: yesOrNo({
+    default: true,
+    reason:
+      "a first deploy into a fresh account must not fail on an account setting; set false where the account's API Gateway role is managed elsewhere",
+  }),
+  /**
    * Origins whose scripts may read the collector's answers (`https://www.example.com`), written as a list.
    * @default []
    */

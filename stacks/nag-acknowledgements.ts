@@ -79,6 +79,14 @@ export function acknowledgeCollectorFindings(collector: CollectorApi): void {
     reason:
       'Execution logs go to a log group API Gateway creates itself (API-Gateway-Execution-Logs_<api id>/<stage>), outside the stack and never expiring, and at INFO with data tracing they would hold request bodies. The JSON access log, in a log group of the stack with its retention, already records every request with its status, API Gateway error type and message, the Kinesis status and latency, and the WAF result.',
   });
+  const accountLogRole = collector.api.node.tryFindChild('CloudWatchRole');
+  if (accountLogRole) {
+    Validations.of(accountLogRole).acknowledge({
+      id: nag('IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]'),
+      reason:
+        "The account's API Gateway CloudWatch role (collectorSetsAccountLogRole) takes the AWS managed policy that the API Gateway guide names for it: API Gateway writes every REST API's logs of the account and Region through this one role, and the policy follows what the service needs.",
+    });
+  }
   if (!collector.webAcl) {
     Validations.of(stage).acknowledge({
       id: nag('APIG3'),

@@ -6,7 +6,7 @@
  *
  * Deploying it needs the API Gateway CloudWatch role set once in the account and Region (for the access log).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -41,6 +41,11 @@ export interface CollectorApiProps {
    * @default [] (no CORS header, no OPTIONS method)
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Whether to set the account's API Gateway CloudWatch role (kept when the stack is deleted).
+   * @default true
+   */
+  readonly setsAccountLogRole?: boolean;
   /** Steady requests per second the stage takes before it answers 429. */
   readonly rateLimit: number;
   /** Requests the stage takes at once above the steady rate. */
@@ -97,9 +102,11 @@ export class CollectorApi extends Construct {
       // API Gateway writes a REST API's logs, access logs included, with the role set in the account's API
       // Gateway settings: one per account and Region, shared by every REST API there, and required before this
       // stage can be created ("Set up CloudWatch logging for REST APIs in API Gateway", Permissions,
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). The stack does not set
-      // it: it would replace another stack's role, and deleting this stack would leave the setting dangling.
-      cloudWatchRole: false,
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). By default the stack
+      // sets it, and keeps the role when it is deleted (not after a failed create), so that the setting never points at a deleted role.
+      ...((props.setsAccountLogRole ?? true)
+        ? { cloudWatchRole: true, cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }
+        : { cloudWatchRole: false }),
       deployOptions: {
         stageName: props.stageName,
         // Rendered as the stage's method settings for `/*/*`: every method of the stage.

@@ -129,8 +129,13 @@ describe('least privilege', () => {
     expect(new Set(dynamo)).toEqual(new Set(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem']));
   });
 
-  it('attaches no managed policies and grants no action on every resource', () => {
-    for (const role of resourcesOf('AWS::IAM::Role')) expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
+  it("attaches no managed policy but the API Gateway account log role's, and grants no action on every resource", () => {
+    const managed = resourcesOf('AWS::IAM::Role').flatMap((role) => (role.Properties['ManagedPolicyArns'] as unknown[] | undefined) ?? []);
+    expect(JSON.stringify(managed)).toBe(
+      JSON.stringify([
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] },
+      ]),
+    );
     const statements = resourcesOf('AWS::IAM::Policy').flatMap(
       (p) => (p.Properties['PolicyDocument'] as { Statement: Array<{ Resource: unknown }> }).Statement,
     );

@@ -26,7 +26,7 @@ beforeAll(() => {
   configured = Template.fromStack(testStack(CONFIGURED));
 });
 
-type Resource = { Properties: Record<string, unknown> };
+type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
 const resources = (t: Template, type: string, props: Record<string, unknown> = {}) =>
   Object.entries(t.findResources(type, { Properties: props })) as Array<[string, Resource]>;
 const only = (t: Template, type: string, props: Record<string, unknown> = {}): [string, Resource] => {
@@ -85,6 +85,7 @@ describe('POST /collect', () => {
 
   it('calls Kinesis with a role that may only kinesis:PutRecords on the ingest stream', () => {
     const [roleId, role] = only(defaults, 'AWS::IAM::Role', {
+      Description: 'API Gateway writes the collected events to the ingest stream',
       AssumeRolePolicyDocument: Match.objectLike({
         Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
       }),
@@ -284,10 +285,20 @@ describe('in the stack', () => {
     }
   });
 
+  it("sets the account's API Gateway log role, kept on delete but not after a failed create, unless told not to", () => {
+    const [, account] = only(defaults, 'AWS::ApiGateway::Account');
+    const [roleId, role] = only(defaults, 'AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() });
+    expect(account.Properties['CloudWatchRoleArn']).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(role.DeletionPolicy).toBe('RetainExceptOnCreate');
+    Template.fromStack(testStack({ collectorSetsAccountLogRole: false })).resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
   it('has no API, no output and no collector alarm when the collector setting is off', () => {
     const off = Template.fromStack(testStack({ collector: false }));
     off.resourceCountIs('AWS::ApiGateway::RestApi', 0);
-    off.resourceCountIs('AWS::IAM::Role', resources(defaults, 'AWS::IAM::Role').length - 1);
+    // The integration role and the account log role go with the API.
+    off.resourceCountIs('AWS::IAM::Role', resources(defaults, 'AWS::IAM::Role').length - 2);
+    off.resourceCountIs('AWS::ApiGateway::Account', 0);
     expect(Object.keys(off.toJSON()['Outputs'] as object).filter((o) => /Collector|Api/.test(o))).toEqual([]);
     expect(resources(off, 'AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway' })).toEqual([]);
   });
