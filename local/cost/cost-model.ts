@@ -30,6 +30,11 @@ export interface Rates {
   /** Lambda time per session-processor invocation: fixed part (DynamoDB round trips) and per event. */
   readonly invocationMs: number;
   readonly perEventMs: number;
+  /**
+   * Events per collector request. The tracker sends at most 10 at once, after a second of quiet or when the
+   * page is hidden: a page view with its scroll marks, or a click that leaves the page, travel together.
+   */
+  readonly eventsPerCollectorRequest: number;
 }
 
 export const DEFAULT_RATES: Rates = {
@@ -44,6 +49,8 @@ export const DEFAULT_RATES: Rates = {
   eventsPerSession: 5.72,
   invocationMs: 40,
   perEventMs: 0.15,
+  // An assumption, not a measurement: a page view and a scroll mark or a click per request.
+  eventsPerCollectorRequest: 2,
 };
 
 export interface CostSettings {
@@ -58,6 +65,8 @@ export interface CostSettings {
   readonly bufferIntervalSeconds: number;
   readonly alarms: number;
   readonly customMetrics: number;
+  /** Whether every event comes through the collector API (the stack's `collector`), rather than straight to the stream. */
+  readonly collector: boolean;
 }
 
 /** The stack's default settings, and what the model counts of the deployment. */
@@ -69,9 +78,13 @@ export const DEPLOYED_SETTINGS: CostSettings = {
   batchingWindowSeconds: DEFAULT_CONFIG.maxBatchingWindowSeconds,
   memoryGb: 1,
   bufferIntervalSeconds: DEFAULT_CONFIG.bufferingIntervalSeconds,
-  alarms: 14,
+  alarms: DEFAULT_CONFIG.collector ? 16 : 14,
   customMetrics: 11,
+  collector: DEFAULT_CONFIG.collector,
 };
+
+/** Bytes of one access-log line of the collector (a JSON object of 15 fields). */
+const ACCESS_LOG_LINE_BYTES = 400;
 
 export interface CostLine {
   readonly item: string;
@@ -138,8 +151,20 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
         ((invocations * 400) / GB) * p.cloudwatch.logsIngestionGb,
     },
     { item: 'KMS key (alarm topic)', usd: p.kms.keyMonth },
+    ...(s.collector ? [collectorLine(n, r)] : []),
   ];
   return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };
+}
+
+/** The collector API: a REST API call per request and its access-log line. */
+function collectorLine(eventsPerMonth: number, r: Rates): CostLine {
+  const requests = eventsPerMonth / r.eventsPerCollectorRequest;
+  return {
+    item: `API Gateway collector (${r.eventsPerCollectorRequest} events a request) and its access log`,
+    usd:
+      (requests * PRICES.apiGateway.restRequestsPerMillion) / 1e6 +
+      ((requests * ACCESS_LOG_LINE_BYTES) / GB) * PRICES.cloudwatch.logsIngestionGb,
+  };
 }
 
 /** The per-event design: the same stream and functions, but one read, two writes and one S3 PUT per event. */

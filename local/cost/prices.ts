@@ -64,6 +64,11 @@ export const PRICES = {
     /** The first three dashboards of an account are free. */
     dashboardMonth: 3,
   },
+  apiGateway: {
+    source: 'aws.amazon.com/api-gateway/pricing',
+    /** REST API calls, first 333 million a month. */
+    restRequestsPerMillion: 3.5,
+  },
   kms: {
     source: 'aws.amazon.com/kms/pricing',
     keyMonth: 1,
