@@ -2,6 +2,8 @@
 import { COLLECT_PATH } from '../../collector/protocol';
 import { pageView, startAutoTracking } from './auto';
 import type { TrackerConfig } from './config';
+import { EVENT_TYPES } from './event-types';
+import type { EventType } from './event-types';
 import { guard } from './guard';
 import { forgetUser, setUserId } from './identity';
 import { mayCollect, setConsent, startPrivacy } from './privacy';
@@ -9,9 +11,6 @@ import { clearQueue, enqueue, flush as flushQueue } from './queue';
 import { forgetSession } from './session';
 import { setStorage } from './storage';
 import { droppedEvents, setCollector } from './transport';
-
-/** The event types of the pipeline's event contract (README, "The event contract"). */
-export type EventType = 'page_view' | 'click' | 'conversion' | 'form_submit' | 'video_play' | 'scroll';
 
 let started = false;
 
@@ -36,10 +35,10 @@ export const init = guard((config: TrackerConfig = {}): void => {
   startAutoTracking();
 });
 
-/** Records an event, e.g. `track('conversion', { revenue: 42.5, currency: 'EUR' })`. */
-export const track = guard((eventType: EventType, properties?: object, eventName?: string): void =>
-  enqueue(eventType, properties, eventName),
-);
+/** Records an event, e.g. `track('conversion', { revenue: 42.5, currency: 'EUR' })`; an unknown event type is ignored. */
+export const track = guard((eventType: EventType, properties?: object, eventName?: string): void => {
+  if (EVENT_TYPES.includes(eventType)) enqueue(eventType, properties, eventName);
+});
 
 /** Records a page view of the current URL (page views on load and on navigation are recorded already). */
 export const page = guard(pageView);
@@ -49,8 +48,9 @@ export const identify = guard((userId: string): void => {
   if (typeof userId == 'string' && userId && userId.length <= 256) setUserId(userId);
 });
 
-/** The visitor's answer: `true` sends what waited and what follows; `false` forgets the queue and the stored ids. */
+/** The visitor's answer: `true` sends what waited and what follows; anything else forgets the queue and the stored ids. */
 export const consent = guard((granted: boolean): void => {
+  granted = granted === true;
   setConsent(granted);
   if (granted) flushQueue();
   else {

@@ -5,6 +5,7 @@
  */
 import { MAX_EVENTS_PER_REQUEST } from '../../collector/protocol';
 import { BATCH_EVENTS, EVENT_NAME_CHARS, IDLE_MS, MAX_BODY_BYTES, URL_CHARS } from './config';
+import { guard } from './guard';
 import { userId } from './identity';
 import { mayCollect, maySend } from './privacy';
 import { sessionId } from './session';
@@ -31,7 +32,7 @@ export function enqueue(eventType: string, properties?: object, eventName?: stri
   });
   clearTimeout(timer);
   if (queue.length >= BATCH_EVENTS) flush();
-  else timer = setTimeout(flush, IDLE_MS);
+  else timer = setTimeout(guard(flush), IDLE_MS);
 }
 
 /** Sends the queue (by beacon when the page is going away), if the tracker may send. */
@@ -46,8 +47,9 @@ export function flush(beacon?: boolean): void {
       event.userId = userId();
       event.sessionId = sessionId(event.timestamp as number);
     }
-    // UTF-8 bytes of the event and its comma; 40 more for the batch's own fields.
-    const size = new Blob([JSON.stringify(event)]).size + 1;
+    // UTF-8 bytes of the event and its comma; 40 more for the batch's own fields. Properties that JSON
+    // cannot hold (a cycle, a BigInt) lose their event, not the batch.
+    const size = guard(() => new Blob([JSON.stringify(event)]).size + 1)() || MAX_BODY_BYTES;
     if (size > MAX_BODY_BYTES - 40) {
       drop(1);
       continue;

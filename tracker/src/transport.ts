@@ -5,6 +5,7 @@
  */
 import type { CollectAccepted, CollectBatch } from '../../collector/protocol';
 import { BACKOFF_MS, MAX_ATTEMPTS } from './config';
+import { guard } from './guard';
 
 /** An event as the tracker sends it. */
 export type TrackedEvent = Record<string, unknown>;
@@ -62,10 +63,10 @@ function later(events: TrackedEvent[], attempt: number): void {
     events,
     attempt + 1,
     setTimeout(
-      () => {
+      guard(() => {
         waiting.splice(waiting.indexOf(entry), 1);
         send(events, attempt + 1);
-      },
+      }),
       BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2),
     ),
   ];
