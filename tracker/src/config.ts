@@ -23,7 +23,7 @@ export const BATCH_EVENTS = 10;
 export const IDLE_MS = 1000;
 /** Bytes of one request body: `sendBeacon` and `keepalive` fetch share a 64 KiB budget per page. */
 export const MAX_BODY_BYTES = 60_000;
-/** Sends of one batch before it is dropped (and counted); the last waits about 8 s after the first failure. */
+/** Sends of one batch before it is dropped (and counted): retries after about 1, 2, 4 and 8 s, so about 15 s in all. */
 export const MAX_ATTEMPTS = 5;
 /** First retry delay; it doubles with each attempt, and each delay is drawn between half and all of it. */
 export const BACKOFF_MS = 1000;
@@ -46,6 +46,7 @@ export function configFromScript(script: HTMLScriptElement | null): TrackerConfi
   return {
     collector: data.collector || (script && script.src ? new URL(COLLECT_PATH, script.src).href : COLLECT_PATH),
     storage: data.storage as StorageMode,
-    requireConsent: data.requireConsent == 'true',
+    // Present without a value (`data-require-consent`) counts as true: a mistake here should err towards privacy.
+    requireConsent: data.requireConsent != undefined && data.requireConsent != 'false',
   };
 }
