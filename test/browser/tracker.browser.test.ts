@@ -105,11 +105,12 @@ const receive = (eventType: string, count = 1) =>
   until(`${count} ${eventType} event(s)`, () => received(eventType).length >= count && received(eventType));
 
 /**
- * Sends a conversion marked `marker` and waits for it: every event recorded before it has arrived by then (or
+ * Sends a conversion marked `marker` at once and waits for it: every event recorded before it has arrived by then (or
  * went into an earlier request), so a count taken afterwards is final.
  */
 async function settle(page: Page, marker: string): Promise<void> {
   await cs(page, 'track', 'conversion', { marker });
+  await cs(page, 'flush');
   await until(`the marker ${marker}`, () => site.events().some((event) => (event.properties as { marker?: string }).marker === marker));
 }
 
@@ -273,6 +274,23 @@ describe('the tracker in a browser', () => {
     expect(second!.batch.sentAt).toBeGreaterThan(first!.batch.sentAt!);
   });
 
+  it('gives a batch up after 5 attempts, with backoff between them, and counts it as dropped', async () => {
+    site.answer = () => ({ status: 503, body: { message: 'the stream is unavailable' } });
+    const page = await open(trackerPage({}), '/page', (p) => p.clock.install());
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await until(`attempt ${attempt}`, () => site.requests.length >= attempt);
+      // Past the longest delay (8 s at most) of the next retry.
+      await page.clock.fastForward('00:10');
+    }
+    await until('the batch counted as dropped', async () => (await cs(page, 'dropped')) === 1);
+    expect(site.requests).toHaveLength(5);
+    const ids = site.requests.map((request) => request.batch.events.map((event) => event.eventId).join());
+    expect(new Set(ids).size).toBe(1);
+    const sentAt = site.requests.map((request) => request.batch.sentAt!);
+    expect(sentAt).toEqual([...sentAt].sort((a, b) => a - b));
+    expect(new Set(sentAt).size).toBe(5);
+  });
+
   it('never sends a refused (400) batch again, and counts it as dropped', async () => {
     site.answer = (batch, n) => (n === 0 ? { status: 400, body: { message: 'the request body is not valid' } } : acceptAll(batch));
     const page = await open(trackerPage({}));
@@ -384,6 +402,34 @@ describe('the tracker in a browser', () => {
     await closing.close();
     await receive('conversion', 2);
     expect(site.requests[1]!.headers['sec-fetch-mode']).toBe('no-cors');
+  });
+
+  it('sends at once when 10 events are queued, without waiting for the idle second', async () => {
+    const page = await open(trackerPage({}), '/page', async (p) => {
+      await p.clock.install();
+      await p.clock.pauseAt(Date.now() + 60_000);
+    });
+    for (let n = 1; n <= 9; n++) await cs(page, 'track', 'conversion', { n });
+    await until('a batch of 10', () => site.requests.length >= 1);
+    await cs(page, 'track', 'conversion', { n: 10 });
+    await settle(page, 'end');
+    expect(site.requests.map((request) => request.batch.events.length)).toEqual([10, 2]);
+  });
+
+  it('splits a large queue into requests of at most 60,000 bytes', async () => {
+    const page = await open(trackerPage({}), '/page', async (p) => {
+      await p.clock.install();
+      await p.clock.pauseAt(Date.now() + 60_000);
+    });
+    // Nine events of about 20 KB (with the page view, fewer than 10: they wait), in two-byte characters, each
+    // string within the contract's 2,048 characters.
+    const note = 'é'.repeat(2000);
+    for (let n = 1; n <= 9; n++) await cs(page, 'track', 'conversion', { n, a: note, b: note, c: note, d: note, e: note });
+    await cs(page, 'flush');
+    await receive('conversion', 9);
+    expect(site.requests.length).toBeGreaterThanOrEqual(4);
+    for (const request of site.requests) expect(request.bytes).toBeLessThanOrEqual(60_000);
+    expect(site.events().map((event) => (event.properties as { n?: number }).n)).toEqual([undefined, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('makes UUIDs from getRandomValues where crypto.randomUUID is missing', async () => {

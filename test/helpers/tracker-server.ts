@@ -13,6 +13,8 @@ import type { TrackerBuild } from '../../tracker/build';
 export interface CollectRequest {
   readonly batch: CollectBatch & { readonly events: Record<string, unknown>[] };
   readonly headers: IncomingHttpHeaders;
+  /** Bytes of the body. */
+  readonly bytes: number;
   /** The status it was answered with. */
   readonly status: number;
 }
@@ -61,9 +63,10 @@ export async function startTrackerSite(build: TrackerBuild): Promise<TrackerSite
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CollectRequest['batch'];
+        const text = Buffer.concat(chunks);
+        const batch = JSON.parse(text.toString('utf8')) as CollectRequest['batch'];
         const { status, body } = site.answer(batch, requests.length);
-        requests.push({ batch, headers: req.headers, status });
+        requests.push({ batch, headers: req.headers, bytes: text.length, status });
         res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
       });
       return;

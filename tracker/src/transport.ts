@@ -4,7 +4,7 @@
  * the pipeline counts a retried event once.
  */
 import type { CollectAccepted, CollectBatch } from '../../collector/protocol';
-import { BACKOFF_MS, MAX_ATTEMPTS } from './config';
+import { BACKOFF_MS, MAX_ATTEMPTS, MAX_BODY_BYTES } from './config';
 import { guard } from './guard';
 
 /** An event as the tracker sends it. */
@@ -12,6 +12,8 @@ export type TrackedEvent = Record<string, unknown>;
 
 let url = '';
 let dropped = 0;
+/** Bytes of the keepalive requests in flight. */
+let keptAlive = 0;
 /** Batches waiting to be sent again, with their timers, so that a leaving page can send them at once. */
 const waiting: [TrackedEvent[], number, ReturnType<typeof setTimeout>][] = [];
 
@@ -37,7 +39,14 @@ export function drop(count: number): void {
 export function send(events: TrackedEvent[], attempt: number, beacon?: boolean): void {
   const body = JSON.stringify({ sentAt: Date.now(), events } satisfies CollectBatch);
   if (beacon && navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
-  fetch(url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
+  // Keepalive requests in flight share 64 KiB; beyond that the browser refuses them, so the rest go without.
+  const bytes = new Blob([body]).size;
+  const keepalive = keptAlive + bytes <= MAX_BODY_BYTES;
+  if (keepalive) keptAlive += bytes;
+  fetch(url, { method: 'POST', body, keepalive, headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
+    .finally(() => {
+      if (keepalive) keptAlive -= bytes;
+    })
     .then((res) =>
       res.ok
         ? res.json().then(
