@@ -33,6 +33,8 @@ const PLANTED: ReadonlyArray<readonly [string, string]> = [
   ['bench/run.ts', "export { run } from '../local/commands/run';\n"],
   ['local/runtime/pipeline.ts', "export { unpackRecord } from '../../functions/shared/kinesis-records';\n"],
   ['test/unit/planted.test.ts', "export { run } from '../../bench/run';\n"],
+  ['tracker/src/event-types.ts', "export { EVENT_TYPES } from '../../functions/shared/event-contract';\n"],
+  ['tracker/src/queue.ts', "export { MAX_EVENTS_PER_REQUEST } from '../../collector/protocol';\n"],
 ];
 
 let messages: string[][];
@@ -65,6 +67,11 @@ describe('one-way imports', () => {
   });
 
   it('lets tools import the product, the product import the shared contract, and tests import anything', () => {
-    expect(messages.slice(5)).toEqual([[], [], []]);
+    expect(messages.slice(5, 8)).toEqual([[], [], []]);
+  });
+
+  it('keeps the browser tracker to the collector protocol: the event contract would bundle arktype', () => {
+    expect(messages[8]).toEqual([expect.stringMatching(/^tracker\/ may not import functions\/shared\/ .*imports collector/)]);
+    expect(messages[9]).toEqual([]);
   });
 });
