@@ -174,7 +174,13 @@ async function main(): Promise<void> {
       ],
     ),
   );
-  check('6', 'tracker.js gzipped bytes', tracker.scriptGzipBytes, `<= ${TRACKER_GZIP_TARGET_BYTES}`, tracker.scriptGzipBytes <= TRACKER_GZIP_TARGET_BYTES);
+  check(
+    '6',
+    'tracker.js gzipped bytes',
+    tracker.scriptGzipBytes,
+    `<= ${TRACKER_GZIP_TARGET_BYTES}`,
+    tracker.scriptGzipBytes <= TRACKER_GZIP_TARGET_BYTES,
+  );
 
   say('\nTargets');
   say(
