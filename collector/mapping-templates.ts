@@ -104,7 +104,7 @@ export const GATEWAY_RESPONSES = {
   BAD_REQUEST_BODY: { statusCode: '400', template: `{"message":"the request body is not valid: ${BAD_BODY}"}` },
   UNSUPPORTED_MEDIA_TYPE: {
     statusCode: '415',
-    template: '{"message":"send the body as application/json or text/plain"}',
+    template: '{"message":"send the body as JSON, with Content-Type application/json or text/plain"}',
   },
   REQUEST_TOO_LARGE: { statusCode: '413', template: '{"message":"the request body is larger than API Gateway\'s 10 MB"}' },
   THROTTLED: { statusCode: '429', template: '{"message":"too many requests; send again later"}' },

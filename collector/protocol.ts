@@ -16,8 +16,12 @@ export const MAX_EVENTS_PER_REQUEST = 500;
  */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Content types the collector maps; `navigator.sendBeacon` sends `text/plain;charset=UTF-8`, which needs no CORS preflight. */
-export const COLLECT_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
+/**
+ * Content types the collector maps, each body read as JSON: `navigator.sendBeacon` sends
+ * `text/plain;charset=UTF-8`, which needs no CORS preflight; `curl --data` sends
+ * `application/x-www-form-urlencoded` unless told otherwise.
+ */
+export const COLLECT_CONTENT_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded'] as const;
 
 /** Event fields the collector sets from the request, replacing what the body says: a client cannot be trusted with them. */
 export const SERVER_OWNED_FIELDS = ['ip', 'userAgent', 'receivedAt'] as const;

@@ -68,11 +68,14 @@ async function recordsOnStream(): Promise<Array<Record<string, unknown>>> {
 }
 
 describe('the local collector', () => {
-  it('takes a batch as application/json and one event as text/plain, and says how many Kinesis accepted', async () => {
+  it("takes a batch as application/json, one event as text/plain and curl's default form type, and says how many Kinesis accepted", async () => {
     const batch = await post(JSON.stringify({ sentAt: now(), events: [event('a1'), event('a2'), event('a3')] }));
     expect(batch).toEqual({ status: 200, body: { accepted: 3, failed: 0, failedIndexes: [] } });
     const single = await post(JSON.stringify(event('a4')), 'text/plain;charset=UTF-8');
     expect(single).toEqual({ status: 200, body: { accepted: 1, failed: 0, failedIndexes: [] } });
+    // What `curl --data '{…}' URL` sends.
+    const curl = await post(JSON.stringify({ events: [event('a5')] }), 'application/x-www-form-urlencoded');
+    expect(curl).toEqual({ status: 200, body: { accepted: 1, failed: 0, failedIndexes: [] } });
   });
 
   it("replaces the ip and user agent a body claims with the connection's and the header's, and adds the receive time", async () => {
@@ -102,7 +105,8 @@ describe('the local collector', () => {
     ['an event without a userId', 400, JSON.stringify({ events: [{ eventType: 'click' }] }), 'application/json', /userId/],
     ['a JSON array', 400, '[1, 2]', 'application/json', /not valid/],
     ['an XML body', 415, '<event/>', 'application/xml', /application\/json or text\/plain/],
-    ['a form post', 415, 'userId=u1', 'application/x-www-form-urlencoded', /application\/json or text\/plain/],
+    ['a form post that is not JSON', 400, 'userId=u1', 'application/x-www-form-urlencoded', /not valid/],
+    ['a CSV body', 415, 'userId\nu1', 'text/csv', /application\/json or text\/plain/],
   ])('answers %s with %d and a message naming the problem', async (_what, status, body, type, message) => {
     const answer = await post(body, type);
     expect(answer.status).toBe(status);
