@@ -39,6 +39,7 @@ export interface MetricsExport {
   readonly duplicates: number;
   readonly late_events: number;
   readonly refused: number;
+  readonly refused_by_reason: Readonly<Record<string, number>>;
 }
 
 export function exportSession(s: Session): SessionExport {
@@ -76,6 +77,7 @@ export function exportWindow(w: WindowMetrics): MetricsExport {
     duplicates: w.duplicates,
     late_events: w.lateEvents,
     refused: w.refused,
+    refused_by_reason: sorted(w.refusedByReason),
   };
 }
 
