@@ -15,6 +15,7 @@ import type { ArchiveStorageClass } from '../stacks/config';
 import { parseFaults } from './runtime/faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
+import { dashboard } from './commands/dashboard';
 
 /** The option declarations `parseArgs` takes. */
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
@@ -24,16 +25,22 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
   clickstream run [--input FILE|-] [--users N] [--events N] [--seed S] [--rate EPS]
                   [--shards N] [--data-dir DIR] [--fresh] [--archive-format json|parquet]
                   [--buffer-seconds S] [--buffer-mb M] [--batch-size N] [--summary-json FILE]
-                  [--faults SPEC]
+                  [--faults SPEC] [--dashboard]
       Start the emulators, put the workload on the stream (default: 50000 synthetic
       records from 2500 users), run both consumers until the stream is drained and
       every Firehose buffer is written, and print the report. --shards 1-64 (default 2,
       or the existing stream's), --batch-size 1-10000, --buffer-seconds 0-900,
-      --buffer-mb 1-128: the AWS ranges.
+      --buffer-mb 1-128: the AWS ranges. --dashboard keeps serving the dashboard
+      over the result until Ctrl-C.
 
   clickstream up [--port P] [--shards N] [--data-dir DIR] [--fresh] [--buffer-seconds S]
-      Start the emulators (Kinesis on P, DynamoDB on P+1; default 4567) and both
-      consumers, and keep running until Ctrl-C, for your own producer.
+      Start the emulators (Kinesis on P, DynamoDB on P+1; default 4567), both
+      consumers, the collector (P+2), the demo site (P+3) and the dashboard (P+4),
+      and keep running until Ctrl-C, for your own producer or browser.
+
+  clickstream dashboard [--data-dir DIR] [--port P]
+      Serve the dashboard over a data directory's tables and archive (default: a
+      free port) until Ctrl-C.
 
   clickstream produce --stream NAME [--endpoint URL] [--region R] [--input FILE|-]
                       [--users N] [--events N] [--seed S] [--rate EPS] [--aggregate]
@@ -83,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
         'buffer-seconds': { type: 'string' },
         'buffer-mb': { type: 'string' },
         faults: { type: 'string' },
+        dashboard: { type: 'boolean', default: false },
       });
       const v: Values = values;
       await run({
@@ -99,6 +107,12 @@ async function main(argv: string[]): Promise<number> {
         ...optional('--buffer-mb', values['buffer-mb'], BUFFER_MB_RANGE, (bufferSizeMb) => ({ bufferSizeMb })),
         ...(values.faults !== undefined ? { faults: faults(values.faults) } : {}),
       });
+      if (values.dashboard) await dashboard({ dataDir: values['data-dir'], port: 0 }, out);
+      return 0;
+    }
+    case 'dashboard': {
+      const { values } = flags(rest, { ...COMMON, port: { type: 'string', default: '0' } });
+      await dashboard({ dataDir: values['data-dir'], port: wholeNumber('--port', values.port, { min: 0, max: 65_535 }) }, out);
       return 0;
     }
     case 'up': {

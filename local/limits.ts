@@ -40,8 +40,8 @@ export const BUFFER_MB_RANGE = { min: 1, max: 128 } as const;
 /** Kinesis stream names: 1–128 characters of [a-zA-Z0-9_.-] (same API reference, CreateStream). */
 export const STREAM_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 
-/** `clickstream up` takes the Kinesis port and the next three: DynamoDB, the collector and the demo site. */
-export const PORT_RANGE = { min: 1, max: 65_532 } as const;
+/** `clickstream up` takes the Kinesis port and the next four: DynamoDB, the collector, the demo site and the dashboard. */
+export const PORT_RANGE = { min: 1, max: 65_531 } as const;
 
 /** Bytes a record counts against the Kinesis limit: its data plus its partition key in UTF-8. */
 export function kinesisRecordBytes(data: Uint8Array, partitionKey: string): number {

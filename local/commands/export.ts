@@ -131,8 +131,8 @@ async function readTables(what: 'sessions' | 'metrics', client: DynamoDBClient):
   return (await allWindows(client, LOCAL_NAMES.metricsTable).catch(missingTable)).map(exportWindow);
 }
 
-/** A data directory without tables yet has nothing to export. */
-function missingTable(err: unknown): never[] {
+/** A data directory without tables yet has nothing to export (nor to show). */
+export function missingTable(err: unknown): never[] {
   if (err instanceof Error && err.name === 'ResourceNotFoundException') return [];
   throw err;
 }

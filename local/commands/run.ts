@@ -258,6 +258,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     await printArchiveReport(progress, dataDir.archive, dataDir.root);
     progress.line('');
     progress.line(`Done in ${summary.elapsed_seconds}s. Data, logs and archive in ${dataDir.root}`);
+    progress.line(`See it as a dashboard: npx clickstream dashboard --data-dir ${dataDir.root}   (or run again with --dashboard)`);
     if (o.summaryJson) writeFileSync(o.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {

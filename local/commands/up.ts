@@ -5,6 +5,12 @@ import { BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from '../limits';
 import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
 import { LocalCollector } from '../runtime/collector';
 import { DEFAULT_CONFIG } from '../../stacks/config';
+import { join } from 'node:path';
+import { LocalDashboardSource } from '../dashboard/local-source';
+import { DashboardServer } from '../dashboard/server';
+
+/** Seconds between the dashboard's refreshes while `up` runs. */
+const DASHBOARD_REFRESH_SECONDS = 10;
 
 export interface UpOptions {
   readonly port: number;
@@ -36,6 +42,17 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
       rateLimit: DEFAULT_CONFIG.collectorRateLimit,
       burstLimit: DEFAULT_CONFIG.collectorBurstLimit,
     });
+    const dashboard = await DashboardServer.start({
+      source: new LocalDashboardSource({
+        dynamoDbEndpoint: pipeline.dynamoEmulator.endpoint,
+        archiveDir: dataDir.archive,
+        scratchDir: join(dataDir.root, 'tmp'),
+        description: `local, live (${dataDir.root})`,
+      }),
+      port: o.port === 0 ? 0 : o.port + 4,
+      refreshSeconds: DASHBOARD_REFRESH_SECONDS,
+    });
+    print(`Dashboard          ${dashboard.url}   (refreshes every ${DASHBOARD_REFRESH_SECONDS}s)`);
     print(`Collector          POST ${collector.collectUrl}   (one event, or {"events": [...]} with up to 500)`);
     print(`Demo site          ${collector.siteUrl}   (open it: every page carries the tracker)`);
     print(
@@ -58,6 +75,7 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
       process.once('SIGTERM', resolve);
     });
     print('stopping: draining consumers and flushing buffers…');
+    await dashboard.close();
     await collector.close();
     const answers = [...collector.counts.byStatus].map(([status, n]) => `${status}: ${n}`).join(', ');
     print(`collector: ${collector.counts.acceptedEvents} events accepted; requests by status: ${answers || 'none'}`);

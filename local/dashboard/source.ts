@@ -5,12 +5,9 @@
  */
 import type { MetricsExport, SessionExport } from '../commands/export';
 import type { DateRange } from '../../queries';
+import type { TimeRange } from '../runtime/time-range';
 
-/** A half-open time range [fromMs, toMs). */
-export interface TimeRange {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
+export type { TimeRange };
 
 export interface DashboardSource {
   /** Shown on the page: where the figures come from. */
