@@ -65,14 +65,14 @@ export class LocalDashboardSource implements DashboardSource {
     }
   }
 
-  async archiveObjects(days: DateRange): Promise<number> {
+  archiveObjects(days: DateRange): Promise<number> {
     let count = 0;
     for (const date of eachDate(days)) {
       count += countFiles(join(this.o.archiveDir, ARCHIVE_DATA_ROOT, `dt=${date}`));
       const errors = join(this.o.archiveDir, ARCHIVE_ERROR_ROOT);
       if (existsSync(errors)) for (const kind of readdirSync(errors)) count += countFiles(join(errors, kind, `dt=${date}`));
     }
-    return count;
+    return Promise.resolve(count);
   }
 
   async newestArchiveEventMs(): Promise<number | undefined> {
@@ -86,8 +86,9 @@ export class LocalDashboardSource implements DashboardSource {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.client.destroy();
+    return Promise.resolve();
   }
 }
 
