@@ -73,7 +73,7 @@ const oneWayImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.clickstream/', 'coverage/', 'dist/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.clickstream/', 'coverage/', 'dist/', 'test-output/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
