@@ -4,6 +4,8 @@ import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ClickstreamPipeline } from './clickstream-pipeline';
 import type { ClickstreamPipelineProps } from './clickstream-pipeline';
+import { STACK_OUTPUTS } from './stack-outputs';
+import type { StackOutputKey } from './stack-outputs';
 
 export interface ClickstreamStackProps extends StackProps {
   /**
@@ -23,20 +25,24 @@ export class ClickstreamStack extends Stack {
     const pipeline = new ClickstreamPipeline(this, 'Default', props.config);
     this.pipeline = pipeline;
 
-    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    out('StreamName', pipeline.ingest.stream.streamName, 'Kinesis stream producers write to (partition key: userId)');
-    out('StreamArn', pipeline.ingest.stream.streamArn, 'ARN of the ingest stream');
+    const out = (id: StackOutputKey, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out(STACK_OUTPUTS.streamName, pipeline.ingest.stream.streamName, 'Kinesis stream producers write to (partition key: userId)');
+    out(STACK_OUTPUTS.streamArn, pipeline.ingest.stream.streamArn, 'ARN of the ingest stream');
     if (pipeline.collector)
-      out('CollectorUrl', pipeline.collector.url, "URL a website's tracker posts events to (POST, JSON or text/plain)");
-    out('SessionsTableName', pipeline.sessions.sessionsTable.tableName, 'DynamoDB table of sessions and user state');
-    out('MetricsTableName', pipeline.sessions.metricsTable.tableName, 'DynamoDB table of 5-minute window metrics');
-    out('ArchiveBucketName', pipeline.storage.bucket.bucketName, 'S3 bucket of the event archive');
-    out('FailureBucketName', pipeline.sessions.failureBucket.bucketName, 'S3 bucket of batches the session-processor could not process');
-    out('GlueDatabaseName', pipeline.glueDatabaseName, 'Glue database of the archive table');
-    out('GlueTableName', 'events', 'Glue table over the archive');
-    out('AthenaWorkGroupName', pipeline.catalog.workGroup.ref, 'Athena workgroup with the named queries');
+      out(STACK_OUTPUTS.collectorUrl, pipeline.collector.url, "URL a website's tracker posts events to (POST, JSON or text/plain)");
+    out(STACK_OUTPUTS.sessionsTable, pipeline.sessions.sessionsTable.tableName, 'DynamoDB table of sessions and user state');
+    out(STACK_OUTPUTS.metricsTable, pipeline.sessions.metricsTable.tableName, 'DynamoDB table of 5-minute window metrics');
+    out(STACK_OUTPUTS.archiveBucket, pipeline.storage.bucket.bucketName, 'S3 bucket of the event archive');
     out(
-      'DashboardUrl',
+      STACK_OUTPUTS.failureBucket,
+      pipeline.sessions.failureBucket.bucketName,
+      'S3 bucket of batches the session-processor could not process',
+    );
+    out(STACK_OUTPUTS.glueDatabase, pipeline.glueDatabaseName, 'Glue database of the archive table');
+    out(STACK_OUTPUTS.glueTable, 'events', 'Glue table over the archive');
+    out(STACK_OUTPUTS.athenaWorkGroup, pipeline.catalog.workGroup.ref, 'Athena workgroup with the named queries');
+    out(
+      STACK_OUTPUTS.dashboardUrl,
       `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${pipeline.namePrefix}-pipeline`,
       'CloudWatch dashboard of the pipeline',
     );

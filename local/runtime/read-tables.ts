@@ -72,6 +72,11 @@ function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<strin
   return out;
 }
 
+/**
+ * Every item of the table. A Scan answers at most 1 MB a request; while it returns a LastEvaluatedKey the next
+ * request starts there (ExclusiveStartKey), and only a missing one means the table was read to its end (Scan,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html).
+ */
 async function* scan(client: DynamoDBClient, table: string): AsyncGenerator<Item> {
   const documents = DynamoDBDocumentClient.from(client);
   let start: Item | undefined;
