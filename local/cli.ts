@@ -15,7 +15,8 @@ import type { ArchiveStorageClass } from '../stacks/config';
 import { parseFaults } from './runtime/faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
-import { dashboard } from './commands/dashboard';
+import { dashboard, serveDashboard } from './commands/dashboard';
+import { AwsDashboardSource } from './dashboard/aws-source';
 
 /** The option declarations `parseArgs` takes. */
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
@@ -38,9 +39,10 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
       consumers, the collector (P+2), the demo site (P+3) and the dashboard (P+4),
       and keep running until Ctrl-C, for your own producer or browser.
 
-  clickstream dashboard [--data-dir DIR] [--port P]
-      Serve the dashboard over a data directory's tables and archive (default: a
-      free port) until Ctrl-C.
+  clickstream dashboard [--data-dir DIR | --stack NAME [--region R]] [--port P]
+      Serve the dashboard (default: a free port) until Ctrl-C, over a data
+      directory's tables and archive, or over a deployed stack's tables and Athena
+      workgroup with the default AWS credential chain.
 
   clickstream produce --stream NAME [--endpoint URL] [--region R] [--input FILE|-]
                       [--users N] [--events N] [--seed S] [--rate EPS] [--aggregate]
@@ -111,8 +113,20 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'dashboard': {
-      const { values } = flags(rest, { ...COMMON, port: { type: 'string', default: '0' } });
-      await dashboard({ dataDir: values['data-dir'], port: wholeNumber('--port', values.port, { min: 0, max: 65_535 }) }, out);
+      const { values } = flags(rest, {
+        ...COMMON,
+        port: { type: 'string', default: '0' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
+      });
+      const port = wholeNumber('--port', values.port, { min: 0, max: 65_535 });
+      if (values.stack !== undefined) {
+        const source = await AwsDashboardSource.forStack(nonEmpty('--stack', values.stack), values.region);
+        await serveDashboard(source, port, out);
+      } else {
+        if (values.region !== undefined) throw new UsageError('--region goes with --stack NAME');
+        await dashboard({ dataDir: values['data-dir'], port }, out);
+      }
       return 0;
     }
     case 'up': {
