@@ -6,6 +6,8 @@ import uPlot from 'uplot';
 import { colorAt } from './colors';
 import { formatCount } from './format';
 
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7];
+
 export interface TimeSeries {
   readonly label: string;
   readonly values: readonly number[];
@@ -61,7 +63,8 @@ export class TimeChart {
       height: this.height,
       cursor: { drag: { x: false, y: false } },
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [{}, { values: (_u, splits) => splits.map((v) => formatCount(v)), size: 56 }],
+      // Counts: whole-number ticks only.
+      axes: [{}, { incrs: COUNT_STEPS, values: (_u, splits) => splits.map((v) => formatCount(v)), size: 56 }],
       series: [
         {},
         ...series.map((s, i) => ({

@@ -24,6 +24,7 @@ export function funnelPanel(): Panel {
         })),
         'Sessions reaching each step of the funnel',
         (sessions) => `${formatCount(sessions)} sessions`,
+        { valueSpace: 220 },
       ),
       el('figcaption', {}, 'Sessions with a page view, then a form submission, then a conversion after it (bots excluded).'),
     );

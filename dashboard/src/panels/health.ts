@@ -6,7 +6,7 @@ import { API_PATHS } from '../../api';
 import type { HealthResponse } from '../../api';
 import { barTable } from '../bar-table';
 import { getJson, rangeParams } from '../client';
-import { el } from '../dom';
+import { el, setText } from '../dom';
 import { formatAgo, formatCount, formatTime } from '../format';
 import { loadPanel, panelFrame } from '../panel';
 import type { Panel } from '../panel';
@@ -33,37 +33,42 @@ export function newestText(iso: string | null, nowMs: number): string {
 export function healthPanel(): Panel {
   const frame = panelFrame('health', 'Pipeline health');
   frame.note.textContent = 'Refused, duplicate and late records in the range’s windows; archive objects for its days.';
+  // Built once and updated in place; only the table of reasons is redrawn.
+  const counts = COUNTS.map(({ key, label }) => {
+    const value = el('output', { class: 'tile-value' });
+    return {
+      key,
+      value,
+      tile: el(
+        'div',
+        { class: 'tile', id: `health-${key}`, 'data-testid': `health-${key}` },
+        el('span', { class: 'tile-label' }, label),
+        value,
+      ),
+    };
+  });
+  const newest = NEWEST.map(({ key, label }) => ({ key, label, value: el('dd', { id: `health-${key}`, 'data-testid': `health-${key}` }) }));
+  const reasons = el('div');
+  frame.body.append(
+    el('div', { class: 'tiles small' }, ...counts.map(({ tile }) => tile)),
+    el('dl', { class: 'newest' }, ...newest.flatMap(({ label, value }) => [el('dt', {}, label), value])),
+    reasons,
+  );
 
   const render = (answer: HealthResponse): void => {
     const now = Date.now();
-    const reasons = Object.entries(answer.refusedByReason)
+    for (const { key, tile, value } of counts) {
+      tile.dataset.value = String(answer[key]);
+      setText(value, formatCount(answer[key]));
+    }
+    for (const { key, value } of newest) {
+      value.dataset.value = String(answer[key]);
+      setText(value, newestText(answer[key], now));
+    }
+    const rows = Object.entries(answer.refusedByReason)
       .map(([reason, count]) => ({ reason, count }))
       .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
-    frame.body.replaceChildren(
-      el(
-        'div',
-        { class: 'tiles small' },
-        ...COUNTS.map(({ key, label }) =>
-          el(
-            'div',
-            { class: 'tile', id: `health-${key}`, 'data-testid': `health-${key}`, 'data-value': answer[key] },
-            el('span', { class: 'tile-label' }, label),
-            el('output', { class: 'tile-value' }, formatCount(answer[key])),
-          ),
-        ),
-      ),
-      el(
-        'dl',
-        { class: 'newest' },
-        ...NEWEST.flatMap(({ key, label }) => [
-          el('dt', {}, label),
-          el(
-            'dd',
-            { id: `health-${key}`, 'data-testid': `health-${key}`, 'data-value': String(answer[key]) },
-            newestText(answer[key], now),
-          ),
-        ]),
-      ),
+    reasons.replaceChildren(
       barTable(
         'table-refused',
         'Refused by reason',
@@ -71,7 +76,7 @@ export function healthPanel(): Panel {
           { head: 'Reason', cell: (row) => row.reason },
           { head: 'Records', cell: (row) => formatCount(row.count), numeric: true },
         ],
-        reasons,
+        rows,
         (row) => row.count,
       ),
     );

@@ -38,6 +38,7 @@ export function trafficPanel(): Panel {
               channels.map((c) => ({ label: c.channel, value: c.sessions, attrs: { 'data-channel': c.channel } })),
               'Sessions by channel',
               formatCount,
+              { width: 420, valueSpace: 50 },
             )
           : el('p', { class: 'none' }, 'No sessions in these days.'),
       ),
@@ -70,7 +71,7 @@ export function trafficPanel(): Panel {
     );
   };
 
-  frame.body.classList.add('three');
+  frame.body.classList.add('two');
   return {
     section: frame.section,
     load: (range, signal) =>
