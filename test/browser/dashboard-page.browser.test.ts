@@ -249,6 +249,7 @@ describe('the dashboard page', () => {
     for (const key of ['refused', 'duplicates', 'late', 'archiveObjects'] as const) {
       expect(await attr(page, `#health-${key}`, 'data-value')).toBe(String(health[key]));
     }
+    expect(await text(page, '#panel-health .panel-note')).toContain('archive objects by whole UTC days 2026-11-19–2026-11-20');
     expect(await count(page, '#table-refused tbody tr')).toBe(Object.keys(health.refusedByReason).length);
     expect(await attr(page, '#health-newestSessionEvent', 'data-value')).toBe(health.newestSessionEvent);
     expect(await text(page, '#health-newestSessionEvent')).toMatch(/^2026-11-20 \d{2}:\d{2} \(\d+ (minute|hour|day)s? ago\)$/);

@@ -7,7 +7,7 @@ import type { HealthResponse } from '../../api';
 import { barTable } from '../bar-table';
 import { getJson, rangeParams } from '../client';
 import { el, setText } from '../dom';
-import { formatAgo, formatCount, formatTime } from '../format';
+import { formatAgo, formatCount, formatDays, formatTime } from '../format';
 import { loadPanel, panelFrame } from '../panel';
 import type { Panel } from '../panel';
 
@@ -32,7 +32,6 @@ export function newestText(iso: string | null, nowMs: number): string {
 
 export function healthPanel(): Panel {
   const frame = panelFrame('health', 'Pipeline health');
-  frame.note.textContent = 'Refused, duplicate and late records in the range’s windows; archive objects for its days.';
   // Built once and updated in place; only the table of reasons is redrawn.
   const counts = COUNTS.map(({ key, label }) => {
     const value = el('output', { class: 'tile-value' });
@@ -87,6 +86,8 @@ export function healthPanel(): Panel {
     load: (range, signal) =>
       loadPanel(frame, signal, {
         fetch: () => getJson<HealthResponse>(API_PATHS.health, rangeParams(range), signal),
+        note: (answer) =>
+          `Refused, duplicate and late records in the range’s windows; archive objects ${formatDays(answer.range.fromDate, answer.range.toDate)}.`,
         empty: () => undefined,
         render,
       }),
