@@ -115,7 +115,7 @@ describe('the dashboard API over a seeded run', () => {
 
   it('reports pipeline health: refusals by reason, duplicates, late events, archive objects and the newest events', async () => {
     const { from, to } = ranges()[0]!;
-    const got = (await api('health', from, to));
+    const got = await api('health', from, to);
     const windows = d.windows.filter((w) => Date.parse(w.window_start) >= from && Date.parse(w.window_start) < to);
     expect(got['refused']).toBe(sum(windows.map((w) => w.refused)));
     expect(sum(Object.values(got['refusedByReason'] as Record<string, number>))).toBe(got['refused']);
