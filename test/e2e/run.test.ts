@@ -73,7 +73,8 @@ describe('clickstream run', () => {
     const metricsAfter = (await readExport('metrics', dataDir)) as MetricsExport[];
     expect(sessionsAfter).toEqual(sessions);
     // Only the counters of what was refused, or recognised as a duplicate or late, grow.
-    const applied = (m: MetricsExport[]) => m.map(({ duplicates: _d, refused: _r, late_events: _l, ...rest }) => rest);
+    const applied = (m: MetricsExport[]) =>
+      m.map(({ duplicates: _d, refused: _r, refused_by_reason: _rr, late_events: _l, ...rest }) => rest);
     expect(applied(metricsAfter)).toEqual(applied(metrics));
   }, 120_000);
 });
