@@ -454,6 +454,21 @@ describe('the tracker in a browser', () => {
     expect(await cs(page, 'dropped')).toBe(0);
   });
 
+  it('sends blind, once it finds that the collector lets this origin read no answer, and drops nothing', async () => {
+    site.cors = false;
+    const page = await open(trackerPage({ attributes: `data-collector="http://localhost:${site.port}/collect"` }));
+    await receive('page_view');
+    await settle(page, 'blind');
+    // The first batch may arrive twice (its unreadable answer, then the blind send); the collector counts its ids once.
+    const views = site.events().filter((event) => event.eventType === 'page_view');
+    expect(new Set(views.map((event) => event.eventId)).size).toBe(1);
+    expect(site.requests.at(-1)!.headers['sec-fetch-mode']).toBe('no-cors');
+    expect(await cs(page, 'dropped')).toBe(0);
+    // The browser reports the one blocked answer; nothing else.
+    expect(errors.filter((e) => !/CORS policy/.test(e))).toEqual([]);
+    errors.length = 0;
+  });
+
   it('never throws into the page, whatever the page calls', async () => {
     const page = await open(trackerPage({}));
     await page.evaluate(`

@@ -40,6 +40,8 @@ export interface TrackerSite {
   readonly pages: Map<string, string>;
   /** How `/collect` answers its `n`-th request (from 0); accepts everything unless a test says otherwise. */
   answer: (batch: CollectBatch, n: number) => CollectAnswer;
+  /** Whether answers carry `Access-Control-Allow-Origin` (as the stack's allowed origins do); true unless a test says otherwise. */
+  cors: boolean;
   /** Every event received, with its request's `sentAt`, in arrival order. */
   events(): (Record<string, unknown> & { readonly sentAt: number })[];
   close(): Promise<void>;
@@ -53,7 +55,7 @@ export async function startTrackerSite(build: TrackerBuild): Promise<TrackerSite
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     // The test pages and the collector may be on different origins; the API answers its allowed origins alike.
-    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (site.cors) res.setHeader('Access-Control-Allow-Origin', '*');
     if (req.method === 'OPTIONS') {
       preflights.push(path);
       res.writeHead(204, { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'Content-Type' }).end();
@@ -89,6 +91,7 @@ export async function startTrackerSite(build: TrackerBuild): Promise<TrackerSite
     preflights,
     pages,
     answer: acceptAll,
+    cors: true,
     events: () => requests.flatMap(({ batch }) => batch.events.map((event) => ({ ...event, sentAt: batch.sentAt! }))),
     close: () =>
       new Promise<void>((resolve, reject) => {

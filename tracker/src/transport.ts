@@ -14,6 +14,11 @@ let url = '';
 let dropped = 0;
 /** Bytes of the keepalive requests in flight. */
 let keptAlive = 0;
+/**
+ * Set once the collector answered this page unreadably: it sends no CORS header for the page's origin (the
+ * stack's `collectorAllowedOrigins` lacks it). Later sends go blind (`no-cors`), as beacons do.
+ */
+let blind = false;
 /** Batches waiting to be sent again, with their timers, so that a leaving page can send them at once. */
 const waiting: [TrackedEvent[], number, ReturnType<typeof setTimeout>][] = [];
 
@@ -43,26 +48,39 @@ export function send(events: TrackedEvent[], attempt: number, beacon?: boolean):
   const bytes = new Blob([body]).size;
   const keepalive = keptAlive + bytes <= MAX_BODY_BYTES;
   if (keepalive) keptAlive += bytes;
-  fetch(url, { method: 'POST', body, keepalive, headers: { 'Content-Type': 'text/plain;charset=UTF-8' } })
+  const init: RequestInit = { method: 'POST', body, headers: { 'Content-Type': 'text/plain;charset=UTF-8' } };
+  fetch(url, { ...init, keepalive, mode: blind ? 'no-cors' : 'cors' })
     .finally(() => {
       if (keepalive) keptAlive -= bytes;
     })
     .then((res) =>
-      res.ok
-        ? res.json().then(
-            (a: CollectAccepted) =>
-              a.failed > 0 &&
-              later(
-                a.failedIndexes.map((i) => events[i]!),
-                attempt,
-              ),
-          )
-        : res.status == 429 || res.status > 499
-          ? later(events, attempt)
-          : drop(events.length),
+      blind
+        ? undefined
+        : res.ok
+          ? res.json().then(
+              (a: CollectAccepted) =>
+                a.failed > 0 &&
+                later(
+                  a.failedIndexes.map((i) => events[i]!),
+                  attempt,
+                ),
+            )
+          : res.status == 429 || res.status > 499
+            ? later(events, attempt)
+            : drop(events.length),
     )
-    // No answer, or one that cannot be read: the whole batch again (the collector counts each eventId once).
-    .catch(() => later(events, attempt));
+    // No answer, or one the page may not read. A blind send that arrives tells which: then the collector allows
+    // no reading from this origin, and the batch went through (the collector counts each eventId once).
+    .catch(() =>
+      blind
+        ? later(events, attempt)
+        : fetch(url, { ...init, mode: 'no-cors' }).then(
+            () => {
+              blind = true;
+            },
+            () => later(events, attempt),
+          ),
+    );
 }
 
 /** Sends `events` again after an exponential, jittered delay, or drops them after the last attempt. */
