@@ -57,7 +57,9 @@ export function putRecordsTemplate(streamName: string): string {
 function allowOrigin(allowedOrigins: readonly string[]): string {
   if (allowedOrigins.length === 0) return '';
   const test = allowedOrigins.map((o) => `$origin == "${o}"`).join(' || ');
-  return `#set($origin = $input.params('Origin'))
+  // Header names are matched as written, and HTTP/2 clients write them in lower case: the CDK's template looks for both.
+  return `#set($origin = "$!input.params().header.get('Origin')")
+#if($origin == "")#set($origin = "$!input.params().header.get('origin')")#end
 #set($context.responseOverride.header.Vary = "Origin")
 #if(${test})#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end
 `;
@@ -73,11 +75,28 @@ export function acceptedTemplate(allowedOrigins: readonly string[]): string {
 `;
 }
 
-/** The answer when Kinesis refused the whole request (4xx: too large, malformed; the client should not repeat it). */
+/**
+ * Kinesis errors PutRecords answers with HTTP 400 although nothing is wrong with the request: throttling and a
+ * stream being updated. They are answered 503, so that the client sends the events again later.
+ * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html (Errors)
+ */
+export const RETRYABLE_KINESIS_ERRORS = [
+  'ProvisionedThroughputExceededException',
+  'KMSThrottlingException',
+  'LimitExceededException',
+  'ResourceInUseException',
+] as const;
+
+/**
+ * The answer when Kinesis refused the whole request (4xx: too large, malformed; the client should not repeat
+ * it), or 503 for {@link RETRYABLE_KINESIS_ERRORS}.
+ */
 export function refusedTemplate(allowedOrigins: readonly string[]): string {
+  const retryable = RETRYABLE_KINESIS_ERRORS.map((t) => `$type == "${t}"`).join(' || ');
   return `${allowOrigin(allowedOrigins)}#set($type = "$!input.path('$.__type')")
 #set($why = "$!input.path('$.message')")
-{"message":"the stream refused the request: ${jsonText('$type')}: ${jsonText('$why')}"}
+#if(${retryable})#set($context.responseOverride.status = 503)#set($again = "; nothing was stored, send the events again later")#else#set($again = "")#end
+{"message":"the stream refused the request: ${jsonText('$type')}: ${jsonText('$why')}$again"}
 `;
 }
 

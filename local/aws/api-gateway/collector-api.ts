@@ -121,7 +121,7 @@ export class CollectorApi {
       INTEGRATION_RESPONSES.find((r) => r.selectionPattern !== undefined && new RegExp(`^${r.selectionPattern}$`).test(status)) ??
       INTEGRATION_RESPONSES.find((r) => r.selectionPattern === undefined)!;
     const out = evaluateTemplate(match.template(this.o.allowedOrigins), { ...request, body: JSON.stringify(kinesis.body) });
-    return { status: Number(match.statusCode), body: out.text.trim(), headers: out.headers };
+    return { status: out.status ?? Number(match.statusCode), body: out.text.trim(), headers: out.headers };
   }
 
   /** The CORS preflight, as the CDK's mock OPTIONS method answers it. */

@@ -16,10 +16,11 @@ export interface TemplateRequest {
   readonly requestTimeEpoch: number;
 }
 
-/** The template's output and the response headers it set through `$context.responseOverride.header`. */
+/** The template's output, and the response headers and status it set through `$context.responseOverride`. */
 export interface TemplateOutput {
   readonly text: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly status?: number;
 }
 
 /**
@@ -81,12 +82,15 @@ function resolvePath(root: unknown, path: string): unknown {
 export function evaluateTemplate(template: string, request: TemplateRequest): TemplateOutput {
   const parsed: unknown = request.body === '' ? {} : JSON.parse(request.body);
   const responseHeaders: Record<string, string> = {};
+  const responseOverride: { header: Record<string, string>; status?: number } = { header: responseHeaders };
   const context = {
     input: {
       path: (p: string) => resolvePath(parsed, String(p)),
       json: (p: string) => JSON.stringify(resolvePath(parsed, String(p))) ?? '',
       body: request.body,
-      params: (name: string) => request.headers[String(name).toLowerCase()] ?? '',
+      // API Gateway matches header names as written; HTTP clients here send them in lower case, so lower case only.
+      params: (name?: string) =>
+        name === undefined ? { header: { ...request.headers } } : (request.headers[String(name).toLowerCase()] ?? ''),
     },
     util: {
       escapeJavaScript,
@@ -95,9 +99,13 @@ export function evaluateTemplate(template: string, request: TemplateRequest): Te
     context: {
       identity: { sourceIp: request.sourceIp, userAgent: request.headers['user-agent'] },
       requestTimeEpoch: request.requestTimeEpoch,
-      responseOverride: { header: responseHeaders },
+      responseOverride,
     },
   };
   const text = render(template, context, undefined, { customMethodHandlers: JAVA_STRING_METHODS });
-  return { text, headers: { ...responseHeaders } };
+  return {
+    text,
+    headers: { ...responseHeaders },
+    ...(responseOverride.status !== undefined ? { status: Number(responseOverride.status) } : {}),
+  };
 }
