@@ -17,12 +17,15 @@ export interface DashboardOptions {
 
 /** Serves the dashboard over `source` until interrupted, printing its URL. */
 export async function serveDashboard(source: DashboardSource, port: number, print: (line: string) => void): Promise<void> {
-  const server = await DashboardServer.start({ source, port });
   try {
-    print(`Dashboard          ${server.url}   (${source.description}; Ctrl-C stops)`);
-    await untilInterrupted();
+    const server = await DashboardServer.start({ source, port });
+    try {
+      print(`Dashboard          ${server.url}   (${source.description}; Ctrl-C stops)`);
+      await untilInterrupted();
+    } finally {
+      await server.close();
+    }
   } finally {
-    await server.close();
     await source.close();
   }
 }

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../../stacks/config';
 import { join } from 'node:path';
 import { LocalDashboardSource } from '../dashboard/local-source';
 import { DashboardServer } from '../dashboard/server';
+import { untilInterrupted } from './dashboard';
 
 /** Seconds between the dashboard's refreshes while `up` runs. */
 const DASHBOARD_REFRESH_SECONDS = 10;
@@ -33,53 +34,59 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
       ...(o.shards !== undefined ? { shards: o.shards } : {}),
       ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
     });
-    pipeline.startConsumers();
-    const collector = await LocalCollector.start({
-      kinesis: pipeline.kinesis,
-      streamName: LOCAL_NAMES.stream,
-      port: o.port === 0 ? 0 : o.port + 2,
-      allowedOrigins: DEFAULT_CONFIG.collectorAllowedOrigins,
-      rateLimit: DEFAULT_CONFIG.collectorRateLimit,
-      burstLimit: DEFAULT_CONFIG.collectorBurstLimit,
-    });
-    const dashboard = await DashboardServer.start({
-      source: new LocalDashboardSource({
+    // Each part is stopped in reverse order of start, also when a later one fails to start (a port in use).
+    const stops: Array<() => Promise<void>> = [() => pipeline.stop()];
+    try {
+      pipeline.startConsumers();
+      const collector = await LocalCollector.start({
+        kinesis: pipeline.kinesis,
+        streamName: LOCAL_NAMES.stream,
+        port: o.port === 0 ? 0 : o.port + 2,
+        allowedOrigins: DEFAULT_CONFIG.collectorAllowedOrigins,
+        rateLimit: DEFAULT_CONFIG.collectorRateLimit,
+        burstLimit: DEFAULT_CONFIG.collectorBurstLimit,
+      });
+      stops.push(async () => {
+        await collector.close();
+        const answers = [...collector.counts.byStatus].map(([status, n]) => `${status}: ${n}`).join(', ');
+        print(`collector: ${collector.counts.acceptedEvents} events accepted; requests by status: ${answers || 'none'}`);
+      });
+      const source = new LocalDashboardSource({
         dynamoDbEndpoint: pipeline.dynamoEmulator.endpoint,
         archiveDir: dataDir.archive,
         scratchDir: join(dataDir.root, 'tmp'),
         description: `local, live (${dataDir.root})`,
-      }),
-      port: o.port === 0 ? 0 : o.port + 4,
-      refreshSeconds: DASHBOARD_REFRESH_SECONDS,
-    });
-    print(`Dashboard          ${dashboard.url}   (refreshes every ${DASHBOARD_REFRESH_SECONDS}s)`);
-    print(`Collector          POST ${collector.collectUrl}   (one event, or {"events": [...]} with up to 500)`);
-    print(`Demo site          ${collector.siteUrl}   (open it: every page carries the tracker)`);
-    print(
-      `Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`,
-    );
-    print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
-    print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
-    print('');
-    print('Send events over HTTP, or point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
-    print(
-      `  curl -X POST ${collector.collectUrl} --data '{"events":[{"userId":"u1","eventType":"page_view","timestamp":'$(date +%s000)',"url":"https://shop.example/"}]}'`,
-    );
-    print(`  npx clickstream produce --stream ${LOCAL_NAMES.stream} --endpoint ${pipeline.kinesisEmulator.endpoint} --events 1000`);
-    print(
-      `  npx clickstream export sessions --endpoint ${pipeline.dynamoEmulator.endpoint}   (the data directory is locked while up runs)`,
-    );
-    print('Ctrl-C stops, flushing Firehose buffers first.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    print('stopping: draining consumers and flushing buffers…');
-    await dashboard.close();
-    await collector.close();
-    const answers = [...collector.counts.byStatus].map(([status, n]) => `${status}: ${n}`).join(', ');
-    print(`collector: ${collector.counts.acceptedEvents} events accepted; requests by status: ${answers || 'none'}`);
-    await pipeline.stop();
+      });
+      stops.push(() => source.close());
+      const dashboard = await DashboardServer.start({
+        source,
+        port: o.port === 0 ? 0 : o.port + 4,
+        refreshSeconds: DASHBOARD_REFRESH_SECONDS,
+      });
+      stops.push(() => dashboard.close());
+      print(`Dashboard          ${dashboard.url}   (refreshes every ${DASHBOARD_REFRESH_SECONDS}s)`);
+      print(`Collector          POST ${collector.collectUrl}   (one event, or {"events": [...]} with up to 500)`);
+      print(`Demo site          ${collector.siteUrl}   (open it: every page carries the tracker)`);
+      print(
+        `Kinesis endpoint   ${pipeline.kinesisEmulator.endpoint}   stream ${LOCAL_NAMES.stream} (${pipeline.stream.shardIds.length} shards)`,
+      );
+      print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
+      print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
+      print('');
+      print('Send events over HTTP, or point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
+      print(
+        `  curl -X POST ${collector.collectUrl} --data '{"events":[{"userId":"u1","eventType":"page_view","timestamp":'$(date +%s000)',"url":"https://shop.example/"}]}'`,
+      );
+      print(`  npx clickstream produce --stream ${LOCAL_NAMES.stream} --endpoint ${pipeline.kinesisEmulator.endpoint} --events 1000`);
+      print(
+        `  npx clickstream export sessions --endpoint ${pipeline.dynamoEmulator.endpoint}   (the data directory is locked while up runs)`,
+      );
+      print('Ctrl-C stops, flushing Firehose buffers first.');
+      await untilInterrupted();
+      print('stopping: draining consumers and flushing buffers…');
+    } finally {
+      for (const stop of stops.reverse()) await stop();
+    }
   } finally {
     dataDir.release();
   }

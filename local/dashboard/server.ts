@@ -23,6 +23,11 @@ export interface DashboardServerOptions {
   readonly refreshSeconds?: number;
 }
 
+/** The widest range one request may ask for: a year and a day, so that no request lists years of archive days. */
+const MAX_RANGE_MS = 366 * 86_400_000;
+/** Event times the archive can hold: 1970 up to the year 9999 (ISO-8601's four-digit years). */
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** The range of a request: `from` and `to`, or the 24 hours up to now. */
 function requestRange(url: URL): TimeRange {
   const from = url.searchParams.get('from');
@@ -32,11 +37,15 @@ function requestRange(url: URL): TimeRange {
     return { fromMs: now - 86_400_000, toMs: now };
   }
   if (from === null || to === null) throw new BadRequest('give both from and to (ISO-8601 with a zone), or neither for the last 24 hours');
+  let range: TimeRange;
   try {
-    return parseTimeRange(from, to, { from: 'from', to: 'to' });
+    range = parseTimeRange(from, to, { from: 'from', to: 'to' });
   } catch (err) {
     throw new BadRequest((err as Error).message);
   }
+  if (range.fromMs < 0 || range.toMs > LATEST_MS) throw new BadRequest('from and to must lie between 1970 and the year 9999');
+  if (range.toMs - range.fromMs > MAX_RANGE_MS) throw new BadRequest('a range may span at most 366 days; ask for a shorter one');
+  return range;
 }
 
 class BadRequest extends Error {
@@ -69,13 +78,20 @@ export class DashboardServer {
     const api = new DashboardApi(o.source, o.refreshSeconds);
     const page = buildDashboard();
     page.catch(() => undefined);
+    // Answered only under its own loopback names: a page elsewhere that points a DNS name at 127.0.0.1 reads nothing.
+    const hosts = new Set<string>();
     const server = await listen(
       createServer((req, res) => {
+        if (!hosts.has(req.headers.host ?? '')) {
+          req.resume();
+          return send(res, 403, { message: `the dashboard answers at ${[...hosts].map((h) => `http://${h}/`).join(' or ')} only` });
+        }
         handle(req, res, api, page).catch((err: unknown) => send(res, 500, { message: `internal error: ${(err as Error).message}` }));
       }),
       o.port ?? 0,
       'dashboard',
     );
+    hosts.add(`127.0.0.1:${server.port}`).add(`localhost:${server.port}`);
     return new DashboardServer(`${server.endpoint}/`, server);
   }
 
@@ -136,6 +152,10 @@ class DashboardApi {
     return this.cache.get('windows', () => this.source.windows());
   }
 
+  private newestArchiveEventMs(): Promise<number | undefined> {
+    return this.cache.get('newest', () => this.source.newestArchiveEventMs());
+  }
+
   async answer(url: URL): Promise<unknown> {
     switch (url.pathname) {
       case API_PATHS.about:
@@ -169,7 +189,7 @@ class DashboardApi {
         const range = requestRange(url);
         const facts = {
           archiveObjects: await this.source.archiveObjects(datesOf(range)),
-          newestArchiveEventMs: await this.source.newestArchiveEventMs(),
+          newestArchiveEventMs: await this.newestArchiveEventMs(),
         };
         return health(await this.sessions(), await this.windows(), range, facts);
       }
@@ -181,7 +201,7 @@ class DashboardApi {
   private async about(): Promise<AboutResponse> {
     const sessions = await this.sessions();
     const newestSession = sessions.reduce((max, s) => Math.max(max, Date.parse(s.last_activity_time)), -Infinity);
-    const newest = Math.max(newestSession, (await this.source.newestArchiveEventMs()) ?? -Infinity);
+    const newest = Math.max(newestSession, (await this.newestArchiveEventMs()) ?? -Infinity);
     return {
       source: this.source.description,
       refreshSeconds: this.refreshSeconds ?? null,

@@ -15,8 +15,13 @@ export class DemoSite {
     req.resume();
     if (url.pathname === '/tracker.js') {
       this.script ??= buildTracker().then((b) => b.script);
+      // A failed build is not kept: the next request builds again. The caller answers the error with a 500.
+      const script = await this.script.catch((err: unknown) => {
+        this.script = undefined;
+        throw err;
+      });
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
-      res.end(await this.script);
+      res.end(script);
       return;
     }
     if (url.pathname === '/favicon.ico') {

@@ -4,6 +4,7 @@
  * README (sessions by start time, windows by start, archive panels by the UTC dates the range touches).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNamedQuery } from '../../local/commands/query';
@@ -123,6 +124,21 @@ describe('the dashboard API over a seeded run', () => {
     expect(got['archiveObjects']).toBeGreaterThan(0);
     expect(got['newestSessionEvent']).toBe(new Date(newestMs()).toISOString());
     expect(typeof got['newestArchiveEvent']).toBe('string');
+  });
+
+  it('answers a range wider than 366 days with 400, and a request under a foreign host name with 403', async () => {
+    const wide = await fetch(`${d.server.url}api/health?from=1000-01-01&to=9000-01-01`);
+    expect(wide.status).toBe(400);
+    // fetch may not set Host; node:http may.
+    const status = await new Promise<number | undefined>((resolve, reject) =>
+      request(`${d.server.url}api/summary`, { headers: { Host: 'attacker.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(403);
   });
 
   it('answers a range it cannot read with 400 naming the parameter', async () => {
