@@ -114,6 +114,13 @@ export const INTEGRATION_RESPONSES = [
 ] as const;
 
 /**
+ * `Access-Control-Allow-Origin` of API Gateway's own refusals once any origin is allowed. Gateway responses
+ * take only fixed or request-mapped values, not a check of the Origin; their bodies are fixed texts, so any
+ * origin may read them. Without it a browser sees a 429 or 400 as no answer at all.
+ */
+export const GATEWAY_RESPONSE_ALLOW_ORIGIN = '*';
+
+/**
  * API Gateway's own refusals (gateway responses), each answered as `{"message": …}` like the others. Types:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */

@@ -24,7 +24,12 @@ import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { GATEWAY_RESPONSES, INTEGRATION_RESPONSES, putRecordsTemplate } from '../../collector/mapping-templates';
+import {
+  GATEWAY_RESPONSE_ALLOW_ORIGIN,
+  GATEWAY_RESPONSES,
+  INTEGRATION_RESPONSES,
+  putRecordsTemplate,
+} from '../../collector/mapping-templates';
 import { COLLECT_CONTENT_TYPES, COLLECT_PATH } from '../../collector/protocol';
 import { COLLECT_REQUEST_MODEL } from '../../collector/request-model';
 import { LOG_GROUP_POLICY } from '../removal-policy';
@@ -189,6 +194,7 @@ export class CollectorApi extends Construct {
         type: ResponseType.of(type),
         statusCode: response.statusCode,
         templates: { 'application/json': response.template },
+        ...(origins.length > 0 ? { responseHeaders: { 'Access-Control-Allow-Origin': `'${GATEWAY_RESPONSE_ALLOW_ORIGIN}'` } } : {}),
       });
     }
 

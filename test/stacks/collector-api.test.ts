@@ -148,6 +148,12 @@ describe('gateway responses', () => {
       ResponseTemplates: { 'application/json': response.template },
     });
   });
+
+  it('let any page read them once an origin is allowed, and none before', () => {
+    for (const [, r] of resources(configured, 'AWS::ApiGateway::GatewayResponse'))
+      expect(r.Properties['ResponseParameters']).toEqual({ 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" });
+    for (const [, r] of resources(defaults, 'AWS::ApiGateway::GatewayResponse')) expect(r.Properties['ResponseParameters']).toBeUndefined();
+  });
 });
 
 describe('CORS', () => {

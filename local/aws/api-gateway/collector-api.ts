@@ -8,7 +8,12 @@ import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kin
 import { Ajv } from 'ajv';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COLLECT_CONTENT_TYPES, COLLECT_PATH, MAX_BODY_BYTES } from '../../../collector/protocol';
-import { GATEWAY_RESPONSES, INTEGRATION_RESPONSES, putRecordsTemplate } from '../../../collector/mapping-templates';
+import {
+  GATEWAY_RESPONSE_ALLOW_ORIGIN,
+  GATEWAY_RESPONSES,
+  INTEGRATION_RESPONSES,
+  putRecordsTemplate,
+} from '../../../collector/mapping-templates';
 import { COLLECT_REQUEST_MODEL } from '../../../collector/request-model';
 import { PUT_RECORDS_MAX_BYTES } from '../../limits';
 import { TokenBucket } from './token-bucket';
@@ -39,9 +44,11 @@ function modelValidator() {
   return new Ajv({ allErrors: false, strict: false }).compile(schema);
 }
 
-const gateway = (type: keyof typeof GATEWAY_RESPONSES): Answer => ({
+/** A gateway response, with the CORS header the stack gives it once any origin is allowed. */
+const gateway = (type: keyof typeof GATEWAY_RESPONSES, allowedOrigins: readonly string[]): Answer => ({
   status: Number(GATEWAY_RESPONSES[type].statusCode),
   body: GATEWAY_RESPONSES[type].template,
+  ...(allowedOrigins.length > 0 ? { headers: { 'Access-Control-Allow-Origin': GATEWAY_RESPONSE_ALLOW_ORIGIN } } : {}),
 });
 
 /** The handler of the API's routes; other paths get API Gateway's answer to an unknown route. */
@@ -72,18 +79,18 @@ export class CollectorApi {
     if (path !== COLLECT_PATH) return { status: 403, body: '{"message":"Missing Authentication Token"}' };
     if (req.method === 'OPTIONS' && this.o.allowedOrigins.length > 0) return this.preflight(req);
     if (req.method !== 'POST') return { status: 403, body: '{"message":"Missing Authentication Token"}' };
-    if (!this.bucket.take()) return drained(req, gateway('THROTTLED'));
+    if (!this.bucket.take()) return drained(req, gateway('THROTTLED', this.o.allowedOrigins));
     const body = await readBody(req);
-    if (body === undefined) return gateway('REQUEST_TOO_LARGE');
+    if (body === undefined) return gateway('REQUEST_TOO_LARGE', this.o.allowedOrigins);
     const mediaType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-    if (!(COLLECT_CONTENT_TYPES as readonly string[]).includes(mediaType)) return gateway('UNSUPPORTED_MEDIA_TYPE');
+    if (!(COLLECT_CONTENT_TYPES as readonly string[]).includes(mediaType)) return gateway('UNSUPPORTED_MEDIA_TYPE', this.o.allowedOrigins);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      return gateway('BAD_REQUEST_BODY');
+      return gateway('BAD_REQUEST_BODY', this.o.allowedOrigins);
     }
-    if (!this.validate(parsed)) return gateway('BAD_REQUEST_BODY');
+    if (!this.validate(parsed)) return gateway('BAD_REQUEST_BODY', this.o.allowedOrigins);
     const request: TemplateRequest = {
       body: body.toString('utf8'),
       headers: lowerCaseHeaders(req),
