@@ -469,6 +469,16 @@ describe('the tracker in a browser', () => {
     errors.length = 0;
   });
 
+  it('drops and counts an event too large for the contract, and sends the rest', async () => {
+    const page = await open(trackerPage({}));
+    // About 30 KB: over what an event may be once the collector has added its fields (MAX_EVENT_BYTES).
+    const note = 'x'.repeat(2000);
+    await cs(page, 'track', 'conversion', Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`p${i}`, note])));
+    await settle(page, 'after');
+    expect(await cs(page, 'dropped')).toBe(1);
+    expect(site.events().filter((event) => event.eventType === 'conversion')).toHaveLength(1);
+  });
+
   it('never throws into the page, whatever the page calls', async () => {
     const page = await open(trackerPage({}));
     await page.evaluate(`

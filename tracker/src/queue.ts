@@ -3,7 +3,7 @@
  * leave in batches that fit a request. Ids are stamped when an event first leaves, so that events collected
  * before consent carry no id until consent is given.
  */
-import { MAX_EVENTS_PER_REQUEST } from '../../collector/protocol';
+import { MAX_EVENT_BYTES, MAX_EVENTS_PER_REQUEST } from '../../collector/protocol';
 import { BATCH_EVENTS, EVENT_NAME_CHARS, IDLE_MS, MAX_BODY_BYTES, URL_CHARS } from './config';
 import { guard } from './guard';
 import { userId } from './identity';
@@ -47,10 +47,10 @@ export function flush(beacon?: boolean): void {
       event.userId = userId();
       event.sessionId = sessionId(event.timestamp as number);
     }
-    // UTF-8 bytes of the event and its comma; 40 more for the batch's own fields. Properties that JSON
-    // cannot hold (a cycle, a BigInt) lose their event, not the batch.
+    // UTF-8 bytes of the event and its comma; 40 more for the batch's own fields. An event too large for the
+    // contract, or whose properties JSON cannot hold (a cycle, a BigInt), is dropped alone, not the batch.
     const size = guard(() => new Blob([JSON.stringify(event)]).size + 1)() || MAX_BODY_BYTES;
-    if (size > MAX_BODY_BYTES - 40) {
+    if (size > MAX_EVENT_BYTES) {
       drop(1);
       continue;
     }

@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { putRecordsTemplate } from '../../../collector/mapping-templates';
+import { MAX_EVENT_BYTES } from '../../../collector/protocol';
+import { LIMITS } from '../../../functions/shared/event-contract';
 import { evaluateTemplate } from '../../../local/aws/api-gateway/vtl';
 import type { TemplateRequest } from '../../../local/aws/api-gateway/vtl';
 
@@ -96,5 +98,17 @@ describe('the PutRecords request template', () => {
   it('writes null as the user agent of a request without one', () => {
     const put = evaluate({ userId: 'u1' }, { headers: {} });
     expect(decode(put.Records[0]!.Data)['userAgent']).toBeNull();
+  });
+});
+
+describe('the bound on one event', () => {
+  it('leaves room for what the collector adds: an event of MAX_EVENT_BYTES stays within the contract’s record', () => {
+    const base = { userId: 'u'.repeat(256), eventType: 'click', timestamp: 1, url: 'https://a.example/' };
+    const filler = 'x'.repeat(MAX_EVENT_BYTES - Buffer.byteLength(JSON.stringify({ ...base, properties: { f: '' } })));
+    const event = { ...base, properties: { f: filler } };
+    expect(Buffer.byteLength(JSON.stringify(event))).toBe(MAX_EVENT_BYTES);
+    // The longest User-Agent the collector keeps, in the characters its escaping doubles.
+    const put = evaluate({ sentAt: 1_764_250_000_000, events: [event] }, { headers: { 'user-agent': '/"'.repeat(512) } });
+    expect(Buffer.from(put.Records[0]!.Data, 'base64').length).toBeLessThanOrEqual(LIMITS.recordBytes);
   });
 });
