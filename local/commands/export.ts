@@ -6,24 +6,15 @@ import { openExistingDataDir } from '../runtime/data-dir';
 import { startDynalite } from '../emulators/dynalite';
 import { LOCAL_NAMES } from '../runtime/pipeline';
 import { allSessions, allWindows } from '../runtime/read-tables';
+import type { SessionRow } from '../../dashboard/api';
 
-export interface SessionExport {
-  readonly user_id: string;
-  readonly session_id: string;
+/** A session as `export sessions` prints it: the dashboard's session row, and the attribution and cut journey. */
+export interface SessionExport extends SessionRow {
   readonly client_session_id: string | null;
-  readonly start_time: string;
-  readonly last_activity_time: string;
-  readonly event_count: number;
-  readonly page_views: number;
-  readonly landing_page: string;
-  readonly exit_page: string;
   readonly referrer: string | null;
   readonly utm_source: string | null;
   readonly utm_medium: string | null;
   readonly utm_campaign: string | null;
-  readonly converted: boolean;
-  readonly revenue: number;
-  readonly journey: readonly string[];
   readonly journey_cut: number;
 }
 

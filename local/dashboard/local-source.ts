@@ -4,7 +4,7 @@
  * so that objects Firehose writes meanwhile are seen.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHIVE_DATA_ROOT, ARCHIVE_ERROR_ROOT } from '../../functions/shared/firehose-prefixes';
 import { loadNamedQueries } from '../../queries';
@@ -12,7 +12,7 @@ import type { DateRange } from '../../queries';
 import { exportSession, exportWindow, missingTable } from '../commands/export';
 import type { MetricsExport, SessionExport } from '../commands/export';
 import { dynamoDbClient } from '../runtime/aws-clients';
-import { openArchive } from '../runtime/archive-sql';
+import { listFiles, openArchive } from '../runtime/archive-sql';
 import { LOCAL_NAMES } from '../runtime/pipeline';
 import { allSessions, allWindows } from '../runtime/read-tables';
 import { eachDate } from '../runtime/time-range';
@@ -68,9 +68,9 @@ export class LocalDashboardSource implements DashboardSource {
   archiveObjects(days: DateRange): Promise<number> {
     let count = 0;
     for (const date of eachDate(days)) {
-      count += countFiles(join(this.o.archiveDir, ARCHIVE_DATA_ROOT, `dt=${date}`));
+      count += listFiles(join(this.o.archiveDir, ARCHIVE_DATA_ROOT, `dt=${date}`)).length;
       const errors = join(this.o.archiveDir, ARCHIVE_ERROR_ROOT);
-      if (existsSync(errors)) for (const kind of readdirSync(errors)) count += countFiles(join(errors, kind, `dt=${date}`));
+      if (existsSync(errors)) for (const kind of readdirSync(errors)) count += listFiles(join(errors, kind, `dt=${date}`)).length;
     }
     return Promise.resolve(count);
   }
@@ -90,14 +90,4 @@ export class LocalDashboardSource implements DashboardSource {
     this.client.destroy();
     return Promise.resolve();
   }
-}
-
-function countFiles(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let n = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    n += statSync(p).isDirectory() ? countFiles(p) : name.endsWith('.tmp') ? 0 : 1;
-  }
-  return n;
 }

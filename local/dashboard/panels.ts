@@ -135,6 +135,12 @@ export function recentSessions(sessions: readonly SessionExport[], range: TimeRa
   return { range: rangeEcho(range), sessions: matched.slice(0, SESSION_ROWS).map(sessionRow), total: matched.length };
 }
 
+/** The latest activity of any session, epoch ms; undefined without sessions. */
+export function newestSessionEventMs(sessions: readonly SessionExport[]): number | undefined {
+  const newest = sessions.reduce((max, s) => Math.max(max, Date.parse(s.last_activity_time)), -Infinity);
+  return Number.isFinite(newest) ? newest : undefined;
+}
+
 export interface HealthFacts {
   readonly archiveObjects: number;
   readonly newestArchiveEventMs: number | undefined;
@@ -149,7 +155,7 @@ export function health(
   const w = windowsIn(windows, range);
   const byReason: Record<string, number> = {};
   for (const x of w) for (const [reason, n] of Object.entries(x.refused_by_reason)) byReason[reason] = (byReason[reason] ?? 0) + n;
-  const newestSession = sessions.reduce((max, s) => Math.max(max, Date.parse(s.last_activity_time)), -Infinity);
+  const newestSession = newestSessionEventMs(sessions);
   return {
     range: rangeEcho(range),
     refusedByReason: Object.fromEntries(Object.entries(byReason).sort(([, a], [, b]) => b - a)),
@@ -157,7 +163,7 @@ export function health(
     duplicates: sum(w.map((x) => x.duplicates)),
     late: sum(w.map((x) => x.late_events)),
     archiveObjects: facts.archiveObjects,
-    newestSessionEvent: Number.isFinite(newestSession) ? new Date(newestSession).toISOString() : null,
+    newestSessionEvent: newestSession === undefined ? null : new Date(newestSession).toISOString(),
     newestArchiveEvent: facts.newestArchiveEventMs === undefined ? null : new Date(facts.newestArchiveEventMs).toISOString(),
   };
 }

@@ -12,7 +12,7 @@ import { listen } from '../emulators/dynalite';
 import type { RunningEmulator } from '../emulators/dynalite';
 import { datesOf, parseTimeRange } from '../runtime/time-range';
 import type { TimeRange } from '../runtime/time-range';
-import { funnel, health, pages, rangeEcho, recentSessions, summary, windowSeries } from './panels';
+import { funnel, health, newestSessionEventMs, pages, rangeEcho, recentSessions, summary, windowSeries } from './panels';
 import type { DashboardSource } from './source';
 
 export interface DashboardServerOptions {
@@ -199,9 +199,7 @@ class DashboardApi {
   }
 
   private async about(): Promise<AboutResponse> {
-    const sessions = await this.sessions();
-    const newestSession = sessions.reduce((max, s) => Math.max(max, Date.parse(s.last_activity_time)), -Infinity);
-    const newest = Math.max(newestSession, (await this.newestArchiveEventMs()) ?? -Infinity);
+    const newest = Math.max(newestSessionEventMs(await this.sessions()) ?? -Infinity, (await this.newestArchiveEventMs()) ?? -Infinity);
     return {
       source: this.source.description,
       refreshSeconds: this.refreshSeconds ?? null,

@@ -94,8 +94,8 @@ function viewSql(files: readonly string[]): string {
   return `CREATE VIEW events AS ${parts.join(' UNION ALL ')}`;
 }
 
-/** Every object file under the data prefix. */
-function listFiles(dir: string): string[] {
+/** Every object file under a folder of the archive (not Firehose's `.tmp` files being written). */
+export function listFiles(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const out: string[] = [];
   for (const name of readdirSync(dir)) {

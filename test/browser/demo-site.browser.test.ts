@@ -4,45 +4,33 @@
  * sessions` shows the visit as one session with its journey and revenue, and the archive rows carry the
  * collector's address (anonymised) and the browser's own user agent, never what a page claims.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { readExport } from '../../local/commands/export';
 import type { SessionExport } from '../../local/commands/export';
 import { openArchive } from '../../local/runtime/archive-sql';
-import { LocalCollector } from '../../local/runtime/collector';
-import { openDataDir } from '../../local/runtime/data-dir';
+import type { LocalCollector } from '../../local/runtime/collector';
 import type { DataDir } from '../../local/runtime/data-dir';
-import { LOCAL_NAMES, LocalPipeline } from '../../local/runtime/pipeline';
+import type { LocalPipeline } from '../../local/runtime/pipeline';
 import { launchChromium, untilStable } from '../helpers/browser';
+import type { CollectorPipeline } from '../helpers/collector-pipeline';
+import { startCollectorPipeline } from '../helpers/collector-pipeline';
 
-const dir = mkdtempSync(join(tmpdir(), 'demo-site-'));
+let running: CollectorPipeline;
 let dataDir: DataDir;
 let pipeline: LocalPipeline;
 let collector: LocalCollector;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = openDataDir(join(dir, 'data'), true);
-  pipeline = await LocalPipeline.start({ dataDir, shards: 1, bufferIntervalSeconds: 1 });
-  pipeline.startConsumers();
-  collector = await LocalCollector.start({
-    kinesis: pipeline.kinesis,
-    streamName: LOCAL_NAMES.stream,
-    allowedOrigins: [],
-    rateLimit: 100,
-    burstLimit: 200,
-  });
+  running = await startCollectorPipeline('demo-site', { rateLimit: 100, burstLimit: 200, bufferIntervalSeconds: 1, consume: true });
+  ({ dataDir, pipeline, collector } = running);
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await collector?.close();
-  await pipeline?.stop();
-  dataDir?.release();
-  rmSync(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe('the demo site with the tracker, in Chromium', () => {
@@ -106,7 +94,7 @@ describe('the demo site with the tracker, in Chromium', () => {
       journey: ['/', '/products/espresso', '/cart', '/app/', '/app/orders', '/app/settings', '/app/orders', '/contact', '/contact/sent'],
     });
 
-    const db = await openArchive(dataDir.archive, dir);
+    const db = await openArchive(dataDir.archive, join(dataDir.root, 'tmp'));
     let rows: Array<Record<string, unknown>>;
     try {
       const visitor = `'${visit.user_id.replace(/'/g, "''")}'`;

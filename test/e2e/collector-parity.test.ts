@@ -4,17 +4,11 @@
  * the very requests the local collector was sent, and the records compared byte for byte with those on the
  * local stream.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import { COLLECT_CONTENT_TYPES } from '../../collector/protocol';
 import { evaluateTemplate } from '../../local/aws/api-gateway/vtl';
-import { shardIterator } from '../../local/aws/stream';
-import { LocalCollector } from '../../local/runtime/collector';
-import { openDataDir } from '../../local/runtime/data-dir';
-import type { DataDir } from '../../local/runtime/data-dir';
-import { LOCAL_NAMES, LocalPipeline } from '../../local/runtime/pipeline';
+import { LOCAL_NAMES } from '../../local/runtime/pipeline';
+import type { CollectorPipeline } from '../helpers/collector-pipeline';
+import { startCollectorPipeline } from '../helpers/collector-pipeline';
 import { template } from '../helpers/stack';
 
 /** CloudFormation text with the stream's reference replaced by the local stream's name. */
@@ -40,41 +34,15 @@ function deployedRequestTemplates(): Record<string, string> {
   );
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'collector-parity-'));
-let dataDir: DataDir;
-let pipeline: LocalPipeline;
-let collector: LocalCollector;
+let running: CollectorPipeline;
 
 beforeAll(async () => {
-  dataDir = openDataDir(join(dir, 'data'), true);
-  pipeline = await LocalPipeline.start({ dataDir, shards: 1 });
-  collector = await LocalCollector.start({
-    kinesis: pipeline.kinesis,
-    streamName: LOCAL_NAMES.stream,
-    allowedOrigins: [],
-    rateLimit: 100,
-    burstLimit: 100,
-  });
+  running = await startCollectorPipeline('collector-parity', { rateLimit: 100, burstLimit: 100 });
 }, 60_000);
 
 afterAll(async () => {
-  await collector?.close();
-  await pipeline?.stop();
-  dataDir?.release();
-  rmSync(dir, { recursive: true, force: true });
+  await running?.close();
 });
-
-async function streamRecords(): Promise<Array<{ PartitionKey: string; Data: string }>> {
-  const out: Array<{ PartitionKey: string; Data: string }> = [];
-  let iterator = await shardIterator(pipeline.kinesis, LOCAL_NAMES.stream, pipeline.stream.shardIds[0]!, undefined);
-  while (iterator) {
-    const page = await pipeline.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-    for (const r of page.Records ?? []) out.push({ PartitionKey: r.PartitionKey!, Data: Buffer.from(r.Data!).toString('utf8') });
-    if ((page.Records ?? []).length === 0) break;
-    iterator = page.NextShardIterator;
-  }
-  return out;
-}
 
 const T = 1_764_250_000_000;
 const REQUESTS: ReadonlyArray<{ readonly type: string; readonly userAgent: string; readonly body: unknown }> = [
@@ -113,15 +81,15 @@ describe('the deployed request template and the local collector', () => {
     const templates = deployedRequestTemplates();
     expect(Object.keys(templates).sort()).toEqual([...COLLECT_CONTENT_TYPES].sort());
     for (const request of REQUESTS) {
-      const before = (await streamRecords()).length;
+      const before = (await running.streamRecords()).length;
       const body = JSON.stringify(request.body);
-      const res = await fetch(collector.collectUrl, {
+      const res = await fetch(running.collector.collectUrl, {
         method: 'POST',
         body,
         headers: { 'Content-Type': request.type, 'User-Agent': request.userAgent },
       });
       expect(res.status).toBe(200);
-      const local = (await streamRecords()).slice(before);
+      const local = (await running.streamRecords()).slice(before);
       const receivedAt = (JSON.parse(local[0]!.Data) as { receivedAt: number }).receivedAt;
       const mediaType = request.type.split(';')[0]!;
       const deployed = JSON.parse(

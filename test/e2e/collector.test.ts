@@ -4,40 +4,25 @@
  * requests every accepted event is on the stream and counted on both paths.
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
 import { allWindows } from '../../local/runtime/read-tables';
-import { openDataDir } from '../../local/runtime/data-dir';
-import type { DataDir } from '../../local/runtime/data-dir';
 import { LocalCollector } from '../../local/runtime/collector';
-import { LOCAL_NAMES, LocalPipeline } from '../../local/runtime/pipeline';
+import type { LocalPipeline } from '../../local/runtime/pipeline';
+import { LOCAL_NAMES } from '../../local/runtime/pipeline';
 import { sessionPathTotals } from '../../local/runtime/report';
-import { shardIterator } from '../../local/aws/stream';
+import type { CollectorPipeline } from '../helpers/collector-pipeline';
+import { startCollectorPipeline } from '../helpers/collector-pipeline';
 
-const dir = mkdtempSync(join(tmpdir(), 'collector-'));
-let dataDir: DataDir;
+let local: CollectorPipeline;
 let pipeline: LocalPipeline;
 let collector: LocalCollector;
 
 beforeAll(async () => {
-  dataDir = openDataDir(join(dir, 'data'), true);
-  pipeline = await LocalPipeline.start({ dataDir, shards: 1, bufferIntervalSeconds: 1 });
-  collector = await LocalCollector.start({
-    kinesis: pipeline.kinesis,
-    streamName: LOCAL_NAMES.stream,
-    allowedOrigins: [],
-    rateLimit: 10_000,
-    burstLimit: 10_000,
-  });
+  local = await startCollectorPipeline('collector', { rateLimit: 10_000, burstLimit: 10_000, bufferIntervalSeconds: 1 });
+  ({ pipeline, collector } = local);
 }, 60_000);
 
 afterAll(async () => {
-  await collector?.close();
-  await pipeline?.stop();
-  dataDir?.release();
-  rmSync(dir, { recursive: true, force: true });
+  await local?.close();
 });
 
 const now = () => Date.now();
@@ -56,15 +41,7 @@ async function post(body: string | Buffer, contentType = 'application/json', hea
 
 /** Every record on the (one-shard) stream, decoded. */
 async function recordsOnStream(): Promise<Array<Record<string, unknown>>> {
-  const out: Array<Record<string, unknown>> = [];
-  let iterator = await shardIterator(pipeline.kinesis, LOCAL_NAMES.stream, pipeline.stream.shardIds[0]!, undefined);
-  while (iterator) {
-    const page = await pipeline.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-    for (const r of page.Records ?? []) out.push(JSON.parse(Buffer.from(r.Data!).toString('utf8')) as Record<string, unknown>);
-    if ((page.Records ?? []).length === 0) break;
-    iterator = page.NextShardIterator;
-  }
-  return out;
+  return (await local.streamRecords()).map((r) => JSON.parse(r.Data) as Record<string, unknown>);
 }
 
 describe('the local collector', () => {
