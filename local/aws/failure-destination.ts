@@ -1,9 +1,13 @@
 /**
  * The on-failure destination of the event source mapping: like Lambda's S3 destination, each failed batch
- * is kept whole (records with their data, the condition and the error) as one JSON object in a folder.
+ * is kept whole (records with their data, the condition and the error) as one JSON object in a folder, under
+ * the key Lambda uses, `aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<Random UUID>`
+ * ("Retain discarded batch records for a Kinesis Data Streams event source in Lambda",
+ * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { hash, randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { KinesisStreamRecord } from 'aws-lambda';
 
 export interface FailedBatch {
@@ -27,8 +31,6 @@ export class FolderFailureDestination implements FailureDestination {
     const first = b.records[0]!;
     const last = b.records[b.records.length - 1]!;
     const now = new Date();
-    const dir = join(this.folder, b.functionName, now.toISOString().slice(0, 10));
-    mkdirSync(dir, { recursive: true });
     const body = {
       version: '1.0',
       timestamp: now.toISOString(),
@@ -49,9 +51,26 @@ export class FolderFailureDestination implements FailureDestination {
       },
       payload: { Records: b.records },
     };
-    writeFileSync(join(dir, `${b.shardId}-${first.kinesis.sequenceNumber}.json`), JSON.stringify(body));
+    const path = join(this.folder, failedBatchKey(mappingUuid(b.functionName, b.streamArn), b.shardId, now));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, JSON.stringify(body));
+    renameSync(`${path}.tmp`, path);
     return Promise.resolve();
   }
+}
+
+/** The object key Lambda gives a failed batch's invocation record. */
+export function failedBatchKey(mappingUuid: string, shardId: string, at: Date): string {
+  const iso = at.toISOString();
+  const day = iso.slice(0, 10).replaceAll('-', '/');
+  const time = `${iso.slice(0, 10)}T${iso.slice(11, 19).replaceAll(':', '.')}`;
+  return `aws/lambda/${mappingUuid}/${shardId}/${day}/${time}-${randomUUID()}`;
+}
+
+/** A stable UUID-shaped id for the local event source mapping of a function and stream (Lambda assigns a random one). */
+function mappingUuid(functionName: string, streamArn: string): string {
+  const h = hash('sha256', `${functionName}\u0000${streamArn}`, 'hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 function describeError(err: unknown): string | undefined {

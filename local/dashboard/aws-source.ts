@@ -22,12 +22,12 @@ import { DEFAULT_CONFIG } from '../../stacks/config';
 import { exportSession, exportWindow } from '../commands/export';
 import type { MetricsExport, SessionExport } from '../commands/export';
 import { allSessions, allWindows } from '../runtime/read-tables';
-import { runAthenaQuery } from './athena-query';
-import type { AthenaQuery, AthenaRow } from './athena-query';
+import { runAthenaQuery } from '../deployed/athena-query';
+import type { AthenaQuery, AthenaRow } from '../deployed/athena-query';
 import { countArchiveObjects } from './archive-objects';
-import { readDeployedStack } from './deployed-stack';
-import type { DeployedStack } from './deployed-stack';
-import { AwsSetupError, UnknownNamedQueryError, translateAwsError } from './errors';
+import { readDeployedStack } from '../deployed/stack';
+import type { DeployedStack } from '../deployed/stack';
+import { AwsSetupError, UnknownNamedQueryError, translateAwsError } from '../deployed/errors';
 import type { DashboardSource } from './source';
 
 /** The SDK clients the source uses; each left out is the SDK's default (default credential chain and region). */

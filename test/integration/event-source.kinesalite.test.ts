@@ -1,6 +1,6 @@
 /** The model of Lambda's Kinesis event source mapping, on kinesalite: checkpoints, retries, bisection, failure destination. */
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { kinesisClient } from '../../local/runtime/aws-clients';
 import { CheckpointFile } from '../../local/aws/checkpoints';
@@ -112,9 +112,14 @@ describe('KinesisEventSource', () => {
     );
     expect(deliveries[1]).toEqual(['0', '1']);
     expect(source.stats.recordsToFailureDestination).toBe(1);
-    const folder = join(kinesalite.dir(), 'failed', stream.name, 'f');
-    const day = readdirSync(folder)[0]!;
-    const dump = JSON.parse(readFileSync(join(folder, day, readdirSync(join(folder, day))[0]!), 'utf8')) as {
+    const root = join(kinesalite.dir(), 'failed', stream.name);
+    const keys = listFilesUnder(root);
+    expect(keys).toHaveLength(1);
+    // Lambda's key: aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<Random UUID>
+    expect(keys[0]).toMatch(
+      /^aws\/lambda\/[0-9a-f-]{36}\/shardId-\d+\/\d{4}\/\d{2}\/\d{2}\/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}-[0-9a-f-]{36}$/,
+    );
+    const dump = JSON.parse(readFileSync(join(root, keys[0]!), 'utf8')) as {
       requestContext: { condition: string };
       payload: KinesisStreamEvent;
     };
@@ -122,3 +127,10 @@ describe('KinesisEventSource', () => {
     expect(values(dump.payload)).toEqual(['2']);
   });
 });
+
+/** Every file under `dir`, as `/`-separated paths relative to it. */
+function listFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
+}

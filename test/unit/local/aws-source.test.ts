@@ -17,7 +17,7 @@ import { encodeSession, encodeState, encodeWindow } from '../../../functions/ses
 import type { Item } from '../../../functions/session-processor/item-codec';
 import type { Session, WindowMetrics } from '../../../functions/session-processor/model';
 import { exportSession } from '../../../local/commands/export';
-import { athenaValue } from '../../../local/dashboard/athena-query';
+import { athenaValue } from '../../../local/deployed/athena-query';
 import { AwsDashboardSource } from '../../../local/dashboard/aws-source';
 import type { AwsDashboardOptions } from '../../../local/dashboard/aws-source';
 import {
@@ -27,7 +27,7 @@ import {
   StackNotFoundError,
   StackOutputMissingError,
   UnknownNamedQueryError,
-} from '../../../local/dashboard/errors';
+} from '../../../local/deployed/errors';
 import { DATE_RANGE_FILTER } from '../../../queries';
 import { DEFAULT_CONFIG } from '../../../stacks/config';
 import { MINUTE, T0 } from '../../helpers/events';
@@ -51,6 +51,7 @@ const OUTPUTS: Record<string, string> = {
   SessionsTableName: 'cs-sessions',
   MetricsTableName: 'cs-metrics',
   ArchiveBucketName: 'cs-archive',
+  FailureBucketName: 'cs-failures',
   GlueDatabaseName: 'clickstream_db',
   GlueTableName: 'events',
   AthenaWorkGroupName: 'cs-queries',

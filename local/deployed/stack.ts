@@ -4,13 +4,16 @@ import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation
 import { STACK_OUTPUTS } from '../../stacks/stack-outputs';
 import { StackNotFoundError, StackOutputMissingError, translateAwsError } from './errors';
 
-/** The resources of a deployed stack that the dashboard reads. */
+/** The resources of a deployed stack that the tools read and change. */
 export interface DeployedStack {
   readonly stackName: string;
   readonly region: string;
   readonly sessionsTable: string;
   readonly metricsTable: string;
   readonly archiveBucket: string;
+  /** The event source mapping's on-failure destination. */
+  readonly failureBucket: string;
+  readonly streamName: string;
   readonly glueDatabase: string;
   readonly glueTable: string;
   readonly athenaWorkGroup: string;
@@ -30,6 +33,8 @@ export async function readDeployedStack(client: CloudFormationClient, stackName:
     sessionsTable: output('sessionsTable'),
     metricsTable: output('metricsTable'),
     archiveBucket: output('archiveBucket'),
+    failureBucket: output('failureBucket'),
+    streamName: output('streamName'),
     glueDatabase: output('glueDatabase'),
     glueTable: output('glueTable'),
     athenaWorkGroup: output('athenaWorkGroup'),

@@ -1,15 +1,15 @@
-/** Errors of the dashboard's data sources that a person can act on; each message says what to do. */
+/** Errors of the tools that read or change a deployed stack (dashboard, forget, redrive); each message says what to do. */
 
-/** The base of every dashboard-source error. */
-export class DashboardSourceError extends Error {
+/** The base of every error about a deployed stack. */
+export class DeployedStackError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'DashboardSourceError';
+    this.name = 'DeployedStackError';
   }
 }
 
 /** No AWS region or credentials could be found. */
-export class AwsSetupError extends DashboardSourceError {
+export class AwsSetupError extends DeployedStackError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AwsSetupError';
@@ -17,7 +17,7 @@ export class AwsSetupError extends DashboardSourceError {
 }
 
 /** CloudFormation has no stack of that name in the region. */
-export class StackNotFoundError extends DashboardSourceError {
+export class StackNotFoundError extends DeployedStackError {
   constructor(
     readonly stackName: string,
     readonly region: string,
@@ -31,8 +31,8 @@ export class StackNotFoundError extends DashboardSourceError {
   }
 }
 
-/** The stack exists but lacks an output the dashboard reads. */
-export class StackOutputMissingError extends DashboardSourceError {
+/** The stack exists but lacks an output the tool reads. */
+export class StackOutputMissingError extends DeployedStackError {
   constructor(
     readonly stackName: string,
     readonly region: string,
@@ -48,15 +48,15 @@ export class StackOutputMissingError extends DashboardSourceError {
   }
 }
 
-/** The caller's identity may not perform an action the dashboard needs. */
-export class AwsAccessDeniedError extends DashboardSourceError {
+/** The caller's identity may not perform an action the tool needs. */
+export class AwsAccessDeniedError extends DeployedStackError {
   constructor(
     readonly action: string,
     readonly resource: string,
     options: { cause: unknown },
   ) {
     super(
-      `access denied: the dashboard needs ${action} on ${resource}; grant it to the identity running the dashboard ` +
+      `access denied: this needs ${action} on ${resource}; grant it to the identity running the command ` +
         `(${(options.cause as Error).message})`,
       options,
     );
@@ -65,7 +65,7 @@ export class AwsAccessDeniedError extends DashboardSourceError {
 }
 
 /** The name is not one of the shipped named queries. */
-export class UnknownNamedQueryError extends DashboardSourceError {
+export class UnknownNamedQueryError extends DeployedStackError {
   constructor(
     readonly queryName: string,
     known: readonly string[],
@@ -76,7 +76,7 @@ export class UnknownNamedQueryError extends DashboardSourceError {
 }
 
 /** Athena ended the query as FAILED or CANCELLED. */
-export class AthenaQueryFailedError extends DashboardSourceError {
+export class AthenaQueryFailedError extends DeployedStackError {
   constructor(
     readonly queryExecutionId: string,
     readonly workGroup: string,
@@ -92,7 +92,7 @@ export class AthenaQueryFailedError extends DashboardSourceError {
 }
 
 /** The query did not finish before the deadline; it was asked to stop. */
-export class AthenaQueryTimeoutError extends DashboardSourceError {
+export class AthenaQueryTimeoutError extends DeployedStackError {
   constructor(
     readonly queryExecutionId: string,
     readonly workGroup: string,
