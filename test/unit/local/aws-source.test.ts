@@ -109,6 +109,8 @@ describe('AwsDashboardSource.forStack', () => {
       sessionsTable: 'cs-sessions',
       metricsTable: 'cs-metrics',
       archiveBucket: 'cs-archive',
+      failureBucket: 'cs-failures',
+      streamName: 'cs-events',
       glueDatabase: 'clickstream_db',
       glueTable: 'events',
       athenaWorkGroup: 'cs-queries',
