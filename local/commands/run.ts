@@ -8,20 +8,19 @@ import type { DataDir } from '../runtime/data-dir';
 import { UsageError } from '../errors';
 import { FaultInjector } from '../runtime/faults';
 import type { FaultCounts, FaultPlan } from '../runtime/faults';
-import type { DeliveryStats } from '../aws/firehose/delivery-stream';
 import type { ArchiveFormat } from '../../stacks/config';
 import { checkRange } from '../flags';
 import { checkInputReadable, newCounts, readInput } from '../producer/input-file';
 import type { InputCounts } from '../producer/input-file';
 import { BATCH_SIZE_RANGE, BUFFER_MB_RANGE, BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE } from '../limits';
-import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
-import type { LeftOnStream } from '../runtime/pipeline';
+import type { LeftOnStream, LocalPipeline } from '../runtime/pipeline';
+import { PipelinePass, archivePathBalanced, holds, leftOnStreamTerms, sessionPathBalanced } from '../runtime/pipeline-pass';
+import type { ArchiveOutcomes } from '../runtime/pipeline-pass';
 import { putAll } from '../producer/producer';
 import type { ProduceRecord } from '../producer/producer';
 import { Progress } from '../runtime/progress';
-import { allSessions, allWindows } from '../runtime/read-tables';
 import { RefusedStore } from '../producer/refused-store';
-import { busiestWindows, formatDuration, minusTotals, percent, quantile, sessionPathTotals, sessionStats, table } from '../runtime/report';
+import { busiestWindows, formatDuration, percent, quantile, sessionStats, table } from '../runtime/report';
 import type { SessionPathTotals, SessionStats } from '../runtime/report';
 import { syntheticWorkload } from '../workload/synthetic';
 
@@ -154,7 +153,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
   const injector = o.faults ? new FaultInjector(o.faults) : undefined;
   const putAt = new Map<string, number>();
   const delays: number[] = [];
-  const pipeline = await LocalPipeline.start({
+  const pass = await PipelinePass.start({
     dataDir,
     ...(o.shards !== undefined ? { shards: o.shards } : {}),
     ...(injector ? { faults: injector } : {}),
@@ -172,10 +171,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     ...(o.bufferSizeMb ? { bufferSizeMb: o.bufferSizeMb } : {}),
   });
   try {
-    const { metricsTable, sessionsTable } = LOCAL_NAMES;
-    const before = sessionPathTotals(await allWindows(pipeline.dynamodb, metricsTable));
-    const left = await pipeline.leftOnStream();
-    const countedBefore = left.sessionPath > 0 ? await countedAheadOfCheckpoint(pipeline, before, left) : 0;
+    const { pipeline, left, countedBefore } = pass;
     const what = o.input
       ? `input ${o.input === '-' ? 'standard input' : o.input}`
       : `${o.events} synthetic records (${o.users} users, seed ${o.seed})`;
@@ -189,7 +185,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     const counts = newCounts();
     // With faults, the whole input goes on the stream before the consumers start: every run then sees the
     // same batches, and draws the same faults for them.
-    if (!injector) pipeline.startConsumers();
+    if (!injector) pass.startConsumers();
     const firstPut = Date.now();
     const inputBytes = o.input && o.input !== '-' ? statSync(o.input).size : undefined;
     const produced = await putAll(pipeline.kinesis, pipeline.stream.name, records(o, started, refusedStore, counts), {
@@ -203,15 +199,9 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
           : progress.update('input read, MB', Math.round(counts.bytesRead / 1e6), Math.round(inputBytes / 1e6)),
     });
     progress.finish();
-    if (injector) pipeline.startConsumers();
+    if (injector) pass.startConsumers();
     const recordsIn = produced.put + produced.extraCopies;
-    const toConsume = recordsIn * 2 + left.sessionPath + left.archivePath;
-    const timer = setInterval(() => progress.update('consumed (both paths)', Math.min(consumed(pipeline), toConsume), toConsume), 500);
-    await pipeline.drain();
-    clearInterval(timer);
-    progress.update('consumed (both paths)', toConsume, toConsume);
-    progress.finish();
-    const drainedAt = Date.now();
+    const { drainedAt, windows, sessions, totals, archive } = await pass.drain(recordsIn, progress);
     delays.sort((a, b) => a - b);
     const flow = {
       eps: Math.round(recordsIn / Math.max(0.001, (drainedAt - firstPut) / 1000)),
@@ -219,9 +209,6 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
       p95: quantile(delays, 0.95),
     };
 
-    const windows = await allWindows(pipeline.dynamodb, metricsTable);
-    const sessions = await allSessions(pipeline.dynamodb, sessionsTable);
-    const totals = minusTotals(sessionPathTotals(windows), before);
     const stats = sessionStats(sessions);
     const requests = awsRequests(pipeline, produced.calls, totals.applied + totals.duplicates + totals.late);
     const input: InputTally = {
@@ -230,18 +217,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
       refusedByReason: refusedStore.byReason,
       refusedDir: refusedStore.refused > 0 ? refusedStore.dir : null,
     };
-    const base = toSummary(
-      input,
-      recordsIn,
-      left,
-      countedBefore,
-      totals,
-      stats,
-      archiveOutcomes(pipeline),
-      requests,
-      flow,
-      (Date.now() - started) / 1000,
-    );
+    const base = toSummary(input, recordsIn, left, countedBefore, totals, stats, archive, requests, flow, (Date.now() - started) / 1000);
     const es = pipeline.sessionSource.stats;
     const summary: RunSummary = injector
       ? {
@@ -262,7 +238,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     if (o.summaryJson) writeFileSync(o.summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
-    await pipeline.stop();
+    await pass.stop();
   }
 }
 
@@ -283,28 +259,12 @@ function records(
   })();
 }
 
-/**
- * Records a stopped run's session-processor counted beyond its checkpoint (it writes the metrics table,
- * then checkpoints): every record up to the checkpoints was counted, so these are the counts at start
- * minus the records up to the checkpoints. Kinesis trims records past the stream's retention (24 hours),
- * so on a directory whose stream has lost records this figure is too high, and the check says so.
- */
-async function countedAheadOfCheckpoint(p: LocalPipeline, before: SessionPathTotals, left: LeftOnStream): Promise<number> {
-  const counted = before.applied + before.duplicates + before.late + before.refused;
-  return counted - ((await p.recordsOnStream()) - left.sessionPath);
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
     return false;
   }
-}
-
-/** Records both consumers have taken so far, for the progress bar. */
-function consumed(p: LocalPipeline): number {
-  return p.sessionSource.stats.recordsDelivered + p.archive.stats.recordsIn;
 }
 
 function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequests {
@@ -326,22 +286,6 @@ function awsRequests(p: LocalPipeline, putCalls: number, valid: number): AwsRequ
     per_event_design_per_1000: valid === 0 ? 0 : 4000,
   };
 }
-
-/** The archive path's outcomes counted once per record (its first delivery's), however often it was delivered. */
-function archiveOutcomes(p: LocalPipeline): ArchiveOutcomes {
-  const { ok, failed, dropped } = p.archive.outcomes;
-  return {
-    ...p.archive.stats,
-    ok,
-    processingFailed: failed,
-    dropped,
-    unwritten: p.archive.unwrittenRecords,
-    ...(p.archive.lastWriteError !== undefined ? { lastWriteError: p.archive.lastWriteError } : {}),
-  };
-}
-
-/** The archive path's counts, and what object writes left undone. */
-type ArchiveOutcomes = DeliveryStats & { readonly unwritten: number; readonly lastWriteError?: string };
 
 interface InputTally {
   readonly counts: InputCounts;
@@ -380,16 +324,14 @@ function toSummary(
     late: t.late,
     sessions: stats.sessions,
     users: stats.users,
-    session_path_balanced:
-      countedBefore >= 0 && countedBefore <= left.sessionPath && recordsIn + left.sessionPath === valid + t.refused + countedBefore,
+    session_path_balanced: sessionPathBalanced(recordsIn, left, countedBefore, t),
     archived: a.ok,
     processing_failed: a.processingFailed,
     dropped: a.dropped,
     archive_objects: a.dataObjects,
     archive_error_objects: a.errorObjects,
     archive_bytes: a.bytesWritten,
-    // Counted at acceptance; the path holds only if every accepted record also reached an object.
-    archive_path_balanced: recordsIn + left.archivePath === a.ok + a.processingFailed + a.dropped && a.unwritten === 0,
+    archive_path_balanced: archivePathBalanced(recordsIn, left, a),
     archive_write_failures: a.writeFailures,
     archive_unwritten: a.unwritten,
     ...(a.lastWriteError !== undefined ? { archive_last_write_error: a.lastWriteError } : {}),
@@ -425,7 +367,6 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
       ],
     ),
   );
-  const ok = (b: boolean) => (b ? 'holds' : 'DOES NOT HOLD');
   const put = s.lines_in - s.refused_before_stream;
   const kept = s.refused_dir
     ? ` (${Object.entries(s.refused_before_stream_by_reason)
@@ -433,17 +374,17 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
         .join(', ')}; kept whole in ${s.refused_dir})`
     : '';
   p.line(
-    `  input: lines in ${s.lines_in} = put on the stream ${put} + refused before the stream ${s.refused_before_stream}${kept}: ${ok(s.input_balanced)}`,
+    `  input: lines in ${s.lines_in} = put on the stream ${put} + refused before the stream ${s.refused_before_stream}${kept}: ${holds(s.input_balanced)}`,
   );
-  const ls = s.left_on_stream;
-  const leftS = ls.session_path > 0 ? ` + left on the stream by a stopped run ${ls.session_path}` : '';
-  const ahead = ls.session_path > 0 ? ` + counted by the stopped run before its checkpoint ${s.counted_before_start}` : '';
-  p.line(
-    `  session path: records in ${s.records_in}${leftS} = valid ${s.valid} + refused ${s.refused}${ahead}: ${ok(s.session_path_balanced)}`,
+  const left = leftOnStreamTerms(
+    { sessionPath: s.left_on_stream.session_path, archivePath: s.left_on_stream.archive_path },
+    s.counted_before_start,
   );
-  const leftA = ls.archive_path > 0 ? ` + left on the stream by a stopped run ${ls.archive_path}` : '';
   p.line(
-    `  archive path: records in ${s.records_in}${leftA} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${ok(s.archive_path_balanced)}`,
+    `  session path: records in ${s.records_in}${left.sessionIn} = valid ${s.valid} + refused ${s.refused}${left.sessionAhead}: ${holds(s.session_path_balanced)}`,
+  );
+  p.line(
+    `  archive path: records in ${s.records_in}${left.archiveIn} = archived ${s.archived} + processing failed ${s.processing_failed} + dropped ${s.dropped}: ${holds(s.archive_path_balanced)}`,
   );
   if (s.archive_write_failures > 0)
     p.line(

@@ -16,6 +16,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { unpackRecord } from '../../functions/shared/kinesis-records';
+import { REDRIVEN_PREFIX } from '../../stacks/failure-stores';
 import { aggregate } from '../producer/kpl-aggregate';
 
 /** Where each store keeps its objects, and where `redrive` moves what it has put back. */
@@ -27,7 +28,7 @@ export const FAILURE_PREFIXES = {
   /** The on-failure destination's invocation records (the failure bucket). */
   onFailure: 'aws/lambda/',
   /** Records `redrive` has put back on the stream, under their original key (both buckets). */
-  redriven: 'redriven/',
+  redriven: REDRIVEN_PREFIX,
 } as const;
 
 /** One user record kept in a failure store. */

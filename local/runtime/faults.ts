@@ -10,12 +10,24 @@
  * - `duplicate`: every batch is delivered twice to each consumer;
  * - `transform-error=P`: each transform invocation fails (half before, half after doing its work, as a
  *   timeout) with probability P; Firehose retries, then writes the records to its processing-failed output;
+ * - `transform-bug=P`: a share P of records (chosen by their bytes) is answered ProcessingFailed, as a bug in
+ *   the transform that refuses some valid input would answer: they go to Firehose's processing-failed output,
+ *   whole, for `clickstream redrive` to put back once the bug is gone;
+ * - `session-bug=P`: a share P of records (chosen by their bytes) makes every session-processor invocation
+ *   that holds one throw, as a bug that throws on some input would: half of them before the invocation's
+ *   writes, half after them (the batch is then applied, yet reported failed). Lambda bisects and retries until
+ *   each such record fails alone, then writes it to the on-failure destination;
  * - `seed=N`: the seed every decision's random source derives from (default 1).
+ *
+ * The two bugs are drawn per record from its bytes, not per invocation: a rerun of the same input, however
+ * batched, fails the same records, as a real bug would. They are wrappers around the real handlers, never
+ * code in the functions.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { FirehoseTransformationEvent, KinesisStreamEvent } from 'aws-lambda';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult, KinesisStreamEvent } from 'aws-lambda';
+import { fingerprint } from '../../functions/shared/fingerprint';
 import { Random } from '../workload/random';
 
 export interface FaultPlan {
@@ -24,16 +36,29 @@ export interface FaultPlan {
   readonly crash: number;
   readonly duplicate: boolean;
   readonly transformError: number;
+  readonly transformBug: number;
+  readonly sessionBug: number;
   readonly seed: number;
 }
 
-export const NO_FAULTS: FaultPlan = { ddbError: 0, ddbLostResponse: 0, crash: 0, duplicate: false, transformError: 0, seed: 1 };
+export const NO_FAULTS: FaultPlan = {
+  ddbError: 0,
+  ddbLostResponse: 0,
+  crash: 0,
+  duplicate: false,
+  transformError: 0,
+  transformBug: 0,
+  sessionBug: 0,
+  seed: 1,
+};
 
 const SHARE_KEYS = {
   'ddb-error': 'ddbError',
   'ddb-lost-response': 'ddbLostResponse',
   crash: 'crash',
   'transform-error': 'transformError',
+  'transform-bug': 'transformBug',
+  'session-bug': 'sessionBug',
 } as const;
 
 /** Parses a SPEC; an unknown key or a share outside [0, 1] is an error naming it. */
@@ -73,6 +98,10 @@ export interface FaultCounts {
   crashes: number;
   duplicateDeliveries: number;
   transformFailures: number;
+  /** Records the transform's injected bug answered ProcessingFailed (each answer, retries included). */
+  transformBugRecords: number;
+  /** Session-processor invocations the injected bug made throw. */
+  sessionBugInvocations: number;
 }
 
 const ERRORS = [
@@ -84,6 +113,17 @@ const ERRORS = [
   () => Object.assign(new Error('Internal server error (injected)'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
   () => Object.assign(new Error('socket timed out (injected)'), { name: 'TimeoutError' }),
 ];
+
+/** Where the injected session-processor bug throws: before the invocation's writes, or after them. */
+export type SessionBugPlace = 'before its writes' | 'after its writes';
+
+/** The injected session-processor bug: thrown by an invocation that holds a record it "cannot handle". */
+export class InjectedSessionBug extends Error {
+  constructor(readonly place: SessionBugPlace) {
+    super(`the session-processor threw on a record it cannot handle (injected bug, ${place})`);
+    this.name = 'InjectedSessionBug';
+  }
+}
 
 /** The crash of an invocation: not retryable by the store, so the invocation fails as a timed-out one does. */
 export class InjectedCrash extends Error {
@@ -111,7 +151,15 @@ interface InvocationFaults {
  * so that every run sees the same batches.
  */
 export class FaultInjector {
-  readonly counts: FaultCounts = { ddbErrors: 0, ddbLostResponses: 0, crashes: 0, duplicateDeliveries: 0, transformFailures: 0 };
+  readonly counts: FaultCounts = {
+    ddbErrors: 0,
+    ddbLostResponses: 0,
+    crashes: 0,
+    duplicateDeliveries: 0,
+    transformFailures: 0,
+    transformBugRecords: 0,
+    sessionBugInvocations: 0,
+  };
   private readonly invocations = new Map<string, number>();
   private readonly current = new AsyncLocalStorage<InvocationFaults>();
 
@@ -148,7 +196,7 @@ export class FaultInjector {
     );
   }
 
-  /** Wraps one session-processor invocation: maybe arms a crash, maybe delivers the batch twice. */
+  /** Wraps one session-processor invocation: maybe arms a crash, maybe delivers the batch twice, maybe throws the session bug. */
   async invokeSessions<E extends KinesisStreamEvent, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
     const shard = event.Records[0]?.eventID.split(':')[0] ?? '';
     if (this.plan.duplicate) {
@@ -158,26 +206,84 @@ export class FaultInjector {
     return this.once(this.nextInvocation('session-processor', shard), event, next);
   }
 
-  private once<E, R>(key: string, event: E, next: (e: E) => Promise<R>): Promise<R> {
+  private async once<E extends KinesisStreamEvent, R>(key: string, event: E, next: (e: E) => Promise<R>): Promise<R> {
     const invocation: InvocationFaults = { key, calls: new Map(), callsBeforeCrash: undefined };
     const random = this.random(`${key}/crash`);
     if (this.plan.crash > 0 && random.chance(this.plan.crash)) {
       this.counts.crashes += 1;
       invocation.callsBeforeCrash = random.int(0, 4);
     }
-    return this.current.run(invocation, () => next(event));
+    const bug = this.sessionBugIn(event);
+    if (bug === 'before its writes') {
+      this.counts.sessionBugInvocations += 1;
+      throw new InjectedSessionBug(bug);
+    }
+    const result = await this.current.run(invocation, () => next(event));
+    if (bug === 'after its writes') {
+      this.counts.sessionBugInvocations += 1;
+      throw new InjectedSessionBug(bug);
+    }
+    return result;
+  }
+
+  /** Where the session bug strikes an invocation of these records: before its writes if any record says so. */
+  private sessionBugIn(event: KinesisStreamEvent): SessionBugPlace | undefined {
+    if (this.plan.sessionBug === 0) return undefined;
+    let place: SessionBugPlace | undefined;
+    for (const r of event.Records) {
+      const here = this.sessionBugOf(Buffer.from(r.kinesis.data, 'base64'));
+      if (here === 'before its writes') return here;
+      place ??= here;
+    }
+    return place;
+  }
+
+  /** Whether the session bug strikes a record with these bytes, and where: the same for every run of the same seed. */
+  sessionBugOf(data: Buffer): SessionBugPlace | undefined {
+    const random = this.random(`session-bug/${fingerprint(data)}`);
+    if (!random.chance(this.plan.sessionBug)) return undefined;
+    return random.chance(0.5) ? 'before its writes' : 'after its writes';
+  }
+
+  /** Whether the transform bug strikes a record with these bytes: the same for every run of the same seed. */
+  transformBugOf(data: Buffer): boolean {
+    return this.random(`transform-bug/${fingerprint(data)}`).chance(this.plan.transformBug);
   }
 
   /** Wraps one transform invocation: maybe fails before or after the work (duplicates are the model's). */
-  async invokeTransform<E extends FirehoseTransformationEvent, R>(event: E, next: (e: E) => Promise<R>): Promise<R> {
+  async invokeTransform<E extends FirehoseTransformationEvent, R extends FirehoseTransformationResult>(
+    event: E,
+    next: (e: E) => Promise<R>,
+  ): Promise<R> {
+    const work = this.plan.transformBug > 0 ? (e: E) => this.withTransformBug(e, next) : next;
     const random = this.random(this.nextInvocation('firehose-transform', event.records[0]?.kinesisRecordMetadata?.shardId ?? ''));
     if (this.plan.transformError > 0 && random.chance(this.plan.transformError)) {
       this.counts.transformFailures += 1;
       if (random.chance(0.5)) throw new Error('Task timed out (injected)');
-      await next(event);
+      await work(event);
       throw new Error('Task timed out after the work was done (injected)');
     }
-    return next(event);
+    return work(event);
+  }
+
+  /** The real transform's answer, with the bugged records answered ProcessingFailed with their input bytes. */
+  private async withTransformBug<E extends FirehoseTransformationEvent, R extends FirehoseTransformationResult>(
+    event: E,
+    next: (e: E) => Promise<R>,
+  ): Promise<R> {
+    const result = await next(event);
+    const bugged = new Map(
+      event.records.filter((r) => this.transformBugOf(Buffer.from(r.data, 'base64'))).map((r) => [r.recordId, r.data] as const),
+    );
+    if (bugged.size === 0) return result;
+    this.counts.transformBugRecords += bugged.size;
+    return {
+      ...result,
+      records: result.records.map((answer) => {
+        const data = bugged.get(answer.recordId);
+        return data === undefined ? answer : { recordId: answer.recordId, result: 'ProcessingFailed' as const, data };
+      }),
+    };
   }
 
   /** The key of the next invocation of a consumer on a shard. */

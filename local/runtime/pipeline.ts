@@ -76,6 +76,12 @@ export interface PipelineOptions {
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
+  /**
+   * The oldest event both functions accept, hours before arrival (the stack's `maxEventAgeHours`): a backfill
+   * redrive runs with a higher bound, as a deployment would for one.
+   * @default DEFAULT_CONFIG.maxEventAgeHours
+   */
+  readonly maxEventAgeHours?: number;
 }
 
 /** What start-up makes: the emulators, the clients and the stream. */
@@ -218,7 +224,7 @@ export class LocalPipeline {
   private sessionProcessorMapping(): KinesisEventSource {
     const log = new FileLog(join(this.o.dataDir.logs, 'session-processor.log'), 'session-processor');
     this.logs.push(log);
-    const handler = createHandler({ env: localFunctionEnvironments().sessionProcessor, dynamoDb: this.functionDynamoDb, logger: log });
+    const handler = createHandler({ env: this.environments().sessionProcessor, dynamoDb: this.functionDynamoDb, logger: log });
     return new KinesisEventSource({
       functionName: 'session-processor',
       client: this.consumerKinesis,
@@ -250,6 +256,12 @@ export class LocalPipeline {
     return response;
   }
 
+  /** The functions' environments: the stack's defaults, with this pipeline's event age bound. */
+  private environments(): ReturnType<typeof localFunctionEnvironments> {
+    const { maxEventAgeHours } = this.o;
+    return localFunctionEnvironments(maxEventAgeHours === undefined ? DEFAULT_CONFIG : { ...DEFAULT_CONFIG, maxEventAgeHours });
+  }
+
   private deliveryStream(format: ArchiveFormat): LocalDeliveryStream {
     const log = new FileLog(join(this.o.dataDir.logs, 'firehose-transform.log'), 'firehose-transform');
     this.logs.push(log);
@@ -257,7 +269,7 @@ export class LocalPipeline {
       name: LOCAL_NAMES.deliveryStream,
       client: this.consumerKinesis,
       stream: this.stream,
-      transform: createTransformHandler({ env: localFunctionEnvironments().firehoseTransform, logger: log }),
+      transform: createTransformHandler({ env: this.environments().firehoseTransform, logger: log }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.firehose)),
       bucketDir: this.o.dataDir.archive,

@@ -1,7 +1,8 @@
 /**
  * The archive's bucket: where Firehose writes the event archive (and its error output). Events move to a
  * colder storage class after `glacierTransitionDays` and optionally expire; the error output holds raw
- * payloads and expires after `failureRetentionDays`. Split from the delivery stream because the Glue table
+ * payloads and expires after `failureRetentionDays`, as do the records `clickstream redrive` moved from it
+ * to `redriven/`. Split from the delivery stream because the Glue table
  * that Parquet conversion reads sits between the two.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -10,6 +11,7 @@ import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ARCHIVE_DATA_ROOT, ARCHIVE_ERROR_ROOT } from '../../functions/shared/firehose-prefixes';
 import type { ArchiveStorageClass } from '../config';
+import { REDRIVEN_PREFIX } from '../failure-stores';
 import { secureBucket } from './secure-bucket';
 
 export interface ArchiveStorageProps {
@@ -20,7 +22,10 @@ export interface ArchiveStorageProps {
   readonly storageClass?: ArchiveStorageClass;
   /** Days after creation when event objects are deleted; kept forever when absent. */
   readonly expirationDays?: number;
-  /** Days after creation when objects under the error prefix (raw payloads) are deleted. */
+  /**
+   * Days after creation when objects under the error prefix (raw payloads) are deleted, and the copies
+   * `clickstream redrive` keeps under `redriven/` of the error records it put back.
+   */
   readonly failureRetentionDays: number;
 }
 
@@ -54,6 +59,8 @@ export class ArchiveStorage extends Construct {
           ...(props.expirationDays !== undefined ? { expiration: Duration.days(props.expirationDays) } : {}),
         },
         { id: 'ExpireErrorOutput', prefix: ARCHIVE_ERROR_ROOT, expiration: Duration.days(props.failureRetentionDays) },
+        // The redriven records are the same raw payloads, kept as a record of what was put back: no longer.
+        { id: 'ExpireRedriven', prefix: REDRIVEN_PREFIX, expiration: Duration.days(props.failureRetentionDays) },
       ],
     });
   }

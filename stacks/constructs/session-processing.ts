@@ -72,6 +72,7 @@ export class SessionProcessing extends Construct {
     this.failureBucket = secureBucket(this, 'FailureBucket', props.accessLogs, {
       metrics: [{ id: SessionProcessing.FAILURE_METRICS_FILTER }],
       // Failed batches hold raw payloads (full client addresses included): kept long enough to redrive, no longer.
+      // The rule has no prefix, so it also expires what `clickstream redrive` moved under REDRIVEN_PREFIX.
       lifecycleRules: [{ id: 'ExpireFailedBatches', expiration: Duration.days(props.failureRetentionDays) }],
     });
 

@@ -4,6 +4,7 @@ import { glueColumns } from '../../functions/shared/archive-schema';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
 import { DATE_RANGE_FILTER, loadNamedQueries, parameterPositions } from '../../queries';
 import { validateConfig, DEFAULT_CONFIG } from '../../stacks/config';
+import { REDRIVEN_PREFIX } from '../../stacks/failure-stores';
 import { template } from '../helpers/stack';
 
 let t: Template;
@@ -293,6 +294,29 @@ describe('archive', () => {
     custom.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: Match.anyValue(),
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireFailedBatches', ExpirationInDays: 7 })]) },
+    });
+  });
+
+  it('expires the records redrive moved to redriven/ after failureRetentionDays, like the failure stores they came from', () => {
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectEquals({ Id: 'ExpireRedriven', Prefix: REDRIVEN_PREFIX, Status: 'Enabled', ExpirationInDays: 30 }),
+        ]),
+      },
+    });
+    // The on-failure bucket's rule has no prefix: it covers redriven/ as it covers Lambda's aws/lambda/.
+    const failureRules = Object.values(t.findResources('AWS::S3::Bucket', { Properties: { MetricsConfigurations: Match.anyValue() } })).map(
+      (b) =>
+        (b as { Properties: { LifecycleConfiguration: { Rules: Array<Record<string, unknown>> } } }).Properties.LifecycleConfiguration
+          .Rules,
+    );
+    expect(failureRules).toHaveLength(1);
+    const expiry = failureRules[0]!.find((r) => r['Id'] === 'ExpireFailedBatches')!;
+    expect(expiry).toEqual({ Id: 'ExpireFailedBatches', Status: 'Enabled', ExpirationInDays: 30 });
+    expect(expiry['Prefix']).toBeUndefined();
+    template({ failureRetentionDays: 7 }).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireRedriven', ExpirationInDays: 7 })]) },
     });
   });
 
