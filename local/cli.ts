@@ -16,6 +16,7 @@ import { parseFaults } from './runtime/faults';
 import { run } from './commands/run';
 import { up } from './commands/up';
 import { dashboard, serveDashboard } from './commands/dashboard';
+import { redriveLocal, redriveStack } from './commands/redrive';
 import { AwsDashboardSource } from './dashboard/aws-source';
 
 /** The option declarations `parseArgs` takes. */
@@ -59,6 +60,16 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
 
   clickstream export sessions|metrics [--data-dir DIR] [--endpoint URL]
       Print the local DynamoDB state as newline-delimited JSON.
+
+  clickstream redrive [--data-dir DIR | --stack NAME [--region R]] [--from DATE] [--to DATE]
+                      [--max-event-age-hours N] [--dry-run]
+      Put the failed records that today's code accepts back on the stream: Firehose's
+      processing-failed output and the session-processor's on-failure batches, those
+      that arrived from --from to --to (yyyy-MM-dd, UTC, inclusive; default: all). A
+      record too old at its original arrival stays refused; one too old now (past
+      --max-event-age-hours, default 72) is left for a backfill run. What is put moves
+      to redriven/, what stays is reported by reason. Locally the pipeline runs until
+      both consumers took the records; --dry-run writes and puts nothing.
 
   clickstream cost --events-per-month N [--avg-event-bytes B] [--storage-class GLACIER_IR|GLACIER|DEEP_ARCHIVE]
       The modelled monthly AWS cost of a deployment, beside the per-event design,
@@ -190,6 +201,35 @@ async function main(argv: string[]): Promise<number> {
       const what = positionals[0];
       if (positionals.length !== 1 || (what !== 'sessions' && what !== 'metrics')) throw new UsageError('export needs sessions or metrics');
       for (const row of await readExport(what, values['data-dir'], values.endpoint)) out(JSON.stringify(row));
+      return 0;
+    }
+    case 'redrive': {
+      const { values } = flags(rest, {
+        'data-dir': { type: 'string' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'max-event-age-hours': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      });
+      const o = {
+        ...(values.from !== undefined ? { from: values.from } : {}),
+        ...(values.to !== undefined ? { to: values.to } : {}),
+        ...optional('--max-event-age-hours', values['max-event-age-hours'], { min: 1 }, (maxEventAgeHours) => ({ maxEventAgeHours })),
+        dryRun: values['dry-run'],
+      };
+      if (values.stack !== undefined) {
+        if (values['data-dir'] !== undefined) throw new UsageError('redrive takes --stack NAME or --data-dir DIR, not both');
+        await redriveStack({
+          ...o,
+          stack: nonEmpty('--stack', values.stack),
+          ...(values.region !== undefined ? { region: values.region } : {}),
+        });
+      } else {
+        if (values.region !== undefined) throw new UsageError('--region goes with --stack NAME');
+        await redriveLocal({ ...o, dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR });
+      }
       return 0;
     }
     case 'cost': {

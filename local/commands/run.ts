@@ -18,7 +18,7 @@ import { PipelinePass, archivePathBalanced, holds, leftOnStreamTerms, sessionPat
 import type { ArchiveOutcomes } from '../runtime/pipeline-pass';
 import { putAll } from '../producer/producer';
 import type { ProduceRecord } from '../producer/producer';
-import { Progress } from '../runtime/progress';
+import { Progress, devNull } from '../runtime/progress';
 import { RefusedStore } from '../producer/refused-store';
 import { busiestWindows, formatDuration, percent, quantile, sessionStats, table } from '../runtime/report';
 import type { SessionPathTotals, SessionStats } from '../runtime/report';
@@ -393,7 +393,9 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
   p.line(`  archive objects written: ${s.archive_objects} data, ${s.archive_error_objects} error`);
   if (s.faults) p.line(`  faults injected: ${JSON.stringify(s.faults)}`);
   if (failedToDestination > 0)
-    p.line(`  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory)`);
+    p.line(
+      `  ${failedToDestination} records went to the on-failure destination (see failed/ in the data directory); once their cause is fixed, \`clickstream redrive\` puts them back`,
+    );
   const r = s.aws_requests;
   p.line('');
   p.line('AWS requests (counted at the SDK clients)');
@@ -510,8 +512,4 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
   } finally {
     db.close();
   }
-}
-
-function devNull(): NodeJS.WriteStream {
-  return { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
 }

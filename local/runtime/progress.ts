@@ -38,3 +38,8 @@ export class Progress {
     this.out.write(`${text}\n`);
   }
 }
+
+/** An output that drops everything: the report of a command run quietly (tests). */
+export function devNull(): NodeJS.WriteStream {
+  return { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+}

@@ -1,0 +1,230 @@
+/**
+ * `clickstream redrive` on the local pipeline, against a run of the same input that never had a bug:
+ *
+ * - a transform bug (`--faults transform-bug`) sends valid records to Firehose's processing-failed output;
+ *   redriven with the bug gone, the archive and the sessions equal the clean run's;
+ * - a session-processor bug (`--faults session-bug`) makes batches fail until Lambda gives up and writes them
+ *   to the on-failure destination, half of them after their writes were done; redriven, no event changes a
+ *   session or a metric twice: an event applied before counts as a duplicate (in the current session) or
+ *   late (an earlier one);
+ * - a second redrive puts nothing and changes no file.
+ *
+ * Archive rows are compared without `received_at`, the one column that depends on arrival: a record put back
+ * arrives again, and the transform writes its new arrival (the archive's schema says `received_at` is when
+ * Kinesis accepted the record). Every other column, the partitions (event time) included, comes from the
+ * record's bytes, which redrive puts back unchanged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateRecord } from '../../functions/shared/validate-event';
+import { readExport } from '../../local/commands/export';
+import type { MetricsExport, SessionExport } from '../../local/commands/export';
+import { redriveLocal } from '../../local/commands/redrive';
+import type { RedriveSummary } from '../../local/commands/redrive';
+import { run } from '../../local/commands/run';
+import type { RunSummary } from '../../local/commands/run';
+import type { KeptRecord } from '../../local/ops/failure-objects';
+import { stillRefused } from '../../local/ops/redrive';
+import { openDataDir } from '../../local/runtime/data-dir';
+import { parseFaults } from '../../local/runtime/faults';
+import { archiveRows, hashedListing, onFailureRecords, processingFailedRecords } from '../helpers/data-dir-files';
+import { writeInput } from '../helpers/fault-runs';
+
+const dir = mkdtempSync(join(tmpdir(), 'clickstream-redrive-'));
+const input = writeInput(dir, 2000, 120);
+const BOUNDS = { maxAgeMs: 72 * 3_600_000, maxFutureMs: 5 * 60_000 };
+const WINDOW_MS = 5 * 60_000;
+
+interface Run {
+  readonly dataDir: string;
+  readonly summary: RunSummary;
+}
+
+async function runOf(name: string, spec?: string): Promise<Run> {
+  const dataDir = join(dir, name);
+  const summary = await run({
+    input: input.path,
+    users: 1,
+    events: 1,
+    seed: 1,
+    shards: 2,
+    dataDir,
+    fresh: true,
+    quiet: true,
+    batchSize: 100,
+    ...(spec ? { faults: parseFaults(spec) } : {}),
+  });
+  return { dataDir, summary };
+}
+
+const sessionsOf = async (dataDir: string) => (await readExport('sessions', dataDir)) as SessionExport[];
+const metricsOf = async (dataDir: string) => (await readExport('metrics', dataDir)) as MetricsExport[];
+const redriveOf = (dataDir: string, dryRun = false) => redriveLocal({ dataDir, dryRun, quiet: true });
+
+/** Each window's business metrics (events, page views, sessions started, active users, conversions, revenue). */
+function counted(metrics: readonly MetricsExport[]) {
+  return metrics
+    .map(({ duplicates: _d, late_events: _l, refused: _r, refused_by_reason: _rr, ...rest }) => rest)
+    .filter((m) => Object.keys(m.events_by_type).length > 0);
+}
+
+const total = (metrics: readonly MetricsExport[], field: 'duplicates' | 'late_events') => metrics.reduce((n, m) => n + m[field], 0);
+const stateOfFiles = (dataDir: string) => hashedListing(dataDir).filter((f) => !f.startsWith('clickstream.lock'));
+
+let clean: Run;
+beforeAll(async () => {
+  clean = await runOf('clean');
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('clickstream redrive after a transform bug', () => {
+  let bugged: Run;
+  /** Valid records the bug refused (it strikes invalid records too, which the transform refuses anyway). */
+  let bugRecords: number;
+  let redriven: RedriveSummary;
+
+  beforeAll(async () => {
+    bugged = await runOf('transform-bug', 'transform-bug=0.05,seed=3');
+    bugRecords = bugged.summary.processing_failed - clean.summary.processing_failed;
+  }, 120_000);
+
+  it('keeps the records the bug refused whole in the processing-failed output, and out of the archive', () => {
+    expect(bugRecords).toBeGreaterThan(50);
+    expect(bugged.summary.faults!.transformBugRecords).toBeGreaterThanOrEqual(bugRecords);
+    expect(processingFailedRecords(bugged.dataDir)).toHaveLength(processingFailedRecords(clean.dataDir).length + bugRecords);
+    expect(archiveRows(bugged.dataDir, [])).toHaveLength(archiveRows(clean.dataDir, []).length - bugRecords);
+  });
+
+  it('in a dry run, reports what it would put back and changes no file', async () => {
+    const before = stateOfFiles(bugged.dataDir);
+    const dry = await redriveOf(bugged.dataDir, true);
+    expect(dry.put).toBe(bugRecords);
+    expect(dry.pass).toBeUndefined();
+    expect(stateOfFiles(bugged.dataDir)).toEqual(before);
+  });
+
+  it('puts back exactly the records the bug refused; the invalid ones stay, by reason', async () => {
+    redriven = await redriveOf(bugged.dataDir);
+    const [errors, batches] = redriven.sources;
+    expect(redriven.put).toBe(bugRecords);
+    expect(errors!.put).toBe(bugRecords);
+    expect(errors!.refusedByReason).toEqual(clean.summary.refused_by_reason);
+    expect(stillRefused(errors!)).toBe(clean.summary.processing_failed);
+    expect(errors!.tooOldNow).toBe(0);
+    expect(batches!.recordsRead).toBe(0);
+    const pass = redriven.pass!;
+    expect(pass.sessionPathBalanced && pass.archivePathBalanced).toBe(true);
+    expect(pass.archive.ok).toBe(bugRecords);
+    expect(pass.totals.applied + pass.totals.refused).toBe(0);
+    expect(pass.totals.duplicates + pass.totals.late).toBe(bugRecords);
+  }, 120_000);
+
+  it('leaves the archive, its error output and the sessions as a run that never had the bug', async () => {
+    expect(archiveRows(bugged.dataDir, ['received_at'])).toEqual(archiveRows(clean.dataDir, ['received_at']));
+    const rawData = (dataDir: string) =>
+      processingFailedRecords(dataDir)
+        .map((r) => r.payload.toString('base64'))
+        .sort();
+    expect(rawData(bugged.dataDir)).toEqual(rawData(clean.dataDir));
+    expect(await sessionsOf(bugged.dataDir)).toEqual(await sessionsOf(clean.dataDir));
+  }, 60_000);
+
+  it('changes no business metric: the records put back count as duplicates or late events', async () => {
+    const [b, c] = [await metricsOf(bugged.dataDir), await metricsOf(clean.dataDir)];
+    expect(counted(b)).toEqual(counted(c));
+    expect(total(b, 'duplicates') + total(b, 'late_events')).toBe(total(c, 'duplicates') + total(c, 'late_events') + bugRecords);
+  }, 60_000);
+
+  it('puts nothing and changes no file when run a second time', async () => {
+    const before = stateOfFiles(bugged.dataDir);
+    const again = await redriveOf(bugged.dataDir);
+    expect(again.put).toBe(0);
+    expect(again.pass).toBeUndefined();
+    expect(stillRefused(again.sources[0]!)).toBe(clean.summary.processing_failed);
+    expect(stateOfFiles(bugged.dataDir)).toEqual(before);
+  }, 60_000);
+});
+
+describe('clickstream redrive after a session-processor bug', () => {
+  let bugged: Run;
+  let failed: KeptRecord[];
+  let sessionsBefore: SessionExport[];
+  let metricsBefore: MetricsExport[];
+
+  beforeAll(async () => {
+    bugged = await runOf('session-bug', 'session-bug=0.01,seed=5');
+    failed = onFailureRecords(bugged.dataDir);
+    sessionsBefore = await sessionsOf(bugged.dataDir);
+    metricsBefore = await metricsOf(bugged.dataDir);
+  }, 120_000);
+
+  /** The failed records that are valid events, by where the bug struck their invocations. */
+  const events = (place: string) =>
+    failed.flatMap((r) => {
+      const v = validateRecord(r.payload, r.arrivalMs, BOUNDS);
+      return v.ok && r.errorCode.includes(place) ? [v.event] : [];
+    });
+
+  it('writes the records the bug keeps failing to the on-failure destination, after their writes or before them', () => {
+    expect(failed.length).toBeGreaterThan(5);
+    expect(failed.every((r) => r.errorCode.startsWith('RetryAttemptsExhausted: InjectedSessionBug'))).toBe(true);
+    expect(events('after its writes').length).toBeGreaterThan(0);
+    expect(events('before its writes').length).toBeGreaterThan(0);
+  });
+
+  it('changes no session and no metric twice: only where events had never been applied', async () => {
+    const applied = events('after its writes');
+    const neverApplied = events('before its writes');
+    const redriven = await redriveOf(bugged.dataDir);
+    expect(redriven.put).toBe(applied.length + neverApplied.length);
+    expect(stillRefused(redriven.sources[1]!)).toBe(failed.length - redriven.put);
+    const pass = redriven.pass!;
+    expect(pass.sessionPathBalanced && pass.archivePathBalanced).toBe(true);
+    expect(pass.totals.refused).toBe(0);
+    expect(pass.totals.applied).toBeLessThanOrEqual(neverApplied.length);
+
+    // Users none of whose events was missing: their sessions are as before, and as the clean run's.
+    const touched = new Set(neverApplied.map((e) => e.userId));
+    const untouched = (sessions: readonly SessionExport[]) => sessions.filter((s) => !touched.has(s.user_id));
+    const after = await sessionsOf(bugged.dataDir);
+    expect(untouched(after)).toEqual(untouched(sessionsBefore));
+    expect(untouched(after)).toEqual(untouched(await sessionsOf(clean.dataDir)));
+    // Windows that held no missing event: their business metrics are as before.
+    const missingWindows = new Set(neverApplied.map((e) => new Date(Math.floor(e.timestampMs / WINDOW_MS) * WINDOW_MS).toISOString()));
+    const unmissed = (m: readonly MetricsExport[]) => counted(m).filter((w) => !missingWindows.has(w.window_start));
+    const metricsAfter = await metricsOf(bugged.dataDir);
+    expect(unmissed(metricsAfter)).toEqual(unmissed(metricsBefore));
+    const grown = total(metricsAfter, 'duplicates') + total(metricsAfter, 'late_events');
+    expect(grown - total(metricsBefore, 'duplicates') - total(metricsBefore, 'late_events')).toBe(redriven.put - pass.totals.applied);
+
+    // An applied event in its user's current session is a duplicate by fingerprint; one of an earlier
+    // session (its fingerprint no longer in the user's state) is late. Counted for users whose sessions
+    // the never-applied events cannot have moved on.
+    const currentStart = new Map<string, number>();
+    for (const s of sessionsBefore) currentStart.set(s.user_id, Math.max(currentStart.get(s.user_id) ?? 0, Date.parse(s.start_time)));
+    const known = applied.filter((e) => !touched.has(e.userId));
+    const inCurrent = known.filter((e) => e.timestampMs >= currentStart.get(e.userId)!).length;
+    const inEarlier = known.length - inCurrent;
+    expect(inCurrent).toBeGreaterThan(0);
+    expect(inEarlier).toBeGreaterThan(0);
+    expect(pass.totals.duplicates).toBeGreaterThanOrEqual(inCurrent);
+    expect(pass.totals.late).toBeGreaterThanOrEqual(inEarlier);
+  }, 120_000);
+
+  it('puts nothing and changes no file when run a second time', async () => {
+    const before = stateOfFiles(bugged.dataDir);
+    const again = await redriveOf(bugged.dataDir);
+    expect(again.put).toBe(0);
+    expect(stateOfFiles(bugged.dataDir)).toEqual(before);
+  }, 60_000);
+
+  it('is refused while another process holds the data directory, saying to stop it', async () => {
+    const held = openDataDir(bugged.dataDir, false); // as a running `clickstream up` holds it
+    try {
+      await expect(redriveOf(bugged.dataDir)).rejects.toThrow(/is in use by this process .*; stop it first \(Ctrl-C where it runs/);
+    } finally {
+      held.release();
+    }
+  });
+});
