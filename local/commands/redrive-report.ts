@@ -103,6 +103,6 @@ export function printPass(p: Progress, r: RedrivePassReport): void {
       `  archive object writes failed ${a.writeFailures} time(s); ${a.unwritten} record(s) not written; last error: ${a.lastWriteError ?? '(none)'}`,
     );
   p.line(
-    '  A record applied before counts as a duplicate (its event is in the current session) or late (an earlier session): it changes no session and no metric.',
+    "  An event applied before counts as a duplicate (in its user's current session) or late (in an earlier one): neither changes a session or a business metric.",
   );
 }
