@@ -98,6 +98,28 @@ describe('clickstream on bad flags and data directories', () => {
     }
   }, 60_000);
 
+  it('refuses wrong redrive flags with exit code 2, and a missing data directory with 1, before reading anything', async () => {
+    const [both, region, date, bound, missing] = await Promise.all([
+      clickstream('redrive', '--stack', 'cs', '--data-dir', 'a'),
+      clickstream('redrive', '--region', 'eu-west-1'),
+      clickstream('redrive', '--from', '2026-02-30', '--data-dir', 'a'),
+      clickstream('redrive', '--max-event-age-hours', '9000', '--data-dir', 'a'),
+      clickstream('redrive', '--data-dir', 'typo'),
+    ]);
+    expect(both).toMatchObject({ code: 2, stderr: 'clickstream: redrive takes --stack NAME or --data-dir DIR, not both\n' });
+    expect(region).toMatchObject({ code: 2, stderr: 'clickstream: --region goes with --stack NAME\n' });
+    expect(date).toMatchObject({ code: 2, stderr: 'clickstream: --from must be a date yyyy-MM-dd (UTC); got "2026-02-30"\n' });
+    expect(bound).toMatchObject({
+      code: 2,
+      stderr: 'clickstream: --max-event-age-hours must be a whole number from 1 to 8760; got 9000\n',
+    });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: `clickstream: --data-dir ${join(dir, 'typo')} does not exist; run \`clickstream run\` first to create it, or fix the path\n`,
+    });
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+  }, 60_000);
+
   it("refuses --shards that differ from the existing stream instead of using the stream's count silently", async () => {
     const dataDir = await madeByRun('two-shards');
     await expect(run({ users: 3, events: 20, seed: 1, shards: 4, dataDir, fresh: false, quiet: true })).rejects.toThrow(
