@@ -83,7 +83,12 @@ export async function redrive(sources: readonly FailureSource[], settings: Redri
   return reports;
 }
 
-/** Records put back through PutRecords (batches of 500 records and 5 MiB at most, failed entries retried with backoff). */
+/**
+ * Records put back through PutRecords: batches of at most 500 records and 5 MiB (`local/limits.ts`); an entry
+ * Kinesis refuses comes back with ErrorCode ProvisionedThroughputExceededException or InternalFailure and no
+ * sequence number ("PutRecordsResultEntry", https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecordsResultEntry.html),
+ * and is put again with backoff.
+ */
 export function kinesisPutBack(client: KinesisClient, streamName: string): PutBack {
   return async (records) => {
     // Each record has its own order key, so that only the entries Kinesis refused are put again: the

@@ -17,6 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { validateRecord } from '../../functions/shared/validate-event';
 import { readExport } from '../../local/commands/export';
 import type { MetricsExport, SessionExport } from '../../local/commands/export';
@@ -25,6 +26,7 @@ import type { RedriveSummary } from '../../local/commands/redrive';
 import { run } from '../../local/commands/run';
 import type { RunSummary } from '../../local/commands/run';
 import type { KeptRecord } from '../../local/ops/failure-objects';
+import { FolderObjectStore } from '../../local/ops/object-store';
 import { stillRefused } from '../../local/ops/redrive';
 import { openDataDir } from '../../local/runtime/data-dir';
 import { parseFaults } from '../../local/runtime/faults';
@@ -143,6 +145,49 @@ describe('clickstream redrive after a transform bug', () => {
     expect(again.pass).toBeUndefined();
     expect(stillRefused(again.sources[0]!)).toBe(clean.summary.processing_failed);
     expect(stateOfFiles(bugged.dataDir)).toEqual(before);
+  }, 60_000);
+});
+
+describe('clickstream redrive of records older than the bound now', () => {
+  // Records that arrived four days ago, an hour after their events: valid then, older than 72 hours now.
+  const arrivalMs = Date.now() - 96 * 3_600_000;
+  const old = Array.from({ length: 5 }, (_, i) =>
+    Buffer.from(
+      JSON.stringify({
+        userId: `backfill-${i}`,
+        eventType: 'page_view',
+        timestamp: new Date(arrivalMs - 3_600_000 + i * 1000).toISOString(),
+        url: `https://shop.example.com/p/${i}`,
+      }),
+    ),
+  );
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = join(dir, 'backfill');
+    openDataDir(dataDir, false).release();
+    const lines = old.map((p) =>
+      JSON.stringify({ arrivalTimestamp: arrivalMs, errorCode: 'Lambda.FunctionError', rawData: p.toString('base64') }),
+    );
+    const dt = new Date(arrivalMs).toISOString().slice(0, 10);
+    await new FolderObjectStore(join(dataDir, 'archive')).put(
+      `errors/processing-failed/dt=${dt}/clickstream-archive-1-old.gz`,
+      gzipSync(`${lines.join('\n')}\n`),
+    );
+  });
+
+  it('leaves them in place with the default bound, and starts nothing', async () => {
+    const summary = await redriveOf(dataDir);
+    expect(summary.sources[0]).toMatchObject({ recordsRead: 5, put: 0, tooOldNow: 5 });
+    expect(summary.pass).toBeUndefined();
+  });
+
+  it('puts them back in a backfill run with a higher bound, which the pipeline applies with the same bound', async () => {
+    const summary = await redriveLocal({ dataDir, dryRun: false, quiet: true, maxEventAgeHours: 120 });
+    expect(summary.put).toBe(5);
+    expect(summary.pass).toMatchObject({ sessionPathBalanced: true, archivePathBalanced: true, totals: { applied: 5, refused: 0 } });
+    expect(summary.pass!.archive.ok).toBe(5);
+    expect((await sessionsOf(dataDir)).map((s) => s.user_id)).toEqual(old.map((_p, i) => `backfill-${i}`));
   }, 60_000);
 });
 
