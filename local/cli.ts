@@ -17,6 +17,7 @@ import { run } from './commands/run';
 import { up } from './commands/up';
 import { dashboard, serveDashboard } from './commands/dashboard';
 import { AwsDashboardSource } from './dashboard/aws-source';
+import { forgetCommand, userIds } from './commands/forget';
 
 /** The option declarations `parseArgs` takes. */
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
@@ -59,6 +60,14 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
 
   clickstream export sessions|metrics [--data-dir DIR] [--endpoint URL]
       Print the local DynamoDB state as newline-delimited JSON.
+
+  clickstream forget --user ID [--user ID…] [--users-file FILE]
+                     [--data-dir DIR | --stack NAME [--region R]] [--dry-run] [--reference TEXT]
+      Erase users: their items in the sessions table, their rows in every archive
+      object (each rewritten whole under the same key), their records in both failure
+      stores; then search again, and write an audit record of counts under erasures/.
+      Archived objects (Glacier) are listed with the command that restores them.
+      Exits 1 while anything of them is left. --dry-run counts and changes nothing.
 
   clickstream cost --events-per-month N [--avg-event-bytes B] [--storage-class GLACIER_IR|GLACIER|DEEP_ARCHIVE]
       The modelled monthly AWS cost of a deployment, beside the per-event design,
@@ -191,6 +200,30 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 1 || (what !== 'sessions' && what !== 'metrics')) throw new UsageError('export needs sessions or metrics');
       for (const row of await readExport(what, values['data-dir'], values.endpoint)) out(JSON.stringify(row));
       return 0;
+    }
+    case 'forget': {
+      const { values } = flags(rest, {
+        ...COMMON,
+        user: { type: 'string', multiple: true, default: [] },
+        'users-file': { type: 'string' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        reference: { type: 'string' },
+      });
+      if (values.region !== undefined && values.stack === undefined) throw new UsageError('--region goes with --stack NAME');
+      return forgetCommand(
+        {
+          users: userIds(values.user, values['users-file']),
+          where:
+            values.stack !== undefined
+              ? { stack: nonEmpty('--stack', values.stack), region: values.region }
+              : { dataDir: values['data-dir'] },
+          dryRun: values['dry-run'],
+          ...(values.reference !== undefined ? { reference: values.reference } : {}),
+        },
+        out,
+      );
     }
     case 'cost': {
       const { values } = flags(rest, {

@@ -25,9 +25,9 @@ import { allSessions, allWindows } from '../runtime/read-tables';
 import { runAthenaQuery } from '../deployed/athena-query';
 import type { AthenaQuery, AthenaRow } from '../deployed/athena-query';
 import { countArchiveObjects } from './archive-objects';
-import { readDeployedStack } from '../deployed/stack';
+import { readDeployedStack, regionOf } from '../deployed/stack';
 import type { DeployedStack } from '../deployed/stack';
-import { AwsSetupError, UnknownNamedQueryError, translateAwsError } from '../deployed/errors';
+import { UnknownNamedQueryError, translateAwsError } from '../deployed/errors';
 import type { DashboardSource } from './source';
 
 /** The SDK clients the source uses; each left out is the SDK's default (default credential chain and region). */
@@ -178,19 +178,6 @@ function dateParameters(sql: string, days: DateRange): string[] {
   if (count !== 2) throw new Error(`a query takes no parameters or exactly two (${DATE_RANGE_PARAMETERS}); this one has ${count}`);
   const { from, to } = checkDateRange(days);
   return [`'${from}'`, `'${to}'`];
-}
-
-async function regionOf(client: CloudFormationClient): Promise<string> {
-  try {
-    return await client.config.region();
-  } catch (err) {
-    throw new AwsSetupError(
-      `no AWS region is set (${(err as Error).message}): pass --region, or set AWS_REGION or a region in your AWS profile`,
-      {
-        cause: err,
-      },
-    );
-  }
 }
 
 function destroy(clients: Partial<Clients>): void {

@@ -2,7 +2,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { STACK_OUTPUTS } from '../../stacks/stack-outputs';
-import { StackNotFoundError, StackOutputMissingError, translateAwsError } from './errors';
+import { AwsSetupError, StackNotFoundError, StackOutputMissingError, translateAwsError } from './errors';
 
 /** The resources of a deployed stack that the tools read and change. */
 export interface DeployedStack {
@@ -58,5 +58,19 @@ async function describeStack(client: CloudFormationClient, stackName: string, re
       throw new StackNotFoundError(stackName, region, { cause: err });
     }
     return translateAwsError(err, 'cloudformation:DescribeStacks', `stack ${stackName} in ${region}`);
+  }
+}
+
+/** The region the SDK resolves for a client (AWS_REGION, the profile's region), or an error saying how to set one. */
+export async function regionOf(client: CloudFormationClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch (err) {
+    throw new AwsSetupError(
+      `no AWS region is set (${(err as Error).message}): pass --region, or set AWS_REGION or a region in your AWS profile`,
+      {
+        cause: err,
+      },
+    );
   }
 }
