@@ -103,10 +103,11 @@ beforeEach(() => {
   });
 
   s3.on(ListObjectsV2Command).callsFake((input: ListObjectsV2CommandInput) => {
-    const bucket = input.Bucket === 'cs-archive' ? objects : new Map();
-    const contents: _Object[] = [...bucket.entries()]
+    // The failure bucket is empty.
+    const bucket = input.Bucket === 'cs-archive' ? [...objects.entries()] : [];
+    const contents: _Object[] = bucket
       .filter(([key]) => key.startsWith(input.Prefix ?? ''))
-      .map(([Key, o]: [string, { body: Buffer; storageClass: string }]) => ({
+      .map(([Key, o]) => ({
         Key,
         Size: o.body.length,
         StorageClass: o.storageClass as never,
