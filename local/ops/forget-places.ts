@@ -48,6 +48,7 @@ export async function openDataDirPlace(path: string): Promise<OpenPlace & { read
     const place: ForgetPlace = {
       archive: new FolderObjectStore(dataDir.archive),
       failures: new FolderObjectStore(dataDir.failed),
+      refusedLines: new FolderObjectStore(dataDir.refused),
       search: new DuckDbArchiveSearch(dataDir.archive),
       sessions: { client: DynamoDBDocumentClient.from(client), table: LOCAL_NAMES.sessionsTable },
       operator: localOperator(),

@@ -22,7 +22,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESSIONS_TABLE_KEYS } from '../../functions/session-processor/table-schema';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { ArchiveRewriter } from './archive-rewrite';
-import { FAILURE_PREFIXES, readErrorOutput, readFailedBatch, userIdOf } from './failure-objects';
+import { FAILURE_PREFIXES, readErrorOutput, readFailedBatch, readRefusedLine, userIdOf } from './failure-objects';
 import type { FailureObject, KeptRecord } from './failure-objects';
 import { ARCHIVED_STORAGE_CLASSES } from './object-store';
 import type { ListedObject, ObjectStore } from './object-store';
@@ -50,6 +50,8 @@ export interface ForgetPlace {
   readonly archive: ObjectStore;
   /** The on-failure destination's invocation records, and `redriven/`. */
   readonly failures: ObjectStore;
+  /** Input lines the local producer refused before the stream, kept whole (a data directory only). */
+  readonly refusedLines?: ObjectStore;
   readonly search: ArchiveSearch;
   readonly sessions: { readonly client: DynamoDBDocumentClient; readonly table: string };
   /** Who runs the erasure, for the audit record. */
@@ -264,11 +266,17 @@ async function failureObjects(place: ForgetPlace): Promise<Array<[ObjectStore, L
   ] as const) {
     for (const prefix of prefixes) for await (const o of store.list(prefix)) out.push([store, o]);
   }
+  if (place.refusedLines)
+    for await (const o of place.refusedLines.list('')) if (o.key.endsWith(REFUSED_LINE_SUFFIX)) out.push([place.refusedLines, o]);
   return out;
 }
 
+/** The files of refused input lines (their index, `refused.ndjson`, holds no user data: line, reason, size, hash). */
+const REFUSED_LINE_SUFFIX = '.record';
+
 /** Parses a failure-store object by where it lies. */
 function readFailureObject(key: string, body: Buffer): FailureObject {
+  if (key.endsWith(REFUSED_LINE_SUFFIX)) return readRefusedLine(body);
   const unmoved = key.startsWith(FAILURE_PREFIXES.redriven) ? key.slice(FAILURE_PREFIXES.redriven.length) : key;
   return unmoved.startsWith(FAILURE_PREFIXES.onFailure) ? readFailedBatch(body) : readErrorOutput(body);
 }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -27,6 +27,7 @@ const nowMs = Date.now();
 /** Every file under `root` (not `.tmp` files being written), by `/`-separated path, with its bytes. */
 function files(root: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
+  if (!existsSync(root)) return out;
   for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
     if (!e.isFile() || e.name.endsWith('.tmp')) continue;
     const path = join(e.parentPath, e.name);
@@ -40,6 +41,7 @@ function stores(dataDir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const [key, body] of files(join(dataDir, 'archive'))) if (!key.startsWith('erasures/')) out.set(`archive/${key}`, body);
   for (const [key, body] of files(join(dataDir, 'failed'))) out.set(`failed/${key}`, body);
+  for (const [key, body] of files(join(dataDir, 'refused'))) out.set(`refused/${key}`, body);
   return out;
 }
 
@@ -72,8 +74,12 @@ let dailyBefore: Array<Record<string, unknown>>;
 let output: string[];
 let code: number;
 
+/** A line too large for a Kinesis record: refused before the stream and kept whole in `refused/`. */
+const hugeLine = (userId: string) => `${JSON.stringify({ userId, eventType: 'page_view', properties: { pad: 'x'.repeat(1_100_000) } })}\n`;
+
 beforeAll(async () => {
   await writeInput(join(dir, 'input.ndjson'), 3000, 150, 11);
+  appendFileSync(join(dir, 'input.ndjson'), hugeLine('u-000001') + hugeLine('u-000100'));
   await run({ input: join(dir, 'input.ndjson'), users: 1, events: 1, seed: 1, shards: 2, dataDir: json, fresh: true, quiet: true });
   // A user with a refused record in Firehose's error output, and two with archived rows only.
   const refused = [...stores(json)]
@@ -97,6 +103,12 @@ describe('clickstream forget on a data directory', () => {
   it('erases the users from every store and says so', () => {
     expect(code).toBe(0);
     expect(forgotten.length).toBe(3);
+    // The refused input lines: the forgotten user's is deleted, the other kept.
+    const refusedBefore = [...before.keys()].filter((k) => k.endsWith('.record'));
+    expect(refusedBefore).toHaveLength(2);
+    const refusedAfter = [...stores(json).keys()].filter((k) => k.endsWith('.record'));
+    expect(refusedAfter).toHaveLength(1);
+    expect(stores(json).get(refusedAfter[0]!)!.toString()).toContain('"u-000100"');
     expect(output.join('\n')).toMatch(/verified {9}the same search finds nothing of them in any store/);
     const after = stores(json);
     for (const [key, body] of after) {
