@@ -17,16 +17,21 @@ export interface DeployedStack {
   readonly glueDatabase: string;
   readonly glueTable: string;
   readonly athenaWorkGroup: string;
+  /** The secret holding the key user ids are hashed with; absent when the stack keeps raw ids (`userIdMode` keep). */
+  readonly userIdKeySecretArn?: string;
 }
 
 /** Reads the stack's outputs; throws {@link StackNotFoundError} or {@link StackOutputMissingError} naming what is missing. */
 export async function readDeployedStack(client: CloudFormationClient, stackName: string, region: string): Promise<DeployedStack> {
   const stack = await describeStack(client, stackName, region);
+  const optionalOutput = (key: keyof typeof STACK_OUTPUTS): string | undefined =>
+    stack.Outputs?.find((o) => o.OutputKey === STACK_OUTPUTS[key])?.OutputValue || undefined;
   const output = (key: keyof typeof STACK_OUTPUTS): string => {
-    const value = stack.Outputs?.find((o) => o.OutputKey === STACK_OUTPUTS[key])?.OutputValue;
+    const value = optionalOutput(key);
     if (!value) throw new StackOutputMissingError(stackName, region, STACK_OUTPUTS[key], stack.StackStatus);
     return value;
   };
+  const userIdKeySecretArn = optionalOutput('userIdKeySecret');
   return {
     stackName,
     region,
@@ -38,6 +43,7 @@ export async function readDeployedStack(client: CloudFormationClient, stackName:
     glueDatabase: output('glueDatabase'),
     glueTable: output('glueTable'),
     athenaWorkGroup: output('athenaWorkGroup'),
+    ...(userIdKeySecretArn !== undefined ? { userIdKeySecretArn } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import type { ArchiveFormat, ClickstreamConfig } from '../../stacks/config';
 import { dynamoDbClient, kinesisClient } from './aws-clients';
 import { CheckpointFile } from '../aws/checkpoints';
 import type { DataDir } from './data-dir';
+import type { LocalUserIdMode } from './user-id-key';
 import { startDynalite } from '../emulators/dynalite';
 import type { RunningEmulator } from '../emulators/dynalite';
 import { startKinesalite } from '../emulators/kinesalite';
@@ -76,6 +77,8 @@ export interface PipelineOptions {
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
+  /** What the stores hold as a user's id, with the key in `hash` mode (see user-id-key.ts); raw ids when absent. */
+  readonly userIds?: LocalUserIdMode;
 }
 
 /** What start-up makes: the emulators, the clients and the stream. */
@@ -218,7 +221,12 @@ export class LocalPipeline {
   private sessionProcessorMapping(): KinesisEventSource {
     const log = new FileLog(join(this.o.dataDir.logs, 'session-processor.log'), 'session-processor');
     this.logs.push(log);
-    const handler = createHandler({ env: localFunctionEnvironments().sessionProcessor, dynamoDb: this.functionDynamoDb, logger: log });
+    const handler = createHandler({
+      env: this.environments.sessionProcessor,
+      dynamoDb: this.functionDynamoDb,
+      logger: log,
+      ...this.userIdKey(),
+    });
     return new KinesisEventSource({
       functionName: 'session-processor',
       client: this.consumerKinesis,
@@ -231,6 +239,17 @@ export class LocalPipeline {
       retryAttempts: DEFAULT_CONFIG.retryAttempts,
       bisectBatchOnError: true,
     });
+  }
+
+  /** The functions' variables: the stack's defaults, with this directory's user-id mode. */
+  private get environments(): ReturnType<typeof localFunctionEnvironments> {
+    return localFunctionEnvironments({ ...DEFAULT_CONFIG, userIdMode: this.o.userIds?.mode ?? DEFAULT_CONFIG.userIdMode });
+  }
+
+  /** The handlers' key source in `hash` mode: the data directory's key file, where the stack has its secret. */
+  private userIdKey(): { userIdKey?: () => Promise<Uint8Array> } {
+    const ids = this.o.userIds;
+    return ids?.mode === 'hash' ? { userIdKey: () => Promise.resolve(ids.key) } : {};
   }
 
   /** Invokes the handler and reports which records its answer committed (those below the first reported one). */
@@ -257,7 +276,7 @@ export class LocalPipeline {
       name: LOCAL_NAMES.deliveryStream,
       client: this.consumerKinesis,
       stream: this.stream,
-      transform: createTransformHandler({ env: localFunctionEnvironments().firehoseTransform, logger: log }),
+      transform: createTransformHandler({ env: this.environments.firehoseTransform, logger: log, ...this.userIdKey() }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.firehose)),
       bucketDir: this.o.dataDir.archive,
