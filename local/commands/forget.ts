@@ -1,5 +1,6 @@
 /** `clickstream forget`: erase users from a data directory or a deployed stack, and say what changed. */
 import { readFileSync } from 'node:fs';
+import { pseudonymousUserId } from '../../functions/shared/pseudonym';
 import { UsageError } from '../errors';
 import { forget } from '../ops/forget';
 import type { ForgetReport, ForgetSubject } from '../ops/forget';
@@ -33,10 +34,14 @@ export async function forgetCommand(c: ForgetCommand, out: (line: string) => voi
   const opened: OpenPlace =
     'dataDir' in c.where ? await openDataDirPlace(c.where.dataDir) : await openStackPlace(c.where.stack, c.where.region);
   try {
-    // Pseudonymised stores hold the keyed hash of the id; until that setting exists, the id as sent.
-    const subjects: ForgetSubject[] = c.users.map((raw) => ({ raw, stored: raw }));
-    const userIdMode = 'keep';
-    out(`clickstream forget: ${subjects.length} user(s) from ${opened.description}${c.dryRun ? ' (dry run: nothing is changed)' : ''}`);
+    // In userIdMode hash the sessions table and the archive hold the id's keyed hash; the failure stores, the id as sent.
+    const ids = opened.userIds;
+    const subjects: ForgetSubject[] = c.users.map((raw) => ({ raw, stored: ids.mode === 'hash' ? pseudonymousUserId(ids.key, raw) : raw }));
+    const userIdMode = ids.mode;
+    const mode = userIdMode === 'hash' ? ', user ids stored as their keyed hash' : '';
+    out(
+      `clickstream forget: ${subjects.length} user(s) from ${opened.description}${mode}${c.dryRun ? ' (dry run: nothing is changed)' : ''}`,
+    );
     const report = await forget(subjects, opened.place, {
       dryRun: c.dryRun,
       userIdMode,

@@ -8,25 +8,31 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { runAthenaQuery } from '../deployed/athena-query';
 import { readDeployedStack, regionOf } from '../deployed/stack';
 import type { DeployedStack } from '../deployed/stack';
+import { deployedUserIdKey } from '../deployed/user-id-key';
 import { startDynalite } from '../emulators/dynalite';
 import { dynamoDbClient } from '../runtime/aws-clients';
 import { openExistingDataDir } from '../runtime/data-dir';
 import type { DataDir } from '../runtime/data-dir';
 import { LOCAL_NAMES } from '../runtime/pipeline';
+import { localUserIdMode } from '../runtime/user-id-key';
+import type { LocalUserIdMode } from '../runtime/user-id-key';
 import { sqlText } from './archive-rewrite';
 import type { ArchiveSearch, ForgetPlace } from './forget';
 import { FolderObjectStore, S3ObjectStore, restoreCommand } from './object-store';
 
-/** A place to erase from, and what to close when done. */
+/** A place to erase from, how its stores hold user ids, and what to close when done. */
 export interface OpenPlace {
   readonly place: ForgetPlace;
   readonly description: string;
+  /** `keep`, or `hash` with the key the functions hash user ids with. */
+  readonly userIds: LocalUserIdMode;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,7 @@ export async function openDataDirPlace(path: string): Promise<OpenPlace & { read
       place,
       dataDir,
       description: `data directory ${dataDir.root}`,
+      userIds: localUserIdMode(dataDir),
       async close() {
         client.destroy();
         await emulator.close();
@@ -111,6 +118,7 @@ export interface StackPlaceClients {
   readonly dynamodb?: DynamoDBClient;
   readonly athena?: AthenaClient;
   readonly s3?: S3Client;
+  readonly secretsManager?: SecretsManagerClient;
 }
 
 /** A deployed stack, from its outputs; the clients are closed with the place. */
@@ -125,8 +133,9 @@ export async function openStackPlace(
   const dynamodb = clients.dynamodb ?? new DynamoDBClient(config);
   const athena = clients.athena ?? new AthenaClient(config);
   const s3 = clients.s3 ?? new S3Client(config);
+  const secretsManager = clients.secretsManager ?? new SecretsManagerClient(config);
   const destroy = () => {
-    for (const c of [cloudFormation, dynamodb, athena, s3]) c.destroy();
+    for (const c of [cloudFormation, dynamodb, athena, s3, secretsManager]) c.destroy();
   };
   try {
     const stack = await readDeployedStack(cloudFormation, stackName, region ?? (await regionOf(cloudFormation)));
@@ -140,9 +149,15 @@ export async function openStackPlace(
       operator: operator ?? localOperator(),
       restoreCommand: (store, key) => restoreCommand(store === failures ? stack.failureBucket : stack.archiveBucket, key),
     };
+    // A stack in userIdMode hash names its key's secret in an output; without it, ids are kept as sent.
+    const userIds: LocalUserIdMode =
+      stack.userIdKeySecretArn === undefined
+        ? { mode: 'keep' }
+        : { mode: 'hash', key: await deployedUserIdKey(stack.userIdKeySecretArn, secretsManager) };
     return {
       place,
       stack,
+      userIds,
       description: `stack ${stack.stackName} (${stack.region})`,
       close: () => {
         destroy();

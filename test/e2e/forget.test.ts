@@ -16,6 +16,7 @@ import { forgetCommand } from '../../local/commands/forget';
 import { runNamedQuery } from '../../local/commands/query';
 import { run } from '../../local/commands/run';
 import { readErrorOutput, userIdOf } from '../../local/ops/failure-objects';
+import { pseudonymousUserId, userIdKeyFromText } from '../../functions/shared/pseudonym';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
 const CLI = join(__dirname, '..', '..', 'local', 'clickstream.cjs');
@@ -276,5 +277,46 @@ describe('clickstream forget on a Parquet archive', () => {
       db.closeSync();
     }
     expect(rewritten).toBeGreaterThan(0);
+  });
+});
+
+describe('clickstream forget on a data directory in userIdMode hash', () => {
+  const hashed = join(dir, 'hashed');
+  const users = ['u-000005', 'u-000006'];
+  let out: string[];
+  let hashCode: number;
+  let keyed: string[];
+
+  beforeAll(async () => {
+    await writeInput(join(dir, 'hashed.ndjson'), 1000, 60, 13);
+    appendFileSync(join(dir, 'hashed.ndjson'), hugeLine('u-000005'));
+    await run({
+      input: join(dir, 'hashed.ndjson'),
+      users: 1,
+      events: 1,
+      seed: 1,
+      shards: 1,
+      dataDir: hashed,
+      fresh: true,
+      quiet: true,
+      userIdMode: 'hash',
+    });
+    const key = readFileSync(join(hashed, 'secrets', 'user-id-key'));
+    keyed = users.map((u) => pseudonymousUserId(userIdKeyFromText(key.toString('utf8'), 'key'), u));
+    out = [];
+    hashCode = await forgetCommand({ users, where: { dataDir: hashed }, dryRun: false }, (l) => out.push(l));
+  }, 180_000);
+
+  it('takes the raw ids, erases their keyed hashes from the table and the archive and the raw ids from the refused lines', async () => {
+    expect(hashCode).toBe(0);
+    expect(out[0]).toContain('user ids stored as their keyed hash');
+    expect(out.join('\n')).toMatch(/archive {10}removed [1-9]\d* row/);
+    for (const [key, body] of stores(hashed)) {
+      const text = key.endsWith('.gz') ? gunzipSync(body).toString() : body.toString();
+      for (const id of [...users, ...keyed]) expect({ key, found: text.includes(`"${id}"`) }).toEqual({ key, found: false });
+    }
+    const sessions = (await readExport('sessions', hashed)) as SessionExport[];
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.filter((s) => keyed.includes(s.user_id))).toEqual([]);
   });
 });

@@ -21,7 +21,9 @@ import {
 import type { ListObjectsV2CommandInput, PutObjectCommandInput, _Object } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { pseudonymousUserId } from '../../../functions/shared/pseudonym';
 import { forget } from '../../../local/ops/forget';
 import type { ErasureAudit, ForgetReport } from '../../../local/ops/forget';
 import { openStackPlace } from '../../../local/ops/forget-places';
@@ -144,13 +146,18 @@ beforeEach(() => {
   });
 });
 
-async function forgetAlice(dryRun = false): Promise<ForgetReport> {
-  const opened = await openStackPlace('cs', 'eu-west-1', {
+function clients() {
+  return {
     cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
     dynamodb: new DynamoDBClient({ region: 'eu-west-1' }),
     athena: new AthenaClient({ region: 'eu-west-1' }),
     s3: new S3Client({ region: 'eu-west-1' }),
-  });
+    secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
+  };
+}
+
+async function forgetAlice(dryRun = false): Promise<ForgetReport> {
+  const opened = await openStackPlace('cs', 'eu-west-1', clients());
   try {
     return await forget([{ raw: 'alice', stored: 'alice' }], opened.place, {
       dryRun,
@@ -248,3 +255,35 @@ function readErrorUsers(body: unknown): string[] {
 function streamOf(body: Buffer) {
   return Object.assign(Readable.from([body]), { transformToByteArray: () => Promise.resolve(new Uint8Array(body)) });
 }
+
+describe('forget on a deployed stack in userIdMode hash', () => {
+  const KEY = 'k'.repeat(64);
+  const secrets = mockClient(SecretsManagerClient);
+  afterEach(() => secrets.reset());
+
+  it("reads the key from the secret the stack names, searches for the id's keyed hash, and still erases raw ids from the failure stores", async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:UserIdKey-abc';
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'cs',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: Object.entries({ ...OUTPUTS, UserIdKeySecretArn: arn }).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: KEY });
+    const opened = await openStackPlace('cs', 'eu-west-1', clients());
+    expect(opened.userIds).toEqual({ mode: 'hash', key: Buffer.from(KEY) });
+    const stored = pseudonymousUserId(Buffer.from(KEY), 'alice');
+    try {
+      const report = await forget([{ raw: 'alice', stored }], opened.place, { dryRun: false, userIdMode: 'hash', progress: () => {} });
+      expect(athena).toHaveReceivedCommandWith(StartQueryExecutionCommand, { ExecutionParameters: [`'${stored}'`] });
+      expect(report.failureStores.removed).toBe(1);
+      expect(readErrorUsers(puts.find((p) => p.Key === ERRORS)!.Body)).toEqual(['dave']);
+    } finally {
+      await opened.close();
+    }
+  });
+});
