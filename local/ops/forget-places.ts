@@ -9,10 +9,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { runAthenaQuery } from '../deployed/athena-query';
+import { translateAwsError } from '../deployed/errors';
 import { readDeployedStack, regionOf } from '../deployed/stack';
 import type { DeployedStack } from '../deployed/stack';
 import { deployedUserIdKey } from '../deployed/user-id-key';
@@ -119,6 +121,7 @@ export interface StackPlaceClients {
   readonly athena?: AthenaClient;
   readonly s3?: S3Client;
   readonly secretsManager?: SecretsManagerClient;
+  readonly sts?: STSClient;
 }
 
 /** A deployed stack, from its outputs; the clients are closed with the place. */
@@ -126,7 +129,6 @@ export async function openStackPlace(
   stackName: string,
   region: string | undefined,
   clients: StackPlaceClients = {},
-  operator?: string,
 ): Promise<OpenPlace & { readonly stack: DeployedStack }> {
   const config = region ? { region } : {};
   const cloudFormation = clients.cloudFormation ?? new CloudFormationClient(config);
@@ -134,8 +136,9 @@ export async function openStackPlace(
   const athena = clients.athena ?? new AthenaClient(config);
   const s3 = clients.s3 ?? new S3Client(config);
   const secretsManager = clients.secretsManager ?? new SecretsManagerClient(config);
+  const sts = clients.sts ?? new STSClient(config);
   const destroy = () => {
-    for (const c of [cloudFormation, dynamodb, athena, s3, secretsManager]) c.destroy();
+    for (const c of [cloudFormation, dynamodb, athena, s3, secretsManager, sts]) c.destroy();
   };
   try {
     const stack = await readDeployedStack(cloudFormation, stackName, region ?? (await regionOf(cloudFormation)));
@@ -146,7 +149,7 @@ export async function openStackPlace(
       failures,
       search: new AthenaArchiveSearch(athena, stack),
       sessions: { client: DynamoDBDocumentClient.from(dynamodb), table: stack.sessionsTable },
-      operator: operator ?? localOperator(),
+      operator: await callerIdentity(sts),
       restoreCommand: (store, key) => restoreCommand(store === failures ? stack.failureBucket : stack.archiveBucket, key),
     };
     // A stack in userIdMode hash names its key's secret in an output; without it, ids are kept as sent.
@@ -168,6 +171,17 @@ export async function openStackPlace(
     destroy();
     throw err;
   }
+}
+
+/**
+ * The identity the erasure runs as, for the audit record: its ARN (GetCallerIdentity needs no permission,
+ * "GetCallerIdentity", https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+ */
+async function callerIdentity(sts: STSClient): Promise<string> {
+  const out = await sts
+    .send(new GetCallerIdentityCommand({}))
+    .catch((err: unknown) => translateAwsError(err, 'sts:GetCallerIdentity', 'the caller'));
+  return out.Arn ?? localOperator();
 }
 
 /** A scan of the whole archive takes longer than a dashboard query; an erasure waits for it. */

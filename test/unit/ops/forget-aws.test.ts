@@ -22,6 +22,7 @@ import type { ListObjectsV2CommandInput, PutObjectCommandInput, _Object } from '
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { pseudonymousUserId } from '../../../functions/shared/pseudonym';
 import { forget } from '../../../local/ops/forget';
@@ -33,6 +34,8 @@ const cloudFormation = mockClient(CloudFormationClient);
 const documents = mockClient(DynamoDBDocumentClient);
 const athena = mockClient(AthenaClient);
 const s3 = mockClient(S3Client);
+const sts = mockClient(STSClient);
+sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:sts::111122223333:assumed-role/Privacy/jane' });
 
 const OUTPUTS: Record<string, string> = {
   StreamName: 'cs-events',
@@ -153,6 +156,7 @@ function clients() {
     athena: new AthenaClient({ region: 'eu-west-1' }),
     s3: new S3Client({ region: 'eu-west-1' }),
     secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
+    sts: new STSClient({ region: 'eu-west-1' }),
   };
 }
 
@@ -217,6 +221,7 @@ describe('forget on a deployed stack', () => {
     const audit = JSON.parse((puts.find((p) => p.Key!.startsWith('erasures/'))!.Body as Buffer).toString()) as ErasureAudit;
     expect(audit).toMatchObject({
       reference: 'T-1',
+      operator: 'arn:aws:sts::111122223333:assumed-role/Privacy/jane',
       userIdMode: 'keep',
       subjects: [createHash('sha256').update('alice').digest('hex')],
       sessionItemsDeleted: 2,
