@@ -11,6 +11,8 @@ import { produce } from './commands/produce';
 import { formatRows, listQueries, queryRange, runNamedQuery } from './commands/query';
 import { costReport } from './commands/cost';
 import { ARCHIVE_STORAGE_CLASSES } from '../stacks/config';
+import { USER_ID_MODES } from '../functions/shared/pseudonym';
+import type { UserIdMode } from '../functions/shared/pseudonym';
 import type { ArchiveStorageClass } from '../stacks/config';
 import { parseFaults } from './runtime/faults';
 import { run } from './commands/run';
@@ -18,6 +20,7 @@ import { up } from './commands/up';
 import { dashboard, serveDashboard } from './commands/dashboard';
 import { redriveLocal, redriveStack } from './commands/redrive';
 import { AwsDashboardSource } from './dashboard/aws-source';
+import { forgetCommand, userIds } from './commands/forget';
 
 /** The option declarations `parseArgs` takes. */
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
@@ -27,15 +30,18 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
   clickstream run [--input FILE|-] [--users N] [--events N] [--seed S] [--rate EPS]
                   [--shards N] [--data-dir DIR] [--fresh] [--archive-format json|parquet]
                   [--buffer-seconds S] [--buffer-mb M] [--batch-size N] [--summary-json FILE]
-                  [--faults SPEC] [--dashboard]
+                  [--faults SPEC] [--user-id-mode keep|hash] [--dashboard]
       Start the emulators, put the workload on the stream (default: 50000 synthetic
       records from 2500 users), run both consumers until the stream is drained and
       every Firehose buffer is written, and print the report. --shards 1-64 (default 2,
       or the existing stream's), --batch-size 1-10000, --buffer-seconds 0-900,
-      --buffer-mb 1-128: the AWS ranges. --dashboard keeps serving the dashboard
-      over the result until Ctrl-C.
+      --buffer-mb 1-128: the AWS ranges. --user-id-mode hash stores keyed hashes of
+      user ids (key in DIR/secrets/user-id-key); a data directory keeps the mode it
+      was made with (change it with --fresh). --dashboard keeps serving the
+      dashboard over the result until Ctrl-C.
 
   clickstream up [--port P] [--shards N] [--data-dir DIR] [--fresh] [--buffer-seconds S]
+                 [--user-id-mode keep|hash]
       Start the emulators (Kinesis on P, DynamoDB on P+1; default 4567), both
       consumers, the collector (P+2), the demo site (P+3) and the dashboard (P+4),
       and keep running until Ctrl-C, for your own producer or browser.
@@ -71,6 +77,14 @@ const USAGE = `clickstream: the clickstream pipeline on this machine
       to redriven/, what stays is reported by reason. Locally the pipeline runs until
       both consumers took the records; --dry-run writes and puts nothing.
 
+  clickstream forget --user ID [--user ID…] [--users-file FILE]
+                     [--data-dir DIR | --stack NAME [--region R]] [--dry-run] [--reference TEXT]
+      Erase users: their items in the sessions table, their rows in every archive
+      object (each rewritten whole under the same key), their records in both failure
+      stores; then search again, and write an audit record of counts under erasures/.
+      Archived objects (Glacier) are listed with the command that restores them.
+      Exits 1 while anything of them is left. --dry-run counts and changes nothing.
+
   clickstream cost --events-per-month N [--avg-event-bytes B] [--storage-class GLACIER_IR|GLACIER|DEEP_ARCHIVE]
       The modelled monthly AWS cost of a deployment, beside the per-event design,
       with the archive's storage class (the stack's archiveStorageClass).
@@ -103,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
         'buffer-seconds': { type: 'string' },
         'buffer-mb': { type: 'string' },
         faults: { type: 'string' },
+        'user-id-mode': { type: 'string' },
         dashboard: { type: 'boolean', default: false },
       });
       const v: Values = values;
@@ -119,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
         })),
         ...optional('--buffer-mb', values['buffer-mb'], BUFFER_MB_RANGE, (bufferSizeMb) => ({ bufferSizeMb })),
         ...(values.faults !== undefined ? { faults: faults(values.faults) } : {}),
+        ...userIdMode(values['user-id-mode']),
       });
       if (values.dashboard) await dashboard({ dataDir: values['data-dir'], port: 0 }, out);
       return 0;
@@ -147,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
         shards: { type: 'string' },
         fresh: { type: 'boolean', default: false },
         'buffer-seconds': { type: 'string' },
+        'user-id-mode': { type: 'string' },
       });
       await up(
         {
@@ -157,6 +174,7 @@ async function main(argv: string[]): Promise<number> {
           ...optional('--buffer-seconds', values['buffer-seconds'], BUFFER_SECONDS_RANGE, (bufferIntervalSeconds) => ({
             bufferIntervalSeconds,
           })),
+          ...userIdMode(values['user-id-mode']),
         },
         out,
       );
@@ -232,6 +250,30 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'forget': {
+      const { values } = flags(rest, {
+        ...COMMON,
+        user: { type: 'string', multiple: true, default: [] },
+        'users-file': { type: 'string' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        reference: { type: 'string' },
+      });
+      if (values.region !== undefined && values.stack === undefined) throw new UsageError('--region goes with --stack NAME');
+      return forgetCommand(
+        {
+          users: userIds(values.user, values['users-file']),
+          where:
+            values.stack !== undefined
+              ? { stack: nonEmpty('--stack', values.stack), region: values.region }
+              : { dataDir: values['data-dir'] },
+          dryRun: values['dry-run'],
+          ...(values.reference !== undefined ? { reference: values.reference } : {}),
+        },
+        out,
+      );
+    }
     case 'cost': {
       const { values } = flags(rest, {
         'events-per-month': { type: 'string' },
@@ -302,6 +344,14 @@ function flags<O extends FlagOptions>(args: string[], options: O) {
 /** The command's flags and its positional names (a query name, what to export). */
 function flagsAndNames<O extends FlagOptions>(args: string[], options: O) {
   return parseArgs({ args, strict: true, allowPositionals: true, options });
+}
+
+/** `--user-id-mode keep|hash`; absent adds nothing (the data directory's own mode). */
+function userIdMode(raw: string | undefined): { userIdMode?: UserIdMode } {
+  if (raw === undefined) return {};
+  const found = USER_ID_MODES.find((m) => m === raw);
+  if (!found) throw new UsageError(`--user-id-mode must be ${USER_ID_MODES.join(' or ')}; got ${JSON.stringify(raw)}`);
+  return { userIdMode: found };
 }
 
 function storageClass(raw: string | undefined): ArchiveStorageClass | undefined {

@@ -14,7 +14,8 @@ import { IngestStream } from './constructs/ingest-stream';
 import { Monitoring } from './constructs/monitoring';
 import { accessLogBucket } from './constructs/secure-bucket';
 import { SessionProcessing } from './constructs/session-processing';
-import { acknowledgeCollectorFindings, acknowledgeFindings } from './nag-acknowledgements';
+import { UserIdKey } from './constructs/user-id-key';
+import { acknowledgeCollectorFindings, acknowledgeFindings, acknowledgeUserIdKeyFindings } from './nag-acknowledgements';
 
 /**
  * The pipeline's settings, every one optional: each is documented, with its `@default`, where it is
@@ -37,6 +38,8 @@ export class ClickstreamPipeline extends Construct {
   readonly catalog: AnalyticsCatalog;
   readonly archive: ArchiveDelivery;
   readonly monitoring: Monitoring;
+  /** The secret holding the key of hashed user ids; present only with `userIdMode` hash. */
+  readonly userIdKey?: UserIdKey;
 
   /** Throws an error naming the setting, the value and what is allowed when a prop is out of range. */
   constructor(scope: Construct, id: string, props: ClickstreamPipelineProps = {}) {
@@ -106,6 +109,8 @@ export class ClickstreamPipeline extends Construct {
       bufferingSizeMb: c.bufferingSizeMb,
       transformSettings: c,
     });
+    if (c.userIdMode === 'hash')
+      this.userIdKey = new UserIdKey(this, 'UserIdKey', { readers: [this.sessions.function, this.archive.transform] });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       namePrefix,
       stream: this.ingest.stream,
@@ -122,5 +127,6 @@ export class ClickstreamPipeline extends Construct {
 
     acknowledgeFindings(this.archive, this.storage, this.sessions, c.archiveFormat);
     if (this.collector) acknowledgeCollectorFindings(this.collector);
+    if (this.userIdKey) acknowledgeUserIdKeyFindings(this.userIdKey);
   }
 }

@@ -41,6 +41,12 @@ export class ClickstreamStack extends Stack {
     out(STACK_OUTPUTS.glueDatabase, pipeline.glueDatabaseName, 'Glue database of the archive table');
     out(STACK_OUTPUTS.glueTable, 'events', 'Glue table over the archive');
     out(STACK_OUTPUTS.athenaWorkGroup, pipeline.catalog.workGroup.ref, 'Athena workgroup with the named queries');
+    if (pipeline.userIdKey)
+      out(
+        STACK_OUTPUTS.userIdKeySecret,
+        pipeline.userIdKey.secret.secretArn,
+        'Secrets Manager secret of the key user ids are hashed with (userIdMode hash); never delete or rotate it',
+      );
     out(
       STACK_OUTPUTS.dashboardUrl,
       `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${pipeline.namePrefix}-pipeline`,

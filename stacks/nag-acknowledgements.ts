@@ -9,6 +9,7 @@ import type { ArchiveStorage } from './constructs/archive-storage';
 import type { CollectorApi } from './constructs/collector-api';
 import type { ArchiveFormat } from './config';
 import type { SessionProcessing } from './constructs/session-processing';
+import type { UserIdKey } from './constructs/user-id-key';
 
 const nag = (rule: string) => `AwsSolutions::AwsSolutions-${rule}`;
 
@@ -94,4 +95,13 @@ export function acknowledgeCollectorFindings(collector: CollectorApi): void {
         'No AWS WAF web ACL by default: it is billed per web ACL, rule and request, and the stage throttle (collectorRateLimit, collectorBurstLimit) already bounds all clients together. Set collectorWafRateLimit to add a REGIONAL web ACL on the stage that blocks an IP address past that many requests in 5 minutes.',
     });
   }
+}
+
+/** The user-id key is never rotated automatically. */
+export function acknowledgeUserIdKeyFindings(key: UserIdKey): void {
+  Validations.of(key.secret).acknowledge({
+    id: nag('SMG4'),
+    reason:
+      'The secret is the HMAC key of the pseudonymous user ids (userIdMode hash), not a credential: rotating it would give every user a new id, splitting each history at the rotation and leaving earlier rows unreachable by a forget request. It is changed only by a planned re-key that rewrites the sessions table and the archive.',
+  });
 }

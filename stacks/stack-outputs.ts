@@ -11,6 +11,8 @@ export const STACK_OUTPUTS = {
   glueTable: 'GlueTableName',
   athenaWorkGroup: 'AthenaWorkGroupName',
   dashboardUrl: 'DashboardUrl',
+  /** Only with `userIdMode` hash. */
+  userIdKeySecret: 'UserIdKeySecretArn',
 } as const;
 
 export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];

@@ -2,6 +2,8 @@
  * The firehose-transform's settings, declared once (default, values, reason, environment variable), and
  * read once from the environment and checked. The stack sets these variables; the local runtime passes them.
  */
+import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
+import type { UserIdMode } from '../shared/pseudonym';
 import { environmentOf, hostList, oneOf, readVariables, yesOrNo } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
@@ -44,6 +46,12 @@ export const TRANSFORM_SETTINGS = {
    * @default 72
    */
   maxEventAgeHours: MAX_EVENT_AGE_HOURS,
+  /**
+   * What the archive holds as a user's id: `keep` (as sent) or `hash` (HMAC-SHA-256 under a secret key); both
+   * functions read it.
+   * @default 'keep'
+   */
+  userIdMode: USER_ID_MODE,
 } as const;
 
 export type TransformSettingValues = SettingValues<typeof TRANSFORM_SETTINGS>;
@@ -53,13 +61,22 @@ export function transformEnvironment(settings: TransformSettingValues): Record<s
   return environmentOf(TRANSFORM_SETTINGS, settings);
 }
 
+/** The transform's configuration: the settings of each batch, and where the user-id key comes from. */
+export interface TransformConfig extends TransformSettings {
+  readonly userIdMode: UserIdMode;
+  /** The secret holding the key in `hash` mode (the stack sets it); the handler's overrides may give the key instead. */
+  readonly userIdKeySecretArn: string | undefined;
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the variable at fault. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): TransformSettings {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TransformConfig {
   const settings = readVariables(env, TRANSFORM_SETTINGS, (variable, message) => new ConfigError(variable, message));
   return {
     ipMode: settings.ipMode,
     dropBots: settings.dropBots,
     internalHosts: new Set(settings.internalHosts),
     bounds: { maxAgeMs: settings.maxEventAgeHours * 3_600_000, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
+    userIdMode: settings.userIdMode,
+    userIdKeySecretArn: env[USER_ID_KEY_SECRET_ARN]?.trim() || undefined,
   };
 }

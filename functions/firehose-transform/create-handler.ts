@@ -9,7 +9,10 @@ import { loadConfig } from './config';
 import { UserAgentCache } from './enrich/user-agent';
 import { transformBatch } from './transform-batch';
 import type { TransformLog } from './transform-batch';
+import { ConfigError } from './errors';
 import { METRICS_NAMESPACE, SERVICES, TRANSFORM_METRICS as M } from '../shared/metric-names';
+import { userIdPolicy } from '../shared/user-id-key';
+import type { UserIdKeySource } from '../shared/user-id-key';
 
 export const SERVICE_NAME = SERVICES.firehoseTransform;
 
@@ -17,6 +20,8 @@ export interface TransformHandlerOverrides {
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: TransformLog;
   readonly metrics?: Metrics;
+  /** The user-id key in `hash` mode (the local runtime's key file); defaults to the secret USER_ID_KEY_SECRET_ARN names. */
+  readonly userIdKey?: UserIdKeySource;
 }
 
 /** The handler; Lambda passes the context, whose request id the Powertools logger adds to every line. */
@@ -28,17 +33,28 @@ export function createHandler(overrides: TransformHandlerOverrides = {}): Fireho
   const logger: TransformLog = overrides.logger ?? powertools!;
   const metrics = overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const agents = new UserAgentCache();
+  const userIds = userIdPolicy(
+    settings.userIdMode,
+    settings.userIdKeySecretArn,
+    overrides.userIdKey,
+    (variable, message) => new ConfigError(variable, message),
+  );
 
-  return (event, context) => {
+  return async (event, context) => {
     // As Powertools' injectLambdaContext does: the request id, function name and cold start on every line.
     if (context) powertools?.addContext(context);
+    // Without the key in hash mode the invocation fails: Firehose retries it, then writes the records whole to
+    // its processing-failed output ("Handle failure in data transformation",
+    // https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-failure-handling.html); a raw id
+    // never reaches an archive row instead.
+    const batchSettings = { ...settings, userIds: await userIds() };
     try {
-      const { result, report } = transformBatch(event, agents, settings, logger);
+      const { result, report } = transformBatch(event, agents, batchSettings, logger);
       // Firehose publishes records in and out itself; these are what only the transform knows.
       metrics.addMetric(M.processingFailed, MetricUnit.Count, report.processingFailed);
       metrics.addMetric(M.dropped, MetricUnit.Count, report.dropped);
       metrics.addMetric(M.overBudget, MetricUnit.Count, report.overBudget);
-      return Promise.resolve(result);
+      return result;
     } finally {
       metrics.publishStoredMetrics();
     }

@@ -16,6 +16,7 @@ import type {
 } from 'aws-lambda';
 import { fingerprint } from '../shared/fingerprint';
 import { isAggregate } from '../shared/kinesis-records';
+import type { UserIdPolicy } from '../shared/pseudonym';
 import { refuse } from '../shared/reasons';
 import type { Refusal } from '../shared/reasons';
 import { validateRecord } from '../shared/validate-event';
@@ -29,6 +30,8 @@ export const RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 
 export interface TransformSettings extends RowSettings {
   readonly bounds: EventTimeBounds;
+  /** What the row holds as `user_id` (and how `event_id` is fingerprinted); the raw id when absent. */
+  readonly userIds?: UserIdPolicy;
   /** Answer known bots with Dropped instead of archiving them (off by default). */
   readonly dropBots: boolean;
   readonly responseLimitBytes?: number;
@@ -97,7 +100,7 @@ function transformOne(r: FirehoseTransformationEventRecord, agents: UserAgentCac
       kind: 'failed',
       refusal: refuse('invalid_aggregate', '', 'a KPL aggregate that Firehose could de-aggregate', 'an aggregate it could not'),
     };
-  const validation = validateRecord(bytes, r.approximateArrivalTimestamp, s.bounds);
+  const validation = validateRecord(bytes, r.approximateArrivalTimestamp, s.bounds, s.userIds);
   if (!validation.ok) return { kind: 'failed', refusal: validation.refusal };
   const row = toRow(validation.event, agents, s);
   if (s.dropBots && row.is_bot) return { kind: 'dropped' };

@@ -2,6 +2,8 @@
  * The session-processor's settings, declared once (default, range, reason, environment variable), and
  * read once from the environment and checked. The stack sets these variables; the local runtime passes them.
  */
+import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
+import type { UserIdMode } from '../shared/pseudonym';
 import { environmentOf, readVariables, wholeNumber } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
@@ -15,6 +17,9 @@ export interface SessionProcessorConfig extends Lifetimes {
   readonly metricsTable: string;
   readonly rules: SessionRules;
   readonly bounds: EventTimeBounds;
+  readonly userIdMode: UserIdMode;
+  /** The secret holding the key in `hash` mode (the stack sets it); the handler's overrides may give the key instead. */
+  readonly userIdKeySecretArn: string | undefined;
 }
 
 const MINUTE = 60_000;
@@ -71,6 +76,12 @@ export const SESSION_PROCESSOR_SETTINGS = {
    * @default 72
    */
   maxEventAgeHours: MAX_EVENT_AGE_HOURS,
+  /**
+   * What the stores hold as a user's id: `keep` (as sent) or `hash` (HMAC-SHA-256 under a secret key); both
+   * functions read it.
+   * @default 'keep'
+   */
+  userIdMode: USER_ID_MODE,
   /**
    * Page views a session's journey keeps (1 to 500); the rest are counted in `journeyCut`.
    * @default 50
@@ -142,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SessionProcess
       maxSessionMs: settings.sessionMaxHours * 60 * MINUTE,
     },
     bounds: { maxAgeMs: settings.maxEventAgeHours * 60 * MINUTE, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
+    userIdMode: settings.userIdMode,
+    userIdKeySecretArn: env[USER_ID_KEY_SECRET_ARN]?.trim() || undefined,
   };
 }
 

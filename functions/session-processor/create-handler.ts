@@ -11,7 +11,10 @@ import { DynamoSessionStore } from './dynamodb-store';
 import { processBatch } from './process-batch';
 import type { BatchReport } from './process-batch';
 import type { Log } from './ports';
+import { ConfigError } from './errors';
 import { METRICS_NAMESPACE, SERVICES, SESSION_PROCESSOR_METRICS as M } from '../shared/metric-names';
+import { userIdPolicy } from '../shared/user-id-key';
+import type { UserIdKeySource } from '../shared/user-id-key';
 
 export const SERVICE_NAME = SERVICES.sessionProcessor;
 
@@ -24,6 +27,8 @@ export interface HandlerOverrides {
   /** Structured logs; defaults to Powertools Logger (CloudWatch Logs in AWS). */
   readonly logger?: Log;
   readonly metrics?: Metrics;
+  /** The user-id key in `hash` mode (the local runtime's key file); defaults to the secret USER_ID_KEY_SECRET_ARN names. */
+  readonly userIdKey?: UserIdKeySource;
 }
 
 /** The handler; Lambda passes the context, whose request id the Powertools logger adds to every line. */
@@ -36,14 +41,22 @@ export function createHandler(overrides: HandlerOverrides = {}): SessionProcesso
   const logger: Log = overrides.logger ?? powertools!;
   const metrics = overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const store = new DynamoSessionStore({ ...config, ...(overrides.dynamoDb ? { client: overrides.dynamoDb } : {}) });
+  const userIds = userIdPolicy(
+    config.userIdMode,
+    config.userIdKeySecretArn,
+    overrides.userIdKey,
+    (variable, message) => new ConfigError(variable, message),
+  );
   const deps = { store, log: logger, rules: config.rules, bounds: config.bounds };
 
   return async (event, context) => {
     // As Powertools' injectLambdaContext does: the request id, function name and cold start on every line.
     if (context) powertools?.addContext(context);
+    // Without the key in hash mode the invocation fails (and Lambda retries it): a raw id is never stored instead.
+    const batchDeps = { ...deps, userIds: await userIds() };
     const retriesBefore = store.stats.retries;
     try {
-      const { response, report } = await processBatch(event.Records, deps);
+      const { response, report } = await processBatch(event.Records, batchDeps);
       publish(metrics, report, store.stats.retries - retriesBefore);
       if (report.retryFrom !== undefined)
         logger.info('batch partly retried', { retryFrom: report.retryFrom, records: event.Records.length });

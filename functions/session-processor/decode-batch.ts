@@ -1,6 +1,8 @@
 /** Decoding one batch: Kinesis records to valid events by user and refused records, in record order. Pure. */
 import { unpackRecord } from '../shared/kinesis-records';
 import type { KinesisRecordInput } from '../shared/kinesis-records';
+import { KEEP_USER_IDS } from '../shared/pseudonym';
+import type { UserIdPolicy } from '../shared/pseudonym';
 import type { Refusal } from '../shared/reasons';
 import { validateRecord } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
@@ -22,15 +24,22 @@ export interface RefusedUserRecord extends RefusedRecord {
 }
 
 export interface DecodedBatch {
-  /** Valid events by user id, each user's in record order. */
+  /** Valid events by user id (as stored: the keyed hash in `hash` mode), each user's in record order. */
   readonly byUser: ReadonlyMap<string, readonly PositionedEvent[]>;
   /** Each user record's position and the sequence number of the Kinesis record holding it, in record order. */
   readonly positions: ReadonlyArray<{ readonly position: bigint; readonly sequenceNumber: string }>;
   readonly refused: readonly RefusedUserRecord[];
 }
 
-/** Unpacks (KPL) and validates every record; an aggregate that fails to decode is one refused record. */
-export function decodeBatch(records: readonly StreamRecord[], bounds: EventTimeBounds): DecodedBatch {
+/**
+ * Unpacks (KPL) and validates every record; an aggregate that fails to decode is one refused record. Each valid
+ * event carries its user id as `userIds` stores it, before events are grouped by user.
+ */
+export function decodeBatch(
+  records: readonly StreamRecord[],
+  bounds: EventTimeBounds,
+  userIds: UserIdPolicy = KEEP_USER_IDS,
+): DecodedBatch {
   const byUser = new Map<string, PositionedEvent[]>();
   const positions: Array<{ position: bigint; sequenceNumber: string }> = [];
   const refused: RefusedUserRecord[] = [];
@@ -54,7 +63,7 @@ export function decodeBatch(records: readonly StreamRecord[], bounds: EventTimeB
     for (const user of unpacked.records) {
       const position = recordPosition(user.sequenceNumber, user.subSequenceNumber);
       positions.push({ position, sequenceNumber });
-      const result = validateRecord(user.payload, user.arrivalMs, bounds);
+      const result = validateRecord(user.payload, user.arrivalMs, bounds, userIds);
       if (!result.ok) {
         refused.push({
           position,

@@ -9,6 +9,7 @@
  * users are unchanged and recompute the same effects. A failure in step 2 retries from that user's lowest
  * record: users already written skip by watermark, the failed user recomputes from its unchanged state.
  */
+import type { UserIdPolicy } from '../shared/pseudonym';
 import { preview } from '../shared/reasons';
 import type { ReasonCode } from '../shared/reasons';
 import type { EventTimeBounds } from '../shared/validate-event';
@@ -28,6 +29,8 @@ export interface BatchDeps {
   readonly log: Log;
   readonly rules: SessionRules;
   readonly bounds: EventTimeBounds;
+  /** What the stores hold as a user's id; the raw id when absent. */
+  readonly userIds?: UserIdPolicy;
 }
 
 /** Counts for one invocation; the handler turns them into CloudWatch metrics. */
@@ -76,7 +79,7 @@ export async function processBatch(records: readonly StreamRecord[], deps: Batch
   const first = records[0];
   if (!first) return result(NOTHING, undefined);
   const shardId = shardOf(first.eventID);
-  const batch = decodeBatch(records, deps.bounds);
+  const batch = decodeBatch(records, deps.bounds, deps.userIds);
   for (const refused of batch.refused) logRefusal(deps.log, shardId, refused);
   const decoded: Counts = { ...NOTHING, ...decodeCounts(batch) };
   const retryWholeBatch = (counts: Counts) => result(counts, first.kinesis.sequenceNumber);

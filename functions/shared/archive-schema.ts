@@ -21,7 +21,7 @@ export const ARCHIVE_COLUMNS = [
     name: 'event_id',
     type: 'string',
     comment:
-      'Fingerprint (SHA-256, 128 bits, hex) of the user id and the producer event id, else of the payload; equal for retries and redeliveries',
+      'Fingerprint (SHA-256, 128 bits, hex) of the user id (as stored) and the producer event id, else of the payload (keyed with userIdMode hash); equal for retries and redeliveries',
   },
   {
     name: 'event_time',
@@ -30,7 +30,11 @@ export const ARCHIVE_COLUMNS = [
   },
   { name: 'received_at', type: 'timestamp', comment: 'When Kinesis accepted the record (approximateArrivalTimestamp), UTC' },
   { name: 'device_time', type: 'timestamp', comment: "The producer's own timestamp, UTC, before any clock-skew correction" },
-  { name: 'user_id', type: 'string', comment: 'The producer user id' },
+  {
+    name: 'user_id',
+    type: 'string',
+    comment: 'The producer user id; with userIdMode hash, its HMAC-SHA-256 (64 hex digits) under the key in Secrets Manager',
+  },
   { name: 'client_session_id', type: 'string', comment: 'The client session id, when the producer sent one' },
   { name: 'event_name', type: 'string', comment: 'Event name; the event type when the producer sent none' },
   { name: 'event_type', type: 'string', comment: 'page_view, click, conversion, form_submit, video_play or scroll' },

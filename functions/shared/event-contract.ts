@@ -80,6 +80,7 @@ export type EventProperties = { readonly [key: string]: unknown };
 
 /** A producer event that passed the contract, normalised; the input to both Lambdas' domain code. */
 export interface ClickEvent {
+  /** The producer's `userId`, or its keyed hash with `userIdMode` hash (functions/shared/pseudonym.ts). */
   readonly userId: string;
   /** The client's own session id, when it sent one. */
   readonly clientSessionId: string | undefined;
@@ -96,8 +97,8 @@ export interface ClickEvent {
   readonly ip: string | undefined;
   readonly properties: EventProperties | undefined;
   /**
-   * Deterministic fingerprint (32 hex digits): of `userId` and the producer's `eventId` when it sent one, else of
-   * the payload's bytes. Equal for retries and redeliveries.
+   * Deterministic fingerprint (32 hex digits): of `userId` (as stored) and the producer's `eventId` when it sent
+   * one, else of the payload's bytes (keyed with `userIdMode` hash). Equal for retries and redeliveries.
    */
   readonly eventId: string;
   /** When Kinesis accepted the record, epoch milliseconds. */

@@ -3,6 +3,8 @@ import { type } from 'arktype';
 import { EVENT_TYPES, LIMITS, UNSAFE_KEYS, producerEvent } from './event-contract';
 import type { ClickEvent, ProducerEvent } from './event-contract';
 import { fingerprint } from './fingerprint';
+import { KEEP_USER_IDS } from './pseudonym';
+import type { UserIdPolicy } from './pseudonym';
 import { wholeNumber } from './settings';
 import { asProperties, checkProperties } from './properties';
 import { preview, refuse, withheld } from './reasons';
@@ -37,8 +39,16 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Validates one producer payload. Event-time bounds are measured against `arrivalMs` (the record's
  * approximateArrivalTimestamp), never the wall clock, so that a replay decides as the original run did.
+ * `userIds` says what the valid event carries as its user id and fingerprint (the raw id by default); the
+ * hash is applied here, as the event is built, because the fingerprint of a producer's `eventId` combines it
+ * with the user id and only this step sees the producer's `eventId`.
  */
-export function validateRecord(payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
+export function validateRecord(
+  payload: Buffer,
+  arrivalMs: number,
+  bounds: EventTimeBounds,
+  userIds: UserIdPolicy = KEEP_USER_IDS,
+): Validation {
   if (payload.length === 0) return fail(refuse('empty_record', '', 'a JSON object', 'zero bytes'));
   if (payload.length > LIMITS.recordBytes) {
     return fail(refuse('record_too_large', '', `at most ${LIMITS.recordBytes} bytes`, `${payload.length} bytes`));
@@ -63,7 +73,7 @@ export function validateRecord(payload: Buffer, arrivalMs: number, bounds: Event
 
   const out = producerEvent(parsed);
   if (out instanceof type.errors) return fail(fromSchemaError(out[0]!, parsed as Record<string, unknown>, out.length));
-  return checkSemantics(out, payload, arrivalMs, bounds);
+  return checkSemantics(out, payload, arrivalMs, bounds, userIds);
 }
 
 /** Fields whose text must be well-formed Unicode: JSON can carry a lone surrogate escape that no store accepts. */
@@ -81,7 +91,7 @@ const TEXT_FIELDS = [
   'receivedAt',
 ] as const;
 
-function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bounds: EventTimeBounds): Validation {
+function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bounds: EventTimeBounds, userIds: UserIdPolicy): Validation {
   for (const field of TEXT_FIELDS) {
     const v = e[field];
     if (typeof v === 'string' && !v.isWellFormed())
@@ -106,10 +116,14 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
   if (timestampMs < arrivalMs - bounds.maxAgeMs) {
     return fail(outsideBounds('timestamp_too_old', e.timestamp, bounds.maxAgeMs, arrivalMs - timestampMs, 'before'));
   }
+  // An eventId's fingerprint takes the stored id: both functions compute the same one (the archive's event_id
+  // is what the sessions de-duplicate by), and in hash mode no unkeyed hash of a raw id is stored, against
+  // which a guessed id and a guessable eventId could be tested.
+  const userId = userIds.storedUserId(e.userId);
   return {
     ok: true,
     event: {
-      userId: e.userId,
+      userId,
       clientSessionId: e.sessionId ?? undefined,
       eventName: e.eventName ?? e.eventType,
       eventType: e.eventType,
@@ -120,7 +134,7 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
       userAgent: e.userAgent ?? undefined,
       ip: e.ip ?? undefined,
       properties: asProperties(e.properties),
-      eventId: e.eventId ? fingerprint(Buffer.from(`${e.userId}\u0000${e.eventId}`)) : fingerprint(payload),
+      eventId: e.eventId ? fingerprint(Buffer.from(`${userId}\u0000${e.eventId}`)) : userIds.payloadFingerprint(payload),
       receivedAtMs: arrivalMs,
     },
   };

@@ -13,8 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../../functions/shared/validate-event';
 import type { EventTimeBounds } from '../../functions/shared/validate-event';
 import { checkDateRange } from '../../queries';
-import { clientRegion } from '../deployed/region';
-import { readDeployedStack } from '../deployed/stack';
+import { readDeployedStack, regionOf } from '../deployed/stack';
 import { translateAwsError } from '../deployed/errors';
 import { UsageError } from '../errors';
 import { FolderObjectStore, S3ObjectStore } from '../ops/object-store';
@@ -28,6 +27,8 @@ import { kinesisClient } from '../runtime/aws-clients';
 import { DEFAULT_DATA_DIR, openExistingDataDir } from '../runtime/data-dir';
 import type { DataDir } from '../runtime/data-dir';
 import { PipelinePass, archivePathBalanced, sessionPathBalanced } from '../runtime/pipeline-pass';
+import { localUserIdMode } from '../runtime/user-id-key';
+import type { LocalUserIdMode } from '../runtime/user-id-key';
 import { Progress, devNull } from '../runtime/progress';
 import { printPass, printSources } from './redrive-report';
 import type { RedrivePassReport } from './redrive-report';
@@ -83,12 +84,16 @@ export async function redriveLocal(o: LocalRedriveOptions): Promise<RedriveSumma
   const dataDir = openExistingDataDir(o.dataDir ?? DEFAULT_DATA_DIR, true, WHEN_BUSY);
   try {
     const progress = new Progress(o.quiet ? devNull() : process.stdout);
-    progress.line(`clickstream redrive: data directory ${dataDir.root}; ${describe(o, settings.range)}`);
+    // The pipeline runs as the directory's runs did: in hash mode, with its key (the records on the stream,
+    // like the failure stores, hold raw ids; the handlers hash them).
+    const userIds = localUserIdMode(dataDir);
+    const hashed = userIds.mode === 'hash' ? '; user ids hashed' : '';
+    progress.line(`clickstream redrive: data directory ${dataDir.root}${hashed}; ${describe(o, settings.range)}`);
     const sources = [
       processingFailedSource(new FolderObjectStore(dataDir.archive)),
       onFailureSource(new FolderObjectStore(dataDir.failed)),
     ];
-    const lazy = new LazyPass(dataDir, settings.maxEventAgeHours);
+    const lazy = new LazyPass(dataDir, userIds, settings.maxEventAgeHours);
     try {
       const reports = await redrive(sources, { ...settings, nowMs: Date.now(), dryRun: o.dryRun }, (records) => lazy.put(records));
       const put = reports.reduce((n, r) => n + r.put, 0);
@@ -129,7 +134,7 @@ export async function redriveStack(o: StackRedriveOptions, clients: RedriveAwsCl
     kinesis: clients.kinesis ?? kinesisClient(undefined, o.region),
   };
   try {
-    const region = o.region ?? (await clientRegion(all.cloudFormation));
+    const region = o.region ?? (await regionOf(all.cloudFormation));
     const stack = await readDeployedStack(all.cloudFormation, o.stack, region);
     const progress = new Progress(o.quiet ? devNull() : process.stdout);
     progress.line(`clickstream redrive: stack ${stack.stackName} (${region}), stream ${stack.streamName}; ${describe(o, settings.range)}`);
@@ -207,12 +212,13 @@ class LazyPass {
 
   constructor(
     private readonly dataDir: DataDir,
+    private readonly userIds: LocalUserIdMode,
     private readonly maxEventAgeHours: number,
   ) {}
 
   async put(records: Parameters<PutBack>[0]): Promise<void> {
     if (this.started === undefined) {
-      this.started = await PipelinePass.start({ dataDir: this.dataDir, maxEventAgeHours: this.maxEventAgeHours });
+      this.started = await PipelinePass.start({ dataDir: this.dataDir, userIds: this.userIds, maxEventAgeHours: this.maxEventAgeHours });
       this.started.startConsumers();
     }
     const { kinesis, stream } = this.started.pipeline;

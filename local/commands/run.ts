@@ -5,6 +5,9 @@ import { loadNamedQueries } from '../../queries';
 import { openArchive } from '../runtime/archive-sql';
 import { openDataDir } from '../runtime/data-dir';
 import type { DataDir } from '../runtime/data-dir';
+import { openUserIdMode } from '../runtime/user-id-key';
+import type { LocalUserIdMode } from '../runtime/user-id-key';
+import type { UserIdMode } from '../../functions/shared/pseudonym';
 import { UsageError } from '../errors';
 import { FaultInjector } from '../runtime/faults';
 import type { FaultCounts, FaultPlan } from '../runtime/faults';
@@ -41,6 +44,8 @@ export interface RunOptions {
   readonly bufferSizeMb?: number;
   /** Faults to inject (see local/runtime/faults.ts). */
   readonly faults?: FaultPlan;
+  /** What the stores hold as a user's id; absent: what the data directory was made with (keep for a new one). */
+  readonly userIdMode?: UserIdMode;
   /** Print nothing but errors (tests). */
   readonly quiet?: boolean;
 }
@@ -141,13 +146,13 @@ export async function run(o: RunOptions): Promise<RunSummary> {
   checkRunOptions(o);
   const dataDir = openDataDir(o.dataDir, o.fresh);
   try {
-    return await runIn(dataDir, o);
+    return await runIn(dataDir, o, openUserIdMode(dataDir, o.userIdMode));
   } finally {
     dataDir.release();
   }
 }
 
-async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
+async function runIn(dataDir: DataDir, o: RunOptions, userIds: LocalUserIdMode): Promise<RunSummary> {
   const started = Date.now();
   const progress = new Progress(o.quiet ? devNull() : process.stdout);
   const injector = o.faults ? new FaultInjector(o.faults) : undefined;
@@ -155,6 +160,7 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
   const delays: number[] = [];
   const pass = await PipelinePass.start({
     dataDir,
+    userIds,
     ...(o.shards !== undefined ? { shards: o.shards } : {}),
     ...(injector ? { faults: injector } : {}),
     onSessionsVisible: (seqs, at) => {
@@ -175,7 +181,8 @@ async function runIn(dataDir: DataDir, o: RunOptions): Promise<RunSummary> {
     const what = o.input
       ? `input ${o.input === '-' ? 'standard input' : o.input}`
       : `${o.events} synthetic records (${o.users} users, seed ${o.seed})`;
-    progress.line(`clickstream run: ${what}, ${pipeline.stream.shardIds.length} shard(s), data in ${dataDir.root}`);
+    const hashed = userIds.mode === 'hash' ? ', user ids hashed' : '';
+    progress.line(`clickstream run: ${what}, ${pipeline.stream.shardIds.length} shard(s)${hashed}, data in ${dataDir.root}`);
     if (left.sessionPath + left.archivePath > 0)
       progress.line(
         `  an earlier run was stopped: it left ${left.sessionPath} records unconsumed by the session path and ${left.archivePath} by the archive path; consuming them too`,

@@ -1,5 +1,7 @@
 /** `clickstream up`: the emulators and both consumers, running until interrupted, for your own producer. */
 import { openDataDir } from '../runtime/data-dir';
+import { USER_ID_KEY_FILE, openUserIdMode } from '../runtime/user-id-key';
+import type { UserIdMode } from '../../functions/shared/pseudonym';
 import { checkRange } from '../flags';
 import { BUFFER_SECONDS_RANGE, LOCAL_SHARD_RANGE, PORT_RANGE } from '../limits';
 import { LOCAL_NAMES, LocalPipeline } from '../runtime/pipeline';
@@ -20,6 +22,8 @@ export interface UpOptions {
   readonly dataDir: string;
   readonly fresh: boolean;
   readonly bufferIntervalSeconds?: number;
+  /** What the stores hold as a user's id; absent: what the data directory was made with (keep for a new one). */
+  readonly userIdMode?: UserIdMode;
 }
 
 export async function up(o: UpOptions, print: (line: string) => void): Promise<void> {
@@ -28,8 +32,10 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
   if (o.bufferIntervalSeconds !== undefined) checkRange('--buffer-seconds', o.bufferIntervalSeconds, BUFFER_SECONDS_RANGE);
   const dataDir = openDataDir(o.dataDir, o.fresh);
   try {
+    const userIds = openUserIdMode(dataDir, o.userIdMode);
     const pipeline = await LocalPipeline.start({
       dataDir,
+      userIds,
       port: o.port,
       ...(o.shards !== undefined ? { shards: o.shards } : {}),
       ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
@@ -72,6 +78,7 @@ export async function up(o: UpOptions, print: (line: string) => void): Promise<v
       );
       print(`DynamoDB endpoint  ${pipeline.dynamoEmulator.endpoint}   tables ${LOCAL_NAMES.sessionsTable}, ${LOCAL_NAMES.metricsTable}`);
       print(`Archive            ${dataDir.archive} (Firehose buffers ${o.bufferIntervalSeconds ?? 60}s)`);
+      if (userIds.mode === 'hash') print(`User ids           hashed with the key in ${join(dataDir.root, USER_ID_KEY_FILE)}`);
       print('');
       print('Send events over HTTP, or point any AWS SDK at the endpoints (any credentials, region us-east-1), for example:');
       print(

@@ -25,8 +25,7 @@ import { allSessions, allWindows } from '../runtime/read-tables';
 import { runAthenaQuery } from '../deployed/athena-query';
 import type { AthenaQuery, AthenaRow } from '../deployed/athena-query';
 import { countArchiveObjects } from './archive-objects';
-import { clientRegion } from '../deployed/region';
-import { readDeployedStack } from '../deployed/stack';
+import { readDeployedStack, regionOf } from '../deployed/stack';
 import type { DeployedStack } from '../deployed/stack';
 import { UnknownNamedQueryError, translateAwsError } from '../deployed/errors';
 import type { DashboardSource } from './source';
@@ -104,7 +103,7 @@ export class AwsDashboardSource implements DashboardSource {
       s3: clients.s3 ?? new S3Client(config),
     };
     try {
-      const resolved = region ?? (await clientRegion(all.cloudFormation));
+      const resolved = region ?? (await regionOf(all.cloudFormation));
       const stack = await readDeployedStack(all.cloudFormation, stackName, resolved);
       return new AwsDashboardSource(stack, all, options);
     } catch (err) {

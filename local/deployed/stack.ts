@@ -2,7 +2,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { STACK_OUTPUTS } from '../../stacks/stack-outputs';
-import { StackNotFoundError, StackOutputMissingError, translateAwsError } from './errors';
+import { AwsSetupError, StackNotFoundError, StackOutputMissingError, translateAwsError } from './errors';
 
 /** The resources of a deployed stack that the tools read and change. */
 export interface DeployedStack {
@@ -17,16 +17,21 @@ export interface DeployedStack {
   readonly glueDatabase: string;
   readonly glueTable: string;
   readonly athenaWorkGroup: string;
+  /** The secret holding the key user ids are hashed with; absent when the stack keeps raw ids (`userIdMode` keep). */
+  readonly userIdKeySecretArn?: string;
 }
 
 /** Reads the stack's outputs; throws {@link StackNotFoundError} or {@link StackOutputMissingError} naming what is missing. */
 export async function readDeployedStack(client: CloudFormationClient, stackName: string, region: string): Promise<DeployedStack> {
   const stack = await describeStack(client, stackName, region);
+  const optionalOutput = (key: keyof typeof STACK_OUTPUTS): string | undefined =>
+    stack.Outputs?.find((o) => o.OutputKey === STACK_OUTPUTS[key])?.OutputValue || undefined;
   const output = (key: keyof typeof STACK_OUTPUTS): string => {
-    const value = stack.Outputs?.find((o) => o.OutputKey === STACK_OUTPUTS[key])?.OutputValue;
+    const value = optionalOutput(key);
     if (!value) throw new StackOutputMissingError(stackName, region, STACK_OUTPUTS[key], stack.StackStatus);
     return value;
   };
+  const userIdKeySecretArn = optionalOutput('userIdKeySecret');
   return {
     stackName,
     region,
@@ -38,6 +43,7 @@ export async function readDeployedStack(client: CloudFormationClient, stackName:
     glueDatabase: output('glueDatabase'),
     glueTable: output('glueTable'),
     athenaWorkGroup: output('athenaWorkGroup'),
+    ...(userIdKeySecretArn !== undefined ? { userIdKeySecretArn } : {}),
   };
 }
 
@@ -58,5 +64,19 @@ async function describeStack(client: CloudFormationClient, stackName: string, re
       throw new StackNotFoundError(stackName, region, { cause: err });
     }
     return translateAwsError(err, 'cloudformation:DescribeStacks', `stack ${stackName} in ${region}`);
+  }
+}
+
+/** The region the SDK resolves for a client (AWS_REGION, the profile's region), or an error saying how to set one. */
+export async function regionOf(client: CloudFormationClient): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch (err) {
+    throw new AwsSetupError(
+      `no AWS region is set (${(err as Error).message}): pass --region, or set AWS_REGION or a region in your AWS profile`,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -132,6 +132,15 @@ export function readFailedBatch(body: Buffer): FailureObject {
   };
 }
 
+/**
+ * An input line the local producer refused before the stream (too large for a Kinesis record), kept whole
+ * as one file (`local/producer/refused-store.ts`): one record, which a rewrite keeps or drops.
+ */
+export function readRefusedLine(body: Buffer): FailureObject {
+  const record: KeptRecord = { payload: body, partitionKey: undefined, arrivalMs: 0, errorCode: 'record_too_large' };
+  return { records: [record], keeping: (keep) => (keep(record, 0) ? body : undefined) };
+}
+
 /** The user id a kept record names: a producer record's `userId`, or an archive row's `user_id`. */
 export function userIdOf(record: KeptRecord): string | undefined {
   try {

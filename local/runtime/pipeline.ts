@@ -15,6 +15,7 @@ import type { ArchiveFormat, ClickstreamConfig } from '../../stacks/config';
 import { dynamoDbClient, kinesisClient } from './aws-clients';
 import { CheckpointFile } from '../aws/checkpoints';
 import type { DataDir } from './data-dir';
+import type { LocalUserIdMode } from './user-id-key';
 import { startDynalite } from '../emulators/dynalite';
 import type { RunningEmulator } from '../emulators/dynalite';
 import { startKinesalite } from '../emulators/kinesalite';
@@ -76,6 +77,8 @@ export interface PipelineOptions {
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
+  /** What the stores hold as a user's id, with the key in `hash` mode (see user-id-key.ts); raw ids when absent. */
+  readonly userIds?: LocalUserIdMode;
   /**
    * The oldest event both functions accept, hours before arrival (the stack's `maxEventAgeHours`): a backfill
    * redrive runs with a higher bound, as a deployment would for one.
@@ -224,7 +227,12 @@ export class LocalPipeline {
   private sessionProcessorMapping(): KinesisEventSource {
     const log = new FileLog(join(this.o.dataDir.logs, 'session-processor.log'), 'session-processor');
     this.logs.push(log);
-    const handler = createHandler({ env: this.environments().sessionProcessor, dynamoDb: this.functionDynamoDb, logger: log });
+    const handler = createHandler({
+      env: this.environments.sessionProcessor,
+      dynamoDb: this.functionDynamoDb,
+      logger: log,
+      ...this.userIdKey(),
+    });
     return new KinesisEventSource({
       functionName: 'session-processor',
       client: this.consumerKinesis,
@@ -237,6 +245,21 @@ export class LocalPipeline {
       retryAttempts: DEFAULT_CONFIG.retryAttempts,
       bisectBatchOnError: true,
     });
+  }
+
+  /** The functions' variables: the stack's defaults, with this directory's user-id mode and this pipeline's event age bound. */
+  private get environments(): ReturnType<typeof localFunctionEnvironments> {
+    return localFunctionEnvironments({
+      ...DEFAULT_CONFIG,
+      userIdMode: this.o.userIds?.mode ?? DEFAULT_CONFIG.userIdMode,
+      maxEventAgeHours: this.o.maxEventAgeHours ?? DEFAULT_CONFIG.maxEventAgeHours,
+    });
+  }
+
+  /** The handlers' key source in `hash` mode: the data directory's key file, where the stack has its secret. */
+  private userIdKey(): { userIdKey?: () => Promise<Uint8Array> } {
+    const ids = this.o.userIds;
+    return ids?.mode === 'hash' ? { userIdKey: () => Promise.resolve(ids.key) } : {};
   }
 
   /** Invokes the handler and reports which records its answer committed (those below the first reported one). */
@@ -256,12 +279,6 @@ export class LocalPipeline {
     return response;
   }
 
-  /** The functions' environments: the stack's defaults, with this pipeline's event age bound. */
-  private environments(): ReturnType<typeof localFunctionEnvironments> {
-    const { maxEventAgeHours } = this.o;
-    return localFunctionEnvironments(maxEventAgeHours === undefined ? DEFAULT_CONFIG : { ...DEFAULT_CONFIG, maxEventAgeHours });
-  }
-
   private deliveryStream(format: ArchiveFormat): LocalDeliveryStream {
     const log = new FileLog(join(this.o.dataDir.logs, 'firehose-transform.log'), 'firehose-transform');
     this.logs.push(log);
@@ -269,7 +286,7 @@ export class LocalPipeline {
       name: LOCAL_NAMES.deliveryStream,
       client: this.consumerKinesis,
       stream: this.stream,
-      transform: createTransformHandler({ env: this.environments().firehoseTransform, logger: log }),
+      transform: createTransformHandler({ env: this.environments.firehoseTransform, logger: log, ...this.userIdKey() }),
       transformArn: 'arn:aws:lambda:us-east-1:000000000000:function:firehose-transform',
       checkpoints: new CheckpointFile(join(this.o.dataDir.checkpoints, CHECKPOINT_FILES.firehose)),
       bucketDir: this.o.dataDir.archive,

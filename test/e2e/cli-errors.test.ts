@@ -55,6 +55,18 @@ describe('clickstream on bad flags and data directories', () => {
     expect(existsSync(join(dir, 'typo'))).toBe(false);
   }, 60_000);
 
+  it('forget: names the missing user or the stray flag with exit code 2, and never creates a data directory', async () => {
+    const [noUser, stray, typo] = await Promise.all([
+      clickstream('forget', '--data-dir', 'gone'),
+      clickstream('forget', '--user', 'u-1', '--region', 'eu-west-1'),
+      clickstream('forget', '--user', 'u-1', '--data-dir', 'gone'),
+    ]);
+    expect(noUser).toMatchObject({ code: 2, stderr: 'clickstream: forget needs at least one --user ID (or --users-file FILE)\n' });
+    expect(stray).toMatchObject({ code: 2, stderr: 'clickstream: --region goes with --stack NAME\n' });
+    expect(typo).toMatchObject({ code: 1, stderr: expect.stringContaining('does not exist') as unknown });
+    expect(existsSync(join(dir, 'gone'))).toBe(false);
+  }, 60_000);
+
   it('refuses a file as --data-dir in one line and leaves it alone', async () => {
     writeFileSync(join(dir, 'notes.txt'), 'keep');
     const r = await clickstream('run', '--fresh', '--data-dir', 'notes.txt', '--events', '10');

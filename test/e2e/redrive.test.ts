@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ARCHIVE_COLUMNS } from '../../functions/shared/archive-schema';
 import { validateRecord } from '../../functions/shared/validate-event';
 import { readExport } from '../../local/commands/export';
 import type { MetricsExport, SessionExport } from '../../local/commands/export';
@@ -146,6 +147,37 @@ describe('clickstream redrive after a transform bug', () => {
     expect(stillRefused(again.sources[0]!)).toBe(clean.summary.processing_failed);
     expect(stateOfFiles(bugged.dataDir)).toEqual(before);
   }, 60_000);
+});
+
+describe('clickstream redrive in a data directory whose user ids are hashed', () => {
+  it("runs the pipeline with the directory's key: the rows put back name users by the same hashed ids, no raw one", async () => {
+    const dataDir = join(dir, 'hashed');
+    const summary = await run({
+      input: input.path,
+      users: 1,
+      events: 1,
+      seed: 1,
+      shards: 2,
+      dataDir,
+      fresh: true,
+      quiet: true,
+      batchSize: 100,
+      userIdMode: 'hash',
+      faults: parseFaults('transform-bug=0.05,seed=3'),
+    });
+    const sessionsBefore = await sessionsOf(dataDir);
+    const hashedIds = new Set(sessionsBefore.map((s) => s.user_id));
+
+    const redriven = await redriveOf(dataDir);
+
+    expect(redriven.put).toBeGreaterThan(50);
+    expect(redriven.pass!.totals.applied).toBe(0);
+    const rows = archiveRows(dataDir, []).map((r) => JSON.parse(r) as unknown[]);
+    const userIdAt = ARCHIVE_COLUMNS.findIndex((c) => c.name === 'user_id');
+    expect(rows).toHaveLength(summary.archived + redriven.put);
+    expect(rows.every((r) => hashedIds.has(r[userIdAt] as string))).toBe(true);
+    expect(await sessionsOf(dataDir)).toEqual(sessionsBefore);
+  }, 120_000);
 });
 
 describe('clickstream redrive of records older than the bound now', () => {

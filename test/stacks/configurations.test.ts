@@ -96,6 +96,15 @@ const CONFIGURATIONS: Array<[string, Partial<ClickstreamConfig>, Check]> = [
   ['ipMode omit', { ipMode: 'omit' }, (t) => expect(transformEnv(t)['IP_MODE']).toBe('omit')],
   ['dropBots', { dropBots: true }, (t) => expect(transformEnv(t)['DROP_BOTS']).toBe('true')],
   [
+    'userIdMode hash',
+    { userIdMode: 'hash' },
+    (t) => {
+      expect(transformEnv(t)['USER_ID_MODE']).toBe('hash');
+      t.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      expect(t.toJSON()['Outputs']).toHaveProperty('UserIdKeySecretArn');
+    },
+  ],
+  [
     'an alarm e-mail',
     { alarmEmail: 'ops@example.com' },
     (t) => {
