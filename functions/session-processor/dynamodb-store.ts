@@ -1,13 +1,13 @@
 /** The DynamoDB adapter of {@link SessionStore}: batched reads and writes, errors translated at the boundary. */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchGetCommandInput, BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { MetricsConflictError, RetryableStoreError, isRetryable } from './errors';
 import { MARSHALL_OPTIONS, decodeState, decodeWindow, encodeSession, encodeState, encodeWindow } from './item-codec';
 import type { Item, Lifetimes } from './item-codec';
 import type { UserState, WindowMetrics } from './model';
-import type { LoadedState, SessionStore, UserWrite } from './ports';
-import { STATE_SORT_KEY } from './table-schema';
+import type { LoadedState, PendingMarker, SessionStore, UserWrite } from './ports';
+import { METRICS_TABLE_KEYS, PENDING_PARTITION, STATE_SORT_KEY, TTL_ATTRIBUTE } from './table-schema';
 
 type KeysAndAttributes = NonNullable<BatchGetCommandInput['RequestItems']>[string];
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
@@ -49,7 +49,8 @@ export class DynamoSessionStore implements SessionStore {
     ];
     const states = new Map<string, UserState>();
     const metrics = new Map<number, WindowMetrics>();
-    for (const [table, item] of await this.batchGet(keys)) {
+    const [found, pending] = await Promise.all([this.batchGet(keys), this.pendingMarkers()]);
+    for (const [table, item] of found) {
       if (table === sessionsTable) {
         const state = decodeState(item);
         states.set(state.userId, state);
@@ -58,7 +59,64 @@ export class DynamoSessionStore implements SessionStore {
         metrics.set(w.windowStartMs, w);
       }
     }
-    return { states, metrics };
+    return { states, metrics, pending };
+  }
+
+  async putPending(marker: PendingMarker): Promise<void> {
+    const expires = Math.floor(Date.now() / 1000) + this.options.metricsTtlDays * 86_400;
+    try {
+      const out = await this.client.send(
+        new PutCommand({
+          TableName: this.options.metricsTable,
+          Item: { ...pendingKey(marker), fingerprints: marker.fingerprints.join(''), [TTL_ATTRIBUTE]: expires },
+        }),
+      );
+      this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
+    } catch (err) {
+      throw translate('PutItem', err);
+    }
+  }
+
+  async deletePending(marker: PendingMarker): Promise<void> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.options.metricsTable, Key: pendingKey(marker) }));
+    } catch (err) {
+      throw translate('DeleteItem', err);
+    }
+  }
+
+  /** Every marker: one partition, usually empty (a marker outlives its batch only while a user write keeps failing). */
+  private async pendingMarkers(): Promise<PendingMarker[]> {
+    const out: PendingMarker[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new QueryCommand({
+            TableName: this.options.metricsTable,
+            KeyConditionExpression: '#pk = :pending',
+            ExpressionAttributeNames: { '#pk': METRICS_TABLE_KEYS.partitionKey },
+            ExpressionAttributeValues: { ':pending': PENDING_PARTITION },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+      } catch (err) {
+        throw translate('Query', err);
+      }
+      for (const item of page.Items ?? []) {
+        const key = String(item[METRICS_TABLE_KEYS.sortKey]);
+        const hash = key.lastIndexOf('#');
+        const text = String(item['fingerprints'] ?? '');
+        const fingerprints: string[] = [];
+        for (let i = 0; i + FINGERPRINT_CHARS <= text.length; i += FINGERPRINT_CHARS)
+          fingerprints.push(text.slice(i, i + FINGERPRINT_CHARS));
+        out.push({ shardId: key.slice(0, hash), firstSequenceNumber: key.slice(hash + 1), fingerprints });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {
@@ -146,6 +204,16 @@ export class DynamoSessionStore implements SessionStore {
     }
     return [...new Set(failed)];
   }
+}
+
+/** Fingerprints are 32 hex digits; a marker stores them end to end (10,000 of them, the largest batch, in 320 KB). */
+const FINGERPRINT_CHARS = 32;
+
+function pendingKey(marker: PendingMarker): Item {
+  return {
+    [METRICS_TABLE_KEYS.partitionKey]: PENDING_PARTITION,
+    [METRICS_TABLE_KEYS.sortKey]: `${marker.shardId}#${marker.firstSequenceNumber}`,
+  };
 }
 
 function groupKeys(keys: ReadonlyArray<[string, Item]>): Record<string, KeysAndAttributes> {

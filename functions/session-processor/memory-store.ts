@@ -5,7 +5,7 @@
  */
 import { MetricsConflictError } from './errors';
 import type { Session, UserState, WindowMetrics } from './model';
-import type { LoadedState, SessionStore, UserWrite } from './ports';
+import type { LoadedState, PendingMarker, SessionStore, UserWrite } from './ports';
 
 export class MemorySessionStore implements SessionStore {
   readonly states = new Map<string, UserState>();
@@ -13,6 +13,8 @@ export class MemorySessionStore implements SessionStore {
   readonly sessions = new Map<string, Session>();
   /** Metrics by `${windowStart}|${shardId}`. */
   readonly metrics = new Map<string, WindowMetrics>();
+  /** Pending-metrics markers by `${shardId}#${firstSequenceNumber}`. */
+  readonly pending = new Map<string, PendingMarker>();
 
   load(shardId: string, userIds: readonly string[], windowStarts: readonly number[]): Promise<LoadedState> {
     const states = new Map<string, UserState>();
@@ -25,7 +27,17 @@ export class MemorySessionStore implements SessionStore {
       const item = this.metrics.get(`${windowStart}|${shardId}`);
       if (item) metrics.set(windowStart, item);
     }
-    return Promise.resolve({ states, metrics });
+    return Promise.resolve({ states, metrics, pending: [...this.pending.values()] });
+  }
+
+  putPending(marker: PendingMarker): Promise<void> {
+    this.pending.set(`${marker.shardId}#${marker.firstSequenceNumber}`, marker);
+    return Promise.resolve();
+  }
+
+  deletePending(marker: PendingMarker): Promise<void> {
+    this.pending.delete(`${marker.shardId}#${marker.firstSequenceNumber}`);
+    return Promise.resolve();
   }
 
   putMetrics(items: readonly WindowMetrics[], previous: ReadonlyMap<number, WindowMetrics>): Promise<void> {

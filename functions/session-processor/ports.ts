@@ -7,6 +7,20 @@ export interface LoadedState {
   readonly states: ReadonlyMap<string, UserState>;
   /** This shard's metrics item of each window, by window start. */
   readonly metrics: ReadonlyMap<number, WindowMetrics>;
+  /**
+   * Every shard's pending-metrics markers: events a batch counted in the metrics and whose users it could not
+   * write. When such an event comes again (a retry from a later record, or a redrive) it changes the sessions
+   * and not the metrics.
+   */
+  readonly pending: readonly PendingMarker[];
+}
+
+/** What a batch counted in the metrics before writing its users: kept until every user is written. */
+export interface PendingMarker {
+  readonly shardId: string;
+  /** The batch's first sequence number: a retry of the same batch writes the same marker. */
+  readonly firstSequenceNumber: string;
+  readonly fingerprints: readonly string[];
 }
 
 /** Everything written for one user after a batch: the sessions it closed, then the state (with the current session). */
@@ -28,6 +42,10 @@ export interface SessionStore {
    * Returns the users whose writes did not all succeed.
    */
   putUsers(writes: readonly UserWrite[]): Promise<{ readonly failedUserIds: readonly string[] }>;
+  /** Writes (or rewrites) a pending-metrics marker. */
+  putPending(marker: PendingMarker): Promise<void>;
+  /** Deletes a marker whose events are all applied. */
+  deletePending(marker: PendingMarker): Promise<void>;
 }
 
 /** Structured log lines; Powertools Logger fits it. */

@@ -4,10 +4,16 @@
  *
  * Write order is what makes retries safe without transactions:
  * 1. every metrics window item, each guarded by its watermark (a record at or below it is never re-counted);
- * 2. each user's touched sessions, then the user's state with its new watermark.
- * A failure in step 1 retries the whole batch: windows already written skip their records by watermark,
- * users are unchanged and recompute the same effects. A failure in step 2 retries from that user's lowest
+ * 2. a pending-metrics marker: the fingerprints of the events the batch counted;
+ * 3. each user's touched sessions, then the user's state with its new watermark;
+ * 4. the marker is deleted, or cut to the events of the users whose writes failed.
+ * A failure in step 1 or 2 retries the whole batch: windows already written skip their records by watermark,
+ * users are unchanged and recompute the same effects. A failure in step 3 retries from that user's lowest
  * record: users already written skip by watermark, the failed user recomputes from its unchanged state.
+ * When the retries run out, the batch goes to the on-failure destination with its events counted and its
+ * failed users' events not applied; the marker remembers which, so that when they come back (redriven, with
+ * new positions past every watermark) they are applied to the sessions and not counted again. An event of a
+ * marker that is applied (or found a duplicate or late) by a batch whose users are written leaves the marker.
  */
 import type { UserIdPolicy } from '../shared/pseudonym';
 import { preview } from '../shared/reasons';
@@ -18,7 +24,7 @@ import { decodeBatch } from './decode-batch';
 import type { DecodedBatch, RefusedUserRecord, StreamRecord } from './decode-batch';
 import { RetryableStoreError } from './errors';
 import type { EventEffect } from './model';
-import type { Log, SessionStore, UserWrite } from './ports';
+import type { Log, PendingMarker, SessionStore, UserWrite } from './ports';
 import { windowStart } from './sessionize';
 import type { SessionRules, UserOutcome } from './sessionize';
 import { lowestPosition, sessionizeUsers } from './sessionize-batch';
@@ -100,7 +106,8 @@ export async function processBatch(records: readonly StreamRecord[], deps: Batch
   const counts: Counts = { ...decoded, ...countEffects(effects) };
 
   const committedRefusals = cutoff === undefined ? batch.refused : batch.refused.filter((r) => r.position < cutoff);
-  const windowItems = aggregateEffects(effects, committedRefusals, shardId, deps.rules.windowMs, loaded.value.metrics);
+  const alreadyCounted = new Set(loaded.value.pending.flatMap((m) => m.fingerprints));
+  const windowItems = aggregateEffects(effects, committedRefusals, shardId, deps.rules.windowMs, loaded.value.metrics, alreadyCounted);
   const metricsWritten = await orRetry(
     () => deps.store.putMetrics(windowItems, loaded.value.metrics),
     deps.log,
@@ -109,7 +116,24 @@ export async function processBatch(records: readonly StreamRecord[], deps: Batch
   );
   if (!metricsWritten) return retryWholeBatch(counts);
 
-  const lowestFailed = await writeUsers(deps, shardId, outcomes);
+  const counted = effects.filter((e) => e.kind !== 'already_applied');
+  const marker: PendingMarker = {
+    shardId,
+    firstSequenceNumber: first.kinesis.sequenceNumber,
+    fingerprints: unique(counted.map((e) => e.event.eventId)),
+  };
+  if (marker.fingerprints.length > 0) {
+    const markerWritten = await orRetry(
+      () => deps.store.putPending(marker),
+      deps.log,
+      shardId,
+      'could not write the pending-metrics marker; retrying the batch',
+    );
+    if (!markerWritten) return retryWholeBatch(counts);
+  }
+
+  const { lowest: lowestFailed, failedUserIds } = await writeUsers(deps, shardId, outcomes);
+  await settleMarkers(deps, shardId, marker, loaded.value.pending, outcomes, failedUserIds);
   const retryPosition = lowestFailed !== undefined && (cutoff === undefined || lowestFailed < cutoff) ? lowestFailed : cutoff;
   const retryFrom = retryPosition === undefined ? undefined : batch.positions.find((p) => p.position === retryPosition)?.sequenceNumber;
   return result(counts, retryFrom);
@@ -138,16 +162,59 @@ async function orRetry<T>(call: () => Promise<T>, log: Log, shardId: string, mes
   }
 }
 
-/** Writes every user the batch changed; returns the lowest record of the users whose writes failed. */
-async function writeUsers(deps: BatchDeps, shardId: string, outcomes: ReadonlyMap<string, UserOutcome>): Promise<bigint | undefined> {
+/** Writes every user the batch changed; returns the users whose writes failed and the lowest of their records. */
+async function writeUsers(
+  deps: BatchDeps,
+  shardId: string,
+  outcomes: ReadonlyMap<string, UserOutcome>,
+): Promise<{ lowest: bigint | undefined; failedUserIds: readonly string[] }> {
   const writes: UserWrite[] = [];
   for (const outcome of outcomes.values()) {
     if (outcome.effects.some((e) => e.kind !== 'already_applied')) writes.push({ state: outcome.state, sessions: outcome.closedSessions });
   }
   const { failedUserIds } = await deps.store.putUsers(writes);
-  if (failedUserIds.length === 0) return undefined;
+  if (failedUserIds.length === 0) return { lowest: undefined, failedUserIds };
   deps.log.warn('could not write some users; retrying from the lowest', { shardId, users: failedUserIds.length });
-  return lowestPosition(failedUserIds.map((userId) => ({ position: lowestPosition(outcomes.get(userId)!.effects) })));
+  const lowest = lowestPosition(failedUserIds.map((userId) => ({ position: lowestPosition(outcomes.get(userId)!.effects) })));
+  return { lowest, failedUserIds };
+}
+
+/**
+ * After the users' writes: this batch's marker keeps only the events of the users that could not be written
+ * (deleted when there are none), and every other marker loses the events of the users written now. A marker
+ * that cannot be changed now stays as it was: it errs towards not counting an event a second time, and its
+ * items expire with the metrics.
+ */
+async function settleMarkers(
+  deps: BatchDeps,
+  shardId: string,
+  own: PendingMarker,
+  loaded: readonly PendingMarker[],
+  outcomes: ReadonlyMap<string, UserOutcome>,
+  failedUserIds: readonly string[],
+): Promise<void> {
+  const failed = new Set(failedUserIds);
+  const unwritten = new Set<string>();
+  const written = new Set<string>();
+  for (const [userId, outcome] of outcomes) {
+    for (const e of outcome.effects) if (e.kind !== 'already_applied') (failed.has(userId) ? unwritten : written).add(e.event.eventId);
+  }
+  const ownKey = `${own.shardId}#${own.firstSequenceNumber}`;
+  const changes: Array<Promise<void>> = [];
+  const settle = (m: PendingMarker, keep: (f: string) => boolean) => {
+    const left = m.fingerprints.filter(keep);
+    if (left.length === m.fingerprints.length) return;
+    changes.push(left.length === 0 ? deps.store.deletePending(m) : deps.store.putPending({ ...m, fingerprints: left }));
+  };
+  if (own.fingerprints.length > 0) settle(own, (f) => unwritten.has(f));
+  for (const m of loaded) if (`${m.shardId}#${m.firstSequenceNumber}` !== ownKey) settle(m, (f) => !written.has(f));
+  const results = await Promise.allSettled(changes);
+  const failures = results.filter((r) => r.status === 'rejected').length;
+  if (failures > 0) deps.log.warn('could not update some pending-metrics markers; they stay as they were', { shardId, markers: failures });
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }
 
 /**

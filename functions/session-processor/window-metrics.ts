@@ -29,8 +29,10 @@ export function emptyWindow(windowStartMs: number, shardId: string): WindowMetri
 
 /**
  * Folds effects into the windows of their event time, and refused records into the windows of their arrival. An effect at or below its window's watermark was counted
- * by an earlier attempt and is skipped, so a retried or duplicated batch adds nothing. Returns only the
- * windows that changed, each with its new watermark.
+ * by an earlier attempt and is skipped, so a retried or duplicated batch adds nothing; so is an event applied
+ * now that is in `alreadyCounted` (a pending-metrics marker: counted by a batch whose users were not written,
+ * and now back at a new position, redriven). A copy found a duplicate or late is counted as such.
+ * Returns only the windows that changed, each with its new watermark.
  */
 export function aggregateEffects(
   effects: readonly EventEffect[],
@@ -38,6 +40,7 @@ export function aggregateEffects(
   shardId: string,
   windowMs: number,
   prior: ReadonlyMap<number, WindowMetrics>,
+  alreadyCounted: ReadonlySet<string> = new Set(),
 ): WindowMetrics[] {
   const changed = new Map<number, Mutable>();
   const windowFor = (ms: number, position: bigint): Mutable | undefined => {
@@ -55,7 +58,7 @@ export function aggregateEffects(
   for (const effect of effects) {
     if (effect.kind === 'already_applied') continue;
     const w = windowFor(effect.event.timestampMs, effect.position);
-    if (w) addEffect(w, effect);
+    if (w && !(effect.kind === 'applied' && alreadyCounted.has(effect.event.eventId))) addEffect(w, effect);
   }
   for (const r of refusals) {
     const w = windowFor(r.arrivalMs, r.position);

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeSession, decodeState, decodeWindow, isSessionItem } from '../../functions/session-processor/item-codec';
 import type { Item } from '../../functions/session-processor/item-codec';
 import type { Session, WindowMetrics } from '../../functions/session-processor/model';
-import { STATE_SORT_KEY } from '../../functions/session-processor/table-schema';
+import { STATE_SORT_KEY, isPendingMarker } from '../../functions/session-processor/table-schema';
 import { counts } from '../../functions/session-processor/window-metrics';
 
 /** The sessions an item of the sessions table holds: a closed session, or a state's current session. */
@@ -41,6 +41,7 @@ export async function allSessions(client: DynamoDBClient, table: string): Promis
 export async function allWindows(client: DynamoDBClient, table: string): Promise<WindowMetrics[]> {
   const byWindow = new Map<number, WindowMetrics>();
   for await (const item of scan(client, table)) {
+    if (isPendingMarker(item)) continue;
     const w = decodeWindow(item);
     const sum = byWindow.get(w.windowStartMs);
     byWindow.set(w.windowStartMs, sum ? addWindows(sum, w) : { ...w, shardId: '*', watermark: undefined });

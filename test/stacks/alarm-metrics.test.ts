@@ -3,7 +3,7 @@
  * print is captured and compared with the alarms of the synthesized template (namespace, name, dimensions).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createSessionHandler } from '../../functions/session-processor/create-handler';
 import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
@@ -73,6 +73,9 @@ describe('alarms on custom metrics', () => {
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+    // The pending-metrics markers: none to read, each deleted once the users are written.
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(DeleteCommand).resolves({});
     // Each handler builds its own Metrics, as deployed; only the DynamoDB client and the logger are injected.
     const sessionProcessor = () =>
       createSessionHandler({

@@ -127,7 +127,10 @@ describe('least privilege', () => {
       (p) => (p.Properties['PolicyDocument'] as { Statement: Array<{ Action: string | string[] }> }).Statement,
     );
     const dynamo = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('dynamodb:'));
-    expect(new Set(dynamo)).toEqual(new Set(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem']));
+    // Query and DeleteItem on the metrics table only: the pending-metrics markers.
+    expect(new Set(dynamo)).toEqual(
+      new Set(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem']),
+    );
   });
 
   it("attaches no managed policy but the API Gateway account log role's, and grants no action on every resource", () => {

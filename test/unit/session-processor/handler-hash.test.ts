@@ -1,6 +1,6 @@
 /** The session-processor with userIdMode hash: keyed hashes in every item, the key read once, no key no write. */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler } from '../../../functions/session-processor/create-handler';
 import { UserIdKeyError } from '../../../functions/shared/errors';
@@ -18,6 +18,9 @@ beforeEach(() => {
   ddb.on(BatchGetCommand).resolves({ Responses: {} });
   ddb.on(PutCommand).resolves({});
   ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  // The pending-metrics markers: none to read, each deleted once the users are written.
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(DeleteCommand).resolves({});
 });
 afterEach(() => {
   ddb.reset();

@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,6 +25,9 @@ beforeEach(() => {
   ddb.on(BatchGetCommand).resolves({ Responses: {} });
   ddb.on(PutCommand).resolves({});
   ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  // The pending-metrics markers: none to read, each deleted once the users are written.
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(DeleteCommand).resolves({});
 });
 
 const ev = (user: string, minutes: number, extra: Record<string, unknown> = {}) =>
@@ -45,7 +48,14 @@ describe('session-processor handler', () => {
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('a', 1)]));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(written()).toEqual({ sessions: [], states: ['a', 'b'] });
-    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    // One metrics item, and the pending-metrics marker, written before the users and deleted after them.
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as Record<string, string>);
+    expect(puts.map((i) => i['windowStart'])).toEqual(['2026-11-27T10:00:00.000Z', 'PENDING']);
+    expect(puts[1]!['fingerprints']).toHaveLength(3 * 32);
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      TableName: 'metrics',
+      Key: { windowStart: 'PENDING', shardId: puts[1]!['shardId'] as string },
+    });
     const read = ddb.commandCalls(BatchGetCommand)[0]!.args[0].input;
     expect(read.RequestItems?.['sessions']?.ConsistentRead).toBe(true);
     expect(read.RequestItems?.['metrics']?.ConsistentRead).toBe(true);

@@ -179,3 +179,37 @@ describe('processBatch', () => {
     expect(d.store.snapshot()).toEqual(after);
   });
 });
+
+describe('a batch that failed between its metrics and its users, then redriven', () => {
+  const clean = async (records: readonly unknown[]) => {
+    const d = deps();
+    await processBatch(kinesisEvent(records).Records, d);
+    return d.store.snapshot();
+  };
+
+  it("counts its events once: the marker keeps the failed users' events, and their redrive applies them without counting again", async () => {
+    const d = deps();
+    // Batch k: b's state cannot be written however often it is retried (as when the retries run out).
+    d.store.failStateFor.add('b');
+    const first = await processBatch(kinesisEvent(payloads).Records, d);
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: sequenceNumber(1) }]);
+    const [marker] = [...d.store.pending.values()];
+    expect(marker!.fingerprints).toHaveLength(2); // b's two events; a's and c's left the marker with their users
+    // The batch goes to the on-failure destination; the shard moves on, and later the fix is deployed.
+    d.store.failStateFor.clear();
+    await processBatch(kinesisEvent([ev('c', 20)], 100).Records, d);
+    // Redriven: b's two records again, with their own bytes, at new positions past every watermark.
+    const redriven = await processBatch(kinesisEvent([payloads[1], payloads[4]], 200).Records, d);
+    expect(redriven.report).toMatchObject({ applied: 2, duplicates: 0, late: 0 });
+    expect(d.store.pending.size).toBe(0);
+    expect(d.store.snapshot()).toEqual(await clean([...payloads, ev('c', 20)]));
+    // A second redrive of the same records changes no session and no business metric.
+    const again = await processBatch(kinesisEvent([payloads[1], payloads[4]], 300).Records, d);
+    expect(again.report).toMatchObject({ applied: 0, duplicates: 1, late: 1 });
+    const after = d.store.snapshot();
+    expect(after.sessions).toEqual((await clean([...payloads, ev('c', 20)])).sessions);
+    expect(after.metrics.map(({ duplicates: _d, lateEvents: _l, ...m }) => m)).toEqual(
+      (await clean([...payloads, ev('c', 20)])).metrics.map(({ duplicates: _d, lateEvents: _l, ...m }) => m),
+    );
+  });
+});
