@@ -25,6 +25,9 @@ export interface Rates {
   readonly sessionWriteUnits: number;
   readonly windowWriteUnits: number;
   readonly windowReadUnits: number;
+  /** Capacity units of an invocation's pending-metrics marker: its Put and Delete, and the Query of the markers. */
+  readonly markerWriteUnits: number;
+  readonly markerReadUnits: number;
   /** Events per session (closed sessions are written once each). */
   readonly eventsPerSession: number;
   /** Lambda time per session-processor invocation: fixed part (DynamoDB round trips) and per event. */
@@ -46,6 +49,9 @@ export const DEFAULT_RATES: Rates = {
   sessionWriteUnits: 1.03,
   windowWriteUnits: 1.02,
   windowReadUnits: 1,
+  // A Put of a small marker and its Delete; a strongly consistent Query of an empty partition.
+  markerWriteUnits: 2,
+  markerReadUnits: 1,
   eventsPerSession: 5.72,
   invocationMs: 40,
   perEventMs: 0.15,
@@ -112,8 +118,8 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
   // Each shard invokes at most once per batching window while records trickle in, or once per full batch.
   const invocations = Math.max(n / s.batchSize, Math.min(n, (shards * SECONDS_PER_MONTH) / Math.max(1, s.batchingWindowSeconds)));
   // At these rates a batch rarely holds two events of one user: one state read and write per event.
-  const wru = n * (r.stateWriteUnits + r.sessionWriteUnits / r.eventsPerSession) + invocations * r.windowWriteUnits;
-  const rru = n * r.stateReadUnits + invocations * r.windowReadUnits;
+  const wru = n * (r.stateWriteUnits + r.sessionWriteUnits / r.eventsPerSession) + invocations * (r.windowWriteUnits + r.markerWriteUnits);
+  const rru = n * r.stateReadUnits + invocations * (r.windowReadUnits + r.markerReadUnits);
   const lambdaSeconds = (invocations * r.invocationMs + n * r.perEventMs) / 1000;
   const transformInvocations = Math.max((n * r.eventBytes) / MB, SECONDS_PER_MONTH / s.bufferIntervalSeconds);
   const objects = Math.min(n, SECONDS_PER_MONTH / s.bufferIntervalSeconds) * 1.05;
