@@ -134,6 +134,7 @@ export function encodeWindow(window: WindowMetrics, life: Lifetimes): Item {
     activeUsers: window.activeUsers,
     duplicates: window.duplicates,
     lateEvents: window.lateEvents,
+    alreadyCounted: window.alreadyCounted,
     refused: window.refused,
     refusedByReason: window.refusedByReason,
     [TTL_ATTRIBUTE]: expiresAt(window.windowStartMs, life.metricsTtlDays),
@@ -156,6 +157,8 @@ export function decodeWindow(item: Item): WindowMetrics {
     activeUsers: number(item['activeUsers']),
     duplicates: number(item['duplicates']),
     lateEvents: number(item['lateEvents']),
+    // Absent from items written before the pending-metrics markers.
+    alreadyCounted: item['alreadyCounted'] === undefined ? 0 : number(item['alreadyCounted']),
     refused: number(item['refused']),
     refusedByReason: countsOf(item['refusedByReason']),
   };

@@ -84,6 +84,11 @@ export interface WindowMetrics {
   readonly activeUsers: number;
   readonly duplicates: number;
   readonly lateEvents: number;
+  /**
+   * Events applied to their users whose business metrics an earlier batch had counted (a pending-metrics
+   * marker's, redriven): they change the sessions, and are counted here instead of again.
+   */
+  readonly alreadyCounted: number;
   /** Records refused by the contract, counted in the window of their arrival time (they have no valid event time). */
   readonly refused: number;
   readonly refusedByReason: Readonly<Record<string, number>>;

@@ -22,6 +22,7 @@ export function emptyWindow(windowStartMs: number, shardId: string): WindowMetri
     activeUsers: 0,
     duplicates: 0,
     lateEvents: 0,
+    alreadyCounted: 0,
     refused: 0,
     refusedByReason: {},
   };
@@ -58,7 +59,9 @@ export function aggregateEffects(
   for (const effect of effects) {
     if (effect.kind === 'already_applied') continue;
     const w = windowFor(effect.event.timestampMs, effect.position);
-    if (w && !(effect.kind === 'applied' && alreadyCounted.has(effect.event.eventId))) addEffect(w, effect);
+    if (!w) continue;
+    if (effect.kind === 'applied' && alreadyCounted.has(effect.event.eventId)) w.alreadyCounted += 1;
+    else addEffect(w, effect);
   }
   for (const r of refusals) {
     const w = windowFor(r.arrivalMs, r.position);

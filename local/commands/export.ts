@@ -29,6 +29,7 @@ export interface MetricsExport {
   readonly active_users: number;
   readonly duplicates: number;
   readonly late_events: number;
+  readonly already_counted: number;
   readonly refused: number;
   readonly refused_by_reason: Readonly<Record<string, number>>;
 }
@@ -67,6 +68,7 @@ export function exportWindow(w: WindowMetrics): MetricsExport {
     active_users: w.activeUsers,
     duplicates: w.duplicates,
     late_events: w.lateEvents,
+    already_counted: w.alreadyCounted,
     refused: w.refused,
     refused_by_reason: sorted(w.refusedByReason),
   };

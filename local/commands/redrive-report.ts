@@ -88,12 +88,13 @@ export function printPass(p: Progress, r: RedrivePassReport): void {
         ['  applied to sessions', t.applied],
         ['  producer duplicates', t.duplicates],
         ['  late (before session start)', t.late],
+        ['  applied, counted before (a failed batch)', t.alreadyCounted],
         ['  refused', t.refused],
       ],
     ),
   );
   p.line(
-    `  session path: records put ${r.put}${left.sessionIn} = applied ${t.applied} + duplicates ${t.duplicates} + late ${t.late} + refused ${t.refused}${left.sessionAhead}: ${holds(r.sessionPathBalanced)}`,
+    `  session path: records put ${r.put}${left.sessionIn} = applied ${t.applied} + duplicates ${t.duplicates} + late ${t.late} + counted before ${t.alreadyCounted} + refused ${t.refused}${left.sessionAhead}: ${holds(r.sessionPathBalanced)}`,
   );
   p.line(
     `  archive path: records put ${r.put}${left.archiveIn} = archived ${a.ok} + processing failed ${a.processingFailed} + dropped ${a.dropped}: ${holds(r.archivePathBalanced)}`,

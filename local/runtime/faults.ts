@@ -17,6 +17,10 @@
  *   that holds one throw, as a bug that throws on some input would: half of them before the invocation's
  *   writes, half after them (the batch is then applied, yet reported failed). Lambda bisects and retries until
  *   each such record fails alone, then writes it to the on-failure destination;
+ * - `session-write-bug=P`: a share P of records (chosen by their bytes) makes every session-processor
+ *   invocation that holds one throw when it writes its users, after its metrics: as a bug in writing a user
+ *   would. Lambda bisects and retries until the record fails alone, then writes it to the on-failure
+ *   destination, its event counted in the metrics and not applied to its user;
  * - `seed=N`: the seed every decision's random source derives from (default 1).
  *
  * The two bugs are drawn per record from its bytes, not per invocation: a rerun of the same input, however
@@ -38,6 +42,7 @@ export interface FaultPlan {
   readonly transformError: number;
   readonly transformBug: number;
   readonly sessionBug: number;
+  readonly sessionWriteBug: number;
   readonly seed: number;
 }
 
@@ -49,6 +54,7 @@ export const NO_FAULTS: FaultPlan = {
   transformError: 0,
   transformBug: 0,
   sessionBug: 0,
+  sessionWriteBug: 0,
   seed: 1,
 };
 
@@ -59,6 +65,7 @@ const SHARE_KEYS = {
   'transform-error': 'transformError',
   'transform-bug': 'transformBug',
   'session-bug': 'sessionBug',
+  'session-write-bug': 'sessionWriteBug',
 } as const;
 
 /** Parses a SPEC; an unknown key or a share outside [0, 1] is an error naming it. */
@@ -115,7 +122,7 @@ const ERRORS = [
 ];
 
 /** Where the injected session-processor bug throws: before the invocation's writes, or after them. */
-export type SessionBugPlace = 'before its writes' | 'after its writes';
+export type SessionBugPlace = 'before its writes' | 'after its writes' | 'while writing its users';
 
 /** The injected session-processor bug: thrown by an invocation that holds a record it "cannot handle". */
 export class InjectedSessionBug extends Error {
@@ -140,6 +147,8 @@ interface InvocationFaults {
   /** DynamoDB calls made so far, per operation. */
   readonly calls: Map<string, number>;
   callsBeforeCrash: number | undefined;
+  /** The session write bug: the invocation throws at its first write to the sessions table. */
+  throwAtUserWrite: boolean;
 }
 
 /**
@@ -176,6 +185,10 @@ export class FaultInjector {
           invocation.callsBeforeCrash -= 1;
         }
         const operation = context.commandName ?? 'call';
+        if (invocation.throwAtUserWrite && operation === 'BatchWriteItemCommand') {
+          this.counts.sessionBugInvocations += 1;
+          throw new InjectedSessionBug('while writing its users');
+        }
         const n = invocation.calls.get(operation) ?? 0;
         invocation.calls.set(operation, n + 1);
         const random = this.random(`${invocation.key}/${operation}/${n}`);
@@ -207,7 +220,12 @@ export class FaultInjector {
   }
 
   private async once<E extends KinesisStreamEvent, R>(key: string, event: E, next: (e: E) => Promise<R>): Promise<R> {
-    const invocation: InvocationFaults = { key, calls: new Map(), callsBeforeCrash: undefined };
+    const invocation: InvocationFaults = {
+      key,
+      calls: new Map(),
+      callsBeforeCrash: undefined,
+      throwAtUserWrite: this.sessionWriteBugIn(event),
+    };
     const random = this.random(`${key}/crash`);
     if (this.plan.crash > 0 && random.chance(this.plan.crash)) {
       this.counts.crashes += 1;
@@ -236,6 +254,14 @@ export class FaultInjector {
       place ??= here;
     }
     return place;
+  }
+
+  /** Whether the session write bug strikes a record of these: drawn per record from its bytes. */
+  private sessionWriteBugIn(event: KinesisStreamEvent): boolean {
+    if (this.plan.sessionWriteBug === 0) return false;
+    return event.Records.some((r) =>
+      this.random(`session-write-bug/${fingerprint(Buffer.from(r.kinesis.data, 'base64'))}`).chance(this.plan.sessionWriteBug),
+    );
   }
 
   /** Whether the session bug strikes a record with these bytes, and where: the same for every run of the same seed. */

@@ -94,7 +94,7 @@ export class PipelinePass {
  * stopped run had counted already.
  */
 export function sessionPathBalanced(recordsIn: number, left: LeftOnStream, countedBefore: number, t: SessionPathTotals): boolean {
-  const valid = t.applied + t.duplicates + t.late;
+  const valid = t.applied + t.duplicates + t.late + t.alreadyCounted;
   return countedBefore >= 0 && countedBefore <= left.sessionPath && recordsIn + left.sessionPath === valid + t.refused + countedBefore;
 }
 
@@ -128,7 +128,7 @@ export function holds(balanced: boolean): string {
  * so on a directory whose stream has lost records this figure is too high, and the check says so.
  */
 async function countedAheadOfCheckpoint(p: LocalPipeline, before: SessionPathTotals, left: LeftOnStream): Promise<number> {
-  const counted = before.applied + before.duplicates + before.late + before.refused;
+  const counted = before.applied + before.duplicates + before.late + before.alreadyCounted + before.refused;
   return counted - ((await p.recordsOnStream()) - left.sessionPath);
 }
 

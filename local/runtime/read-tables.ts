@@ -62,6 +62,7 @@ function addWindows(a: WindowMetrics, b: WindowMetrics): WindowMetrics {
     activeUsers: a.activeUsers + b.activeUsers,
     duplicates: a.duplicates + b.duplicates,
     lateEvents: a.lateEvents + b.lateEvents,
+    alreadyCounted: a.alreadyCounted + b.alreadyCounted,
     refused: a.refused + b.refused,
     refusedByReason: addCounts(a.refusedByReason, b.refusedByReason),
   };

@@ -6,6 +6,8 @@ export interface SessionPathTotals {
   readonly applied: number;
   readonly duplicates: number;
   readonly late: number;
+  /** Applied to sessions, their metrics counted by an earlier failed batch (redriven). */
+  readonly alreadyCounted: number;
   readonly refused: number;
   readonly refusedByReason: Readonly<Record<string, number>>;
 }
@@ -15,15 +17,17 @@ export function sessionPathTotals(windows: readonly WindowMetrics[]): SessionPat
   let applied = 0;
   let duplicates = 0;
   let late = 0;
+  let alreadyCounted = 0;
   let refused = 0;
   for (const w of windows) {
     applied += w.events;
     duplicates += w.duplicates;
     late += w.lateEvents;
+    alreadyCounted += w.alreadyCounted;
     refused += w.refused;
     for (const [k, v] of Object.entries(w.refusedByReason)) byReason[k] = (byReason[k] ?? 0) + v;
   }
-  return { applied, duplicates, late, refused, refusedByReason: byReason };
+  return { applied, duplicates, late, alreadyCounted, refused, refusedByReason: byReason };
 }
 
 /** The difference between two readings: what one run added. */
@@ -37,6 +41,7 @@ export function minusTotals(after: SessionPathTotals, before: SessionPathTotals)
     applied: after.applied - before.applied,
     duplicates: after.duplicates - before.duplicates,
     late: after.late - before.late,
+    alreadyCounted: after.alreadyCounted - before.alreadyCounted,
     refused: after.refused - before.refused,
     refusedByReason: byReason,
   };

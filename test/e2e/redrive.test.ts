@@ -223,6 +223,49 @@ describe('clickstream redrive of records older than the bound now', () => {
   }, 60_000);
 });
 
+describe('clickstream redrive after a bug that throws between the metrics and the users', () => {
+  let bugged: Run;
+  let failed: KeptRecord[];
+  let metricsBefore: MetricsExport[];
+  /** Business totals a failed batch cannot skew: every event is counted once, users written or not. */
+  const business = (metrics: readonly MetricsExport[]) => ({
+    events: metrics.reduce((n, m) => n + Object.values(m.events_by_type).reduce((a, b) => a + b, 0), 0),
+    page_views: metrics.reduce((n, m) => n + m.page_views, 0),
+    conversions: metrics.reduce((n, m) => n + m.conversions, 0),
+    revenue: Math.round(metrics.reduce((n, m) => n + m.revenue, 0) * 100) / 100,
+  });
+
+  beforeAll(async () => {
+    bugged = await runOf('session-write-bug', 'session-write-bug=0.01,seed=5');
+    failed = onFailureRecords(bugged.dataDir);
+    metricsBefore = await metricsOf(bugged.dataDir);
+  }, 120_000);
+
+  it('sends the batches to the on-failure destination with their events counted and their users not written', async () => {
+    expect(failed.length).toBeGreaterThan(5);
+    expect(failed.every((r) => r.errorCode.includes('while writing its users'))).toBe(true);
+    expect(business(metricsBefore)).toEqual(business(await metricsOf(clean.dataDir)));
+  });
+
+  it('applies the redriven events to the sessions without counting them again; a second redrive changes nothing', async () => {
+    const redriven = await redriveOf(bugged.dataDir);
+    const pass = redriven.pass!;
+    expect(redriven.put).toBe(failed.length);
+    expect(pass.sessionPathBalanced && pass.archivePathBalanced).toBe(true);
+    // Nothing counted as a new event: each is applied but counted before (its user took it) or late.
+    expect(pass.totals.applied).toBe(0);
+    expect(pass.totals.alreadyCounted).toBeGreaterThan(0);
+    expect(pass.totals.alreadyCounted + pass.totals.late + pass.totals.duplicates).toBe(redriven.put);
+    const metricsAfter = await metricsOf(bugged.dataDir);
+    expect(business(metricsAfter)).toEqual(business(metricsBefore));
+    expect(business(metricsAfter)).toEqual(business(await metricsOf(clean.dataDir)));
+
+    const files = stateOfFiles(bugged.dataDir);
+    expect((await redriveOf(bugged.dataDir)).put).toBe(0);
+    expect(stateOfFiles(bugged.dataDir)).toEqual(files);
+  }, 180_000);
+});
+
 describe('clickstream redrive after a session-processor bug', () => {
   let bugged: Run;
   let failed: KeptRecord[];

@@ -208,6 +208,7 @@ function window(windowStartMs: number, shardId: string, pageViews: number): Wind
     activeUsers: 1,
     duplicates: 0,
     lateEvents: 0,
+    alreadyCounted: 0,
     refused: 0,
     refusedByReason: {},
   };

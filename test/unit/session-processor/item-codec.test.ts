@@ -81,6 +81,7 @@ describe('the item codec', () => {
       activeUsers: 1,
       duplicates: 0,
       lateEvents: 0,
+      alreadyCounted: 0,
       refused: 1,
       refusedByReason: { malformed_json: 1 },
     };
