@@ -14,15 +14,15 @@ export interface ForgetCommand {
   readonly reference?: string;
 }
 
-/** The user ids of `--user` flags and a `--users-file` (one per line; blank lines and `#` comments skipped). */
+/** The user ids of `--user` flags and a `--users-file` (one per line, as written). */
 export function userIds(flags: readonly string[], file: string | undefined): string[] {
+  // Lines as they are (a user id may hold spaces; only the line ending goes), blank lines and `#` comments skipped.
   const fromFile =
     file === undefined
       ? []
       : readFileSync(file, 'utf8')
           .split(/\r?\n/)
-          .map((l) => l.trim())
-          .filter((l) => l !== '' && !l.startsWith('#'));
+          .filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const ids = [...new Set([...flags, ...fromFile])];
   if (ids.length === 0) throw new UsageError('forget needs at least one --user ID (or --users-file FILE)');
   for (const id of ids) if (id.trim() === '') throw new UsageError('--user must not be empty');
@@ -36,7 +36,11 @@ export async function forgetCommand(c: ForgetCommand, out: (line: string) => voi
   try {
     // In userIdMode hash the sessions table and the archive hold the id's keyed hash; the failure stores, the id as sent.
     const ids = opened.userIds;
-    const subjects: ForgetSubject[] = c.users.map((raw) => ({ raw, stored: ids.mode === 'hash' ? pseudonymousUserId(ids.key, raw) : raw }));
+    // Both in hash mode: rows written before the mode was switched from keep hold the raw id.
+    const subjects: ForgetSubject[] = c.users.map((raw) => ({
+      raw,
+      stored: ids.mode === 'hash' ? [pseudonymousUserId(ids.key, raw), raw] : [raw],
+    }));
     const userIdMode = ids.mode;
     const mode = userIdMode === 'hash' ? ', user ids stored as their keyed hash' : '';
     out(

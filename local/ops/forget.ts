@@ -16,7 +16,7 @@
  * Metrics windows are aggregates without user ids and stay. Every step is idempotent and every object write
  * replaces the object whole, so a run stopped anywhere is finished by running it again.
  */
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESSIONS_TABLE_KEYS } from '../../functions/session-processor/table-schema';
@@ -30,10 +30,13 @@ import type { ListedObject, ObjectStore } from './object-store';
 /** The folder of the audit records, in the archive store, outside the Glue table's location. */
 export const ERASURES_PREFIX = 'erasures/';
 
-/** A person to erase: the id the producer sent, and the id the stores hold (the same, or its keyed hash). */
+/**
+ * A person to erase: the id the producer sent, and the ids the stores may hold it under: the raw id, and in
+ * `userIdMode` hash its keyed hash too (rows written before the mode was switched hold the raw id).
+ */
 export interface ForgetSubject {
   readonly raw: string;
-  readonly stored: string;
+  readonly stored: readonly string[];
 }
 
 /** The query engine over the archive's data objects. */
@@ -105,18 +108,23 @@ export interface ErasureAudit {
   readonly operator: string;
   readonly reference: string | null;
   readonly userIdMode: string;
-  /** SHA-256 of each raw user id: confirms that a given id was erased to whoever already knows it. */
-  readonly subjects: readonly string[];
+  /**
+   * How many people were erased. Never their ids, nor a hash of them: an unkeyed hash of a guessable id
+   * (an email, a customer number) gives it back to whoever hashes the guesses; `reference` (the request's
+   * ticket) is what ties the record to a person, in the system that holds the request.
+   */
+  readonly subjects: number;
   readonly sessionItemsDeleted: number;
   readonly archive: StoreCounts;
   readonly failureStores: StoreCounts;
   readonly objectsAwaitingRestore: number;
-  readonly complete: boolean;
+  /** Whether the check afterwards found nothing of them and nothing awaits a restore; null until it has run. */
+  readonly complete: boolean | null;
 }
 
 /** Erases `subjects` from `place`; see the module comment for the order. */
 export async function forget(subjects: readonly ForgetSubject[], place: ForgetPlace, o: ForgetOptions): Promise<ForgetReport> {
-  const stored = new Set(subjects.map((s) => s.stored));
+  const stored = new Set(subjects.flatMap((s) => s.stored));
   const raw = new Set(subjects.map((s) => s.raw));
   const rewriter = new ArchiveRewriter();
   try {
@@ -127,7 +135,9 @@ export async function forget(subjects: readonly ForgetSubject[], place: ForgetPl
     const archive: StoreCounts = { objectsRewritten: 0, objectsDeleted: 0, removed: 0 };
     const found = await place.search.findObjects(stored);
     const { readable: archivedReadable, toRestore } = await archivedObjects(place, ARCHIVE_DATA_ROOT);
-    for (const key of [...found, ...archivedReadable]) await rewriteArchiveObject(place.archive, key, stored, rewriter, archive, o);
+    // A restored archived object can be both found by the engine and listed: it is rewritten once.
+    for (const key of new Set([...found, ...archivedReadable]))
+      await rewriteArchiveObject(place.archive, key, stored, rewriter, archive, o);
 
     o.progress(
       `failure stores: reading ${place.archive.description} (${FAILURE_PREFIXES.archiveErrors}) and ${place.failures.description}`,
@@ -139,25 +149,27 @@ export async function forget(subjects: readonly ForgetSubject[], place: ForgetPl
       else toRestore.push(restoreEntry(place, store, listed));
     }
 
+    const changed = sessionItems + archive.removed + failureStores.removed > 0;
+    const partial = { dryRun: o.dryRun, users: subjects.length, sessionItems, archive, failureStores, toRestore };
+    // The audit record is written before the check, marked unchecked, so that a check that fails (a timeout,
+    // a lost connection) cannot leave an erasure without its record; the check then completes it.
+    const at = (o.now ?? (() => new Date()))();
+    const auditKey = !o.dryRun && changed ? auditKeyOf(at) : undefined;
+    if (auditKey) await writeAudit(place, auditKey, at, partial, undefined, o);
     const remaining = o.dryRun
       ? { sessionItems: 0, archiveObjects: 0, failureRecords: 0 }
       : await search(place, stored, raw, rewriter, o.progress);
-    const report = {
-      dryRun: o.dryRun,
-      users: subjects.length,
-      sessionItems,
-      archive,
-      failureStores,
-      toRestore,
-      remaining,
-      auditKey: undefined as string | undefined,
-    };
-    const changed = sessionItems + archive.removed + failureStores.removed > 0;
-    if (!o.dryRun && changed) report.auditKey = await writeAudit(place, subjects, report, o);
-    return report;
+    if (auditKey) await writeAudit(place, auditKey, at, partial, remaining, o);
+    return { ...partial, remaining, auditKey };
   } finally {
     rewriter.close();
   }
+}
+
+/** Where a run's audit record goes: by date, then time and a random id. */
+function auditKeyOf(at: Date): string {
+  const iso = at.toISOString();
+  return `${ERASURES_PREFIX}${iso.slice(0, 10)}/${iso.replaceAll(':', '-')}-${randomUUID()}.json`;
 }
 
 /** Deletes (or counts) every item of each user's partition; returns how many. */
@@ -346,29 +358,29 @@ async function search(
 
 async function writeAudit(
   place: ForgetPlace,
-  subjects: readonly ForgetSubject[],
-  report: Omit<ForgetReport, 'auditKey'>,
+  key: string,
+  at: Date,
+  report: Omit<ForgetReport, 'auditKey' | 'remaining'>,
+  remaining: ForgetReport['remaining'] | undefined,
   o: ForgetOptions,
-): Promise<string> {
-  const at = (o.now ?? (() => new Date()))();
+): Promise<void> {
   const audit: ErasureAudit = {
     version: 1,
     erasedAt: at.toISOString(),
     operator: place.operator,
     reference: o.reference ?? null,
     userIdMode: o.userIdMode,
-    subjects: subjects.map((s) => hash('sha256', s.raw, 'hex')),
+    subjects: report.users,
     sessionItemsDeleted: report.sessionItems,
     archive: report.archive,
     failureStores: report.failureStores,
     objectsAwaitingRestore: report.toRestore.length,
     complete:
-      report.toRestore.length === 0 &&
-      report.remaining.sessionItems + report.remaining.archiveObjects + report.remaining.failureRecords === 0,
+      remaining === undefined
+        ? null
+        : report.toRestore.length === 0 && remaining.sessionItems + remaining.archiveObjects + remaining.failureRecords === 0,
   };
-  const key = `${ERASURES_PREFIX}${at.toISOString().slice(0, 10)}/${at.toISOString().replaceAll(':', '-')}-${randomUUID()}.json`;
   await place.archive.put(key, Buffer.from(`${JSON.stringify(audit, null, 2)}\n`));
-  return key;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -171,11 +171,8 @@ describe('clickstream forget on a data directory', () => {
     expect(audits).toHaveLength(1);
     const text = audits[0]![1].toString();
     for (const id of forgotten) expect(text).not.toContain(id);
-    expect(JSON.parse(text)).toMatchObject({
-      reference: 'TEST-1',
-      complete: true,
-      subjects: forgotten.map((id) => createHash('sha256').update(id).digest('hex')),
-    });
+    expect(JSON.parse(text)).toMatchObject({ reference: 'TEST-1', complete: true, subjects: forgotten.length });
+    for (const id of forgotten) expect(text).not.toContain(createHash('sha256').update(id).digest('hex'));
   });
 
   it('changes nothing when run again', async () => {
