@@ -30,8 +30,10 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve({ states, metrics, pending: [...this.pending.values()] });
   }
 
-  putPending(marker: PendingMarker): Promise<void> {
-    this.pending.set(`${marker.shardId}#${marker.firstSequenceNumber}`, marker);
+  putPending(marker: PendingMarker, onlyIfPresent = false): Promise<void> {
+    const key = `${marker.shardId}#${marker.firstSequenceNumber}`;
+    if (onlyIfPresent && !this.pending.has(key)) return Promise.resolve();
+    this.pending.set(key, marker);
     return Promise.resolve();
   }
 

@@ -20,6 +20,7 @@ export interface PendingMarker {
   readonly shardId: string;
   /** The batch's first sequence number: a retry of the same batch writes the same marker. */
   readonly firstSequenceNumber: string;
+  /** The events' session fingerprints (`sessionFingerprint` in model.ts): 8 bytes each, as hex. */
   readonly fingerprints: readonly string[];
 }
 
@@ -42,8 +43,11 @@ export interface SessionStore {
    * Returns the users whose writes did not all succeed.
    */
   putUsers(writes: readonly UserWrite[]): Promise<{ readonly failedUserIds: readonly string[] }>;
-  /** Writes (or rewrites) a pending-metrics marker. */
-  putPending(marker: PendingMarker): Promise<void>;
+  /**
+   * Writes (or rewrites) a pending-metrics marker. With `onlyIfPresent`, a marker deleted meanwhile (by the
+   * batch that owns it) is left deleted.
+   */
+  putPending(marker: PendingMarker, onlyIfPresent?: boolean): Promise<void>;
   /** Deletes a marker whose events are all applied. */
   deletePending(marker: PendingMarker): Promise<void>;
 }

@@ -23,6 +23,7 @@ import { cutText } from '../shared/text';
 import { decodeBatch } from './decode-batch';
 import type { DecodedBatch, RefusedUserRecord, StreamRecord } from './decode-batch';
 import { RetryableStoreError } from './errors';
+import { sessionFingerprint } from './model';
 import type { EventEffect } from './model';
 import type { Log, PendingMarker, SessionStore, UserWrite } from './ports';
 import { windowStart } from './sessionize';
@@ -120,7 +121,7 @@ export async function processBatch(records: readonly StreamRecord[], deps: Batch
   const marker: PendingMarker = {
     shardId,
     firstSequenceNumber: first.kinesis.sequenceNumber,
-    fingerprints: unique(counted.map((e) => e.event.eventId)),
+    fingerprints: unique(counted.map((e) => sessionFingerprint(e.event.eventId))),
   };
   if (marker.fingerprints.length > 0) {
     const markerWritten = await orRetry(
@@ -197,14 +198,17 @@ async function settleMarkers(
   const unwritten = new Set<string>();
   const written = new Set<string>();
   for (const [userId, outcome] of outcomes) {
-    for (const e of outcome.effects) if (e.kind !== 'already_applied') (failed.has(userId) ? unwritten : written).add(e.event.eventId);
+    for (const e of outcome.effects)
+      if (e.kind !== 'already_applied') (failed.has(userId) ? unwritten : written).add(sessionFingerprint(e.event.eventId));
   }
   const ownKey = `${own.shardId}#${own.firstSequenceNumber}`;
   const changes: Array<Promise<void>> = [];
   const settle = (m: PendingMarker, keep: (f: string) => boolean) => {
     const left = m.fingerprints.filter(keep);
     if (left.length === m.fingerprints.length) return;
-    changes.push(left.length === 0 ? deps.store.deletePending(m) : deps.store.putPending({ ...m, fingerprints: left }));
+    // Another shard's marker may be deleted by its own batch meanwhile: a trim must not bring it back.
+    const others = m !== own;
+    changes.push(left.length === 0 ? deps.store.deletePending(m) : deps.store.putPending({ ...m, fingerprints: left }, others));
   };
   if (own.fingerprints.length > 0) settle(own, (f) => unwritten.has(f));
   for (const m of loaded) if (`${m.shardId}#${m.firstSequenceNumber}` !== ownKey) settle(m, (f) => !written.has(f));

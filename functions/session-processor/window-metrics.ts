@@ -1,4 +1,5 @@
 /** Aggregation of event effects into per-window, per-shard metrics: pure, and idempotent by watermark. */
+import { sessionFingerprint } from './model';
 import type { EventEffect, RefusedRecord, WindowMetrics } from './model';
 import { revenueOf, windowStart } from './sessionize';
 
@@ -60,7 +61,7 @@ export function aggregateEffects(
     if (effect.kind === 'already_applied') continue;
     const w = windowFor(effect.event.timestampMs, effect.position);
     if (!w) continue;
-    if (effect.kind === 'applied' && alreadyCounted.has(effect.event.eventId)) w.alreadyCounted += 1;
+    if (effect.kind === 'applied' && alreadyCounted.has(sessionFingerprint(effect.event.eventId))) w.alreadyCounted += 1;
     else addEffect(w, effect);
   }
   for (const r of refusals) {

@@ -25,8 +25,11 @@ export interface Rates {
   readonly sessionWriteUnits: number;
   readonly windowWriteUnits: number;
   readonly windowReadUnits: number;
-  /** Capacity units of an invocation's pending-metrics marker: its Put and Delete, and the Query of the markers. */
-  readonly markerWriteUnits: number;
+  /**
+   * The pending-metrics marker: 8 bytes per event of an invocation, Put and Deleted (each charged by the
+   * item's size, 1 KB a unit), and one Query of the markers' partition.
+   */
+  readonly markerBytesPerEvent: number;
   readonly markerReadUnits: number;
   /** Events per session (closed sessions are written once each). */
   readonly eventsPerSession: number;
@@ -49,8 +52,8 @@ export const DEFAULT_RATES: Rates = {
   sessionWriteUnits: 1.03,
   windowWriteUnits: 1.02,
   windowReadUnits: 1,
-  // A Put of a small marker and its Delete; a strongly consistent Query of an empty partition.
-  markerWriteUnits: 2,
+  markerBytesPerEvent: 8,
+  // A strongly consistent Query of an empty partition.
   markerReadUnits: 1,
   eventsPerSession: 5.72,
   invocationMs: 40,
@@ -118,7 +121,8 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
   // Each shard invokes at most once per batching window while records trickle in, or once per full batch.
   const invocations = Math.max(n / s.batchSize, Math.min(n, (shards * SECONDS_PER_MONTH) / Math.max(1, s.batchingWindowSeconds)));
   // At these rates a batch rarely holds two events of one user: one state read and write per event.
-  const wru = n * (r.stateWriteUnits + r.sessionWriteUnits / r.eventsPerSession) + invocations * (r.windowWriteUnits + r.markerWriteUnits);
+  const markerUnits = 2 * Math.max(1, Math.ceil(((n / invocations) * r.markerBytesPerEvent + 100) / 1024));
+  const wru = n * (r.stateWriteUnits + r.sessionWriteUnits / r.eventsPerSession) + invocations * (r.windowWriteUnits + markerUnits);
   const rru = n * r.stateReadUnits + invocations * (r.windowReadUnits + r.markerReadUnits);
   const lambdaSeconds = (invocations * r.invocationMs + n * r.perEventMs) / 1000;
   const transformInvocations = Math.max((n * r.eventBytes) / MB, SECONDS_PER_MONTH / s.bufferIntervalSeconds);

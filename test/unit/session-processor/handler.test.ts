@@ -49,9 +49,10 @@ describe('session-processor handler', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(written()).toEqual({ sessions: [], states: ['a', 'b'] });
     // One metrics item, and the pending-metrics marker, written before the users and deleted after them.
-    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as Record<string, string>);
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as Record<string, unknown>);
     expect(puts.map((i) => i['windowStart'])).toEqual(['2026-11-27T10:00:00.000Z', 'PENDING']);
-    expect(puts[1]!['fingerprints']).toHaveLength(3 * 32);
+    // Each event's 8-byte session fingerprint, end to end.
+    expect(puts[1]!['fingerprints']).toHaveLength(3 * 8);
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
       TableName: 'metrics',
       Key: { windowStart: 'PENDING', shardId: puts[1]!['shardId'] as string },
