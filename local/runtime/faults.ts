@@ -175,7 +175,7 @@ export class FaultInjector {
   constructor(readonly plan: FaultPlan) {}
 
   /** Installs DynamoDB errors, lost responses and crashes on the session-processor's client. */
-  instrumentDynamoDb(client: DynamoDBClient): void {
+  instrumentDynamoDb(client: DynamoDBClient, sessionsTable: string): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const invocation = this.current.getStore();
@@ -185,7 +185,9 @@ export class FaultInjector {
           invocation.callsBeforeCrash -= 1;
         }
         const operation = context.commandName ?? 'call';
-        if (invocation.throwAtUserWrite && operation === 'BatchWriteItemCommand') {
+        // The users' writes are the puts to the sessions table; the metrics table's come first.
+        const usersTable = (args.input as { TableName?: string }).TableName === sessionsTable;
+        if (invocation.throwAtUserWrite && operation === 'PutItemCommand' && usersTable) {
           this.counts.sessionBugInvocations += 1;
           throw new InjectedSessionBug('while writing its users');
         }

@@ -155,7 +155,7 @@ export class LocalPipeline {
       const dynamoCounts = newCounts();
       const kinesisCounts = newCounts();
       countDynamoDb(functionDynamoDb, dynamoCounts);
-      o.faults?.instrumentDynamoDb(functionDynamoDb);
+      o.faults?.instrumentDynamoDb(functionDynamoDb, LOCAL_NAMES.sessionsTable);
       countKinesis(consumerKinesis, kinesisCounts);
       const stream = await ensureStream(kinesis, LOCAL_NAMES.stream, o.shards ?? DEFAULT_SHARDS);
       const found = stream.shardIds.length;

@@ -87,7 +87,7 @@ export class SessionProcessing extends Construct {
       ),
     });
     // Only the calls the store makes: batched reads and writes of both tables, conditional puts of metrics.
-    this.sessionsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem');
+    this.sessionsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:PutItem');
     // Query and DeleteItem: the pending-metrics markers (functions/session-processor/process-batch.ts).
     this.metricsTable.grant(this.function, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem');
 

@@ -64,12 +64,13 @@ describe('session-processor on dynalite', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,
     });
-    let batchWrites = 0;
+    let userWrites = 0;
     let puts = 0;
     let armed = false;
     faulty.middlewareStack.add(
       (next, context) => async (args) => {
-        if (armed && context.commandName === 'BatchWriteItemCommand' && ++batchWrites % 3 === 0) {
+        const table = (args.input as { TableName?: string }).TableName;
+        if (armed && context.commandName === 'PutItemCommand' && table === tables.sessionsTable && ++userWrites % 3 === 0) {
           await next(args); // the write lands, the response is lost
           throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
         }

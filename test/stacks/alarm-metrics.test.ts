@@ -3,7 +3,7 @@
  * print is captured and compared with the alarms of the synthesized template (namespace, name, dimensions).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createSessionHandler } from '../../functions/session-processor/create-handler';
 import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
@@ -72,7 +72,6 @@ describe('alarms on custom metrics', () => {
     ddb.reset();
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     // The pending-metrics markers: none to read, each deleted once the users are written.
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(DeleteCommand).resolves({});

@@ -1,5 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { aggregate } from '../../../local/producer/kpl-aggregate';
@@ -24,19 +24,27 @@ beforeEach(() => {
   ddb.reset();
   ddb.on(BatchGetCommand).resolves({ Responses: {} });
   ddb.on(PutCommand).resolves({});
-  ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
   // The pending-metrics markers: none to read, each deleted once the users are written.
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(DeleteCommand).resolves({});
 });
 
+const throttled = () =>
+  Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+
 const ev = (user: string, minutes: number, extra: Record<string, unknown> = {}) =>
   producerEvent({ userId: user, timestamp: T0 + minutes * MINUTE, ...extra });
 
-/** Items written through BatchWriteItem, by sort-key kind. */
+/** Items of the sessions table, in the order they were put, by sort-key kind. */
+function sessionItems(): Array<{ userId: string; sk: string }> {
+  return ddb
+    .commandCalls(PutCommand)
+    .filter((c) => c.args[0].input.TableName === 'sessions')
+    .map((c) => c.args[0].input.Item as { userId: string; sk: string });
+}
+
 function written(): { sessions: string[]; states: string[] } {
-  const requests = ddb.commandCalls(BatchWriteCommand).flatMap((c) => c.args[0].input.RequestItems!['sessions'] ?? []);
-  const items = requests.map((r) => r.PutRequest!.Item! as { userId: string; sk: string });
+  const items = sessionItems();
   return {
     sessions: items.filter((i) => i.sk.startsWith('SESSION#')).map((i) => i.userId),
     states: items.filter((i) => i.sk === 'STATE').map((i) => i.userId),
@@ -65,10 +73,7 @@ describe('session-processor handler', () => {
   it('writes a session item when a session closes, before the state', async () => {
     await handler(kinesisEvent([ev('a', 0), ev('a', 31), ev('a', 62)]));
     expect(written()).toEqual({ sessions: ['a', 'a'], states: ['a'] });
-    const calls = ddb
-      .commandCalls(BatchWriteCommand)
-      .map((c) => c.args[0].input.RequestItems!['sessions']!.map((r) => r.PutRequest!.Item!['sk'] as string));
-    expect(calls).toEqual([['SESSION#2026-11-27T10:00:00.000Z', 'SESSION#2026-11-27T10:31:00.000Z'], ['STATE']]);
+    expect(sessionItems().map((i) => i.sk)).toEqual(['SESSION#2026-11-27T10:00:00.000Z', 'SESSION#2026-11-27T10:31:00.000Z', 'STATE']);
   });
 
   it('does not report invalid records in a mixed batch', async () => {
@@ -78,21 +83,20 @@ describe('session-processor handler', () => {
   });
 
   it('reports the lowest sequence number of the user whose write was throttled', async () => {
-    ddb.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => {
-      const pending = (input.RequestItems!['sessions'] ?? []).filter(
-        (r) => r.PutRequest!.Item!['userId'] === 'c' && r.PutRequest!.Item!['sk'] === 'STATE',
-      );
-      return { UnprocessedItems: pending.length > 0 ? { sessions: pending } : {} };
+    ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
+      const item = input.Item as { userId?: string; sk?: string };
+      return input.TableName === 'sessions' && item.userId === 'c' && item.sk === 'STATE'
+        ? Promise.reject(throttled())
+        : Promise.resolve({});
     });
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 0), ev('c', 1), ev('a', 2), ev('c', 3)]));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(2) }] });
   });
 
   it('reports the first record when every write is throttled', async () => {
-    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
-      name: 'ProvisionedThroughputExceededException',
-    });
-    ddb.on(BatchWriteCommand).rejects(throttled);
+    ddb
+      .on(PutCommand)
+      .callsFake((input: PutCommandInput) => (input.TableName === 'sessions' ? Promise.reject(throttled()) : Promise.resolve({})));
     const response = await handler(kinesisEvent([ev('b', 0), ev('a', 1)], 5));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(5) }] });
   });
@@ -101,7 +105,7 @@ describe('session-processor handler', () => {
     ddb.on(PutCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
     const response = await handler(kinesisEvent([ev('a', 0), ev('b', 1)], 3));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumber(3) }] });
-    expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 0);
+    expect(sessionItems()).toEqual([]);
   });
 
   it('returns no failures and touches no table for an empty batch', async () => {

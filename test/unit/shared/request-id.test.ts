@@ -1,5 +1,5 @@
 /** Each function's log lines carry the Lambda request id of the invocation, as Powertools' injectLambdaContext adds it. */
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createTransformHandler } from '../../../functions/firehose-transform/create-handler';
@@ -63,7 +63,6 @@ describe('log lines of the deployed handlers', () => {
   it('carry the request id in the session-processor', async () => {
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     // The pending-metrics markers: none to read, each deleted once the users are written.
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(DeleteCommand).resolves({});
