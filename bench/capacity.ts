@@ -4,8 +4,9 @@
  * DynamoDB answers as slowly as it does in a region, not as fast as an emulator on loopback.
  *
  * DynamoDB is dynalite in a child process (its work on the other core, as the service's is on other machines),
- * behind a latency model injected at the SDK's HTTP handler: each request waits for a time drawn from a
- * log-normal distribution per operation before it is sent. The model's figures are those of the issue that
+ * behind a latency model injected at the SDK's HTTP handler: each answer is held until a time drawn from a
+ * log-normal distribution per operation has passed since the request was sent (an emulator slower than that
+ * answers when it can). The model's figures are those of the issue that
  * asked for this measurement, in line with DynamoDB's "single-digit millisecond" single-item latency
  * (https://aws.amazon.com/dynamodb/features/): single-item and small batch reads p50 5–10 ms, a 25-item
  * BatchWriteItem p50 65 ms, and a tail (p99 about three to four times the median).
@@ -63,8 +64,14 @@ class DelayedHandler extends NodeHttpHandler {
   override async handle(...[request, options]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
     const target = request.headers['x-amz-target'] ?? '';
     const latency = this.model?.[target.slice(target.indexOf('.') + 1)];
-    if (latency) await new Promise((resolve) => setTimeout(resolve, this.sample(latency)));
-    return super.handle(request, options);
+    if (!latency) return super.handle(request, options);
+    // The answer comes when the modelled latency has passed, or when the emulator gives it if that is later:
+    // the emulator's own time is part of the latency, not added to it.
+    const due = performance.now() + this.sample(latency);
+    const answer = await super.handle(request, options);
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return answer;
   }
 
   /** Log-normal with the given median and 99th percentile. */
@@ -78,7 +85,10 @@ class DelayedHandler extends NodeHttpHandler {
 
 /** dynalite in a child process, on a free loopback port. */
 async function startRemoteDynalite(): Promise<{ endpoint: string; child: ChildProcess }> {
-  const child = fork(require.resolve('./dynalite-child'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(require.resolve('./dynalite-child'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`dynalite's process ended with code ${code} before listening`)));

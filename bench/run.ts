@@ -13,6 +13,8 @@ import { table } from '../local/runtime/report';
 import { syntheticWorkload } from '../local/workload/synthetic';
 import { measureColdStarts } from './cold-start';
 import { measureCompute } from './compute';
+import { DYNAMODB_LATENCY, SHARD_WRITE_RECORDS_PER_SECOND, catchUpSeconds, measureCapacity } from './capacity';
+import { DEFAULT_CONFIG } from '../stacks/config';
 import { DEFAULT_RATES, perEventCost, pipelineCost } from '../local/cost/cost-model';
 import type { Rates } from '../local/cost/cost-model';
 import { PRICES } from '../local/cost/prices';
@@ -23,6 +25,8 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const SEED = 42;
 const WORKLOAD = { users: 2500, events: 50_000 };
+/** Records of each capacity run: enough for some 40 invocations at the default batch size. */
+const CAPACITY_EVENTS = 20_000;
 
 interface Check {
   readonly section: string;
@@ -182,6 +186,45 @@ async function main(): Promise<void> {
     tracker.scriptGzipBytes <= TRACKER_GZIP_TARGET_BYTES,
   );
 
+  say(
+    `\n7. Capacity of one shard's consumer: the session-processor's batch path against DynamoDB (dynalite in its own process) behind a latency model (bench/capacity.ts), ${CAPACITY_EVENTS.toLocaleString('en-US')} records back to back`,
+  );
+  const capacityWorkload = syntheticWorkload({ ...WORKLOAD, events: CAPACITY_EVENTS, seed: SEED, nowMs: now });
+  const capacity = await measureCapacity(capacityWorkload.records, now, [100, 500, 1000]);
+  say(
+    table(
+      ['batch size', 'DynamoDB latency', 'events/s', 'x shard write limit', 'x 500/s', 'ms per invocation', 'requests'],
+      capacity.map((c) => [
+        c.batchSize,
+        c.latency === 'model' ? 'modelled' : 'emulator only',
+        c.eventsPerSecond,
+        (c.eventsPerSecond / SHARD_WRITE_RECORDS_PER_SECOND).toFixed(2),
+        (c.eventsPerSecond / 500).toFixed(2),
+        c.invocationMs,
+        c.requests,
+      ]),
+    ),
+  );
+  say(
+    `  latency model (p50/p99 ms): ${Object.entries(DYNAMODB_LATENCY)
+      .map(([op, l]) => `${op} ${l.p50Ms}/${l.p99Ms}`)
+      .join(', ')}`,
+  );
+  const atDefault = capacity.find((c) => c.latency === 'model' && c.batchSize === DEFAULT_CONFIG.batchSize)!;
+  const backlog = 3600 * SHARD_WRITE_RECORDS_PER_SECOND;
+  const catchUp = (incoming: number) => catchUpSeconds(backlog, atDefault.eventsPerSecond, incoming) / 60;
+  say(
+    `  catch-up after a one-hour backlog at the full write rate (${backlog.toLocaleString('en-US')} records), batch size ${atDefault.batchSize}: ` +
+      `${catchUp(0).toFixed(0)} min with the producers stopped, ${catchUp(500).toFixed(0)} min while they write 500/s, ${catchUp(SHARD_WRITE_RECORDS_PER_SECOND).toFixed(0)} min while they write at the full 1,000/s`,
+  );
+  check(
+    '7',
+    `events/s at batch size ${atDefault.batchSize} / shard write limit`,
+    atDefault.eventsPerSecond / SHARD_WRITE_RECORDS_PER_SECOND,
+    '>= 5',
+    atDefault.eventsPerSecond >= 5 * SHARD_WRITE_RECORDS_PER_SECOND,
+  );
+
   say('\nTargets');
   say(
     table(
@@ -197,21 +240,21 @@ async function main(): Promise<void> {
   if (values.json)
     writeFileSync(
       values.json,
-      `${JSON.stringify({ compute, requests: full.aws_requests, valid, coldStarts: cold, endToEnd: { full: { eps: full.events_per_second, ...full.put_to_session_ms }, steady: { eps: steady.events_per_second, ...steady.put_to_session_ms } }, cost: rows, rates, checks }, null, 2)}\n`,
+      `${JSON.stringify({ compute, requests: full.aws_requests, valid, coldStarts: cold, endToEnd: { full: { eps: full.events_per_second, ...full.put_to_session_ms }, steady: { eps: steady.events_per_second, ...steady.put_to_session_ms } }, cost: rows, rates, capacity, checks }, null, 2)}\n`,
     );
   rmSync(dir, { recursive: true, force: true });
 }
 
 /**
  * Per-event rates for the cost model from the measured run: bytes from the workload and the archive;
- * capacity units per item from the DynamoDB requests (BatchWriteItem mixes state and closed-session items,
- * so both take its mean, which is conservative for sessions); Lambda time stays the model's default.
+ * capacity units per item from the DynamoDB requests (every write is a PutItem: states, closed sessions,
+ * windows and markers take their mean, which is conservative for the small ones); Lambda time stays the
+ * model's default.
  */
 function measuredRates(s: RunSummary, enrichedBytes: number, eventBytes: number): Rates {
   const r = s.aws_requests;
   const units = r.dynamodb_units_by_operation;
-  const puts = r.dynamodb['PutItemCommand'] ?? 1;
-  const perItem = (units['BatchWriteItemCommand'] ?? 0) / Math.max(1, r.dynamodb_items_written - puts);
+  const perItem = r.dynamodb_write_units / Math.max(1, r.dynamodb_items_written);
   const perKey = (units['BatchGetItemCommand'] ?? 0) / Math.max(1, r.dynamodb_keys_read);
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
@@ -222,7 +265,7 @@ function measuredRates(s: RunSummary, enrichedBytes: number, eventBytes: number)
     stateWriteUnits: round(perItem),
     sessionWriteUnits: round(perItem),
     stateReadUnits: round(perKey),
-    windowWriteUnits: round((units['PutItemCommand'] ?? 0) / puts),
+    windowWriteUnits: round(perItem),
     eventsPerSession: round(s.applied / Math.max(1, s.session_stats.sessions)),
   };
 }
