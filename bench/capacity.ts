@@ -20,12 +20,13 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { createHandler } from '../functions/session-processor/create-handler';
 import { ensureTables } from '../local/aws/tables';
 import { LOCAL_NAMES, localFunctionEnvironments } from '../local/runtime/pipeline';
 import { Random } from '../local/workload/random';
 import type { WorkloadRecord } from '../local/workload/synthetic';
+import { shardRecords } from './shard-records';
 
 /** Median and 99th percentile of one operation's latency, milliseconds. */
 export interface OperationLatency {
@@ -105,26 +106,6 @@ export interface CapacityRun {
   /** Mean time of one invocation, milliseconds. */
   readonly invocationMs: number;
   readonly requests: number;
-}
-
-/** Kinesis records of one shard, in the workload's order, as Lambda gives them. */
-function shardRecords(records: readonly WorkloadRecord[], arrivalSeconds: number): KinesisStreamRecord[] {
-  return records.map((r, i) => ({
-    eventID: `shardId-000000000000:${String(1e20 + i)}`,
-    eventName: 'aws:kinesis:record',
-    eventVersion: '1.0',
-    eventSource: 'aws:kinesis',
-    awsRegion: 'us-east-1',
-    invokeIdentityArn: 'arn:aws:iam::000000000000:role/bench',
-    eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/bench',
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
-      partitionKey: r.partitionKey,
-      sequenceNumber: String(1e20 + i),
-      data: r.data.toString('base64'),
-      approximateArrivalTimestamp: arrivalSeconds,
-    },
-  }));
 }
 
 /**

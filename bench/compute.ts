@@ -10,6 +10,7 @@ import { loadConfig as processorConfig } from '../functions/session-processor/co
 import { processBatch } from '../functions/session-processor/process-batch';
 import type { WorkloadRecord } from '../local/workload/synthetic';
 import { MemorySessionStore } from '../functions/session-processor/memory-store';
+import { shardRecords } from './shard-records';
 
 export interface ComputeResult {
   readonly events: number;
@@ -45,24 +46,7 @@ export async function measureCompute(records: readonly WorkloadRecord[], nowMs: 
   const firehose: FirehoseTransformationEvent[] = [];
   for (let i = 0; i < records.length; i += BATCH) {
     const slice = records.slice(i, i + BATCH);
-    kinesis.push(
-      slice.map((r, k) => ({
-        eventID: `shardId-000000000000:${String(1e20 + i + k)}`,
-        eventName: 'aws:kinesis:record',
-        eventVersion: '1.0',
-        eventSource: 'aws:kinesis',
-        awsRegion: 'us-east-1',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/bench',
-        eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/bench',
-        kinesis: {
-          kinesisSchemaVersion: '1.0',
-          partitionKey: r.partitionKey,
-          sequenceNumber: String(1e20 + i + k),
-          data: r.data.toString('base64'),
-          approximateArrivalTimestamp: arrival,
-        },
-      })),
-    );
+    kinesis.push(shardRecords(slice, arrival, i));
     firehose.push({
       invocationId: 'bench',
       deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/bench',

@@ -9,12 +9,13 @@
  * writes a temporary file and renames it over the old one.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { translateAwsError } from '../deployed/errors';
 import { listPages } from '../deployed/s3-listing';
+import { listFiles } from '../runtime/folder-files';
 
 /** One object as a listing shows it. */
 export interface ListedObject {
@@ -69,7 +70,7 @@ export class FolderObjectStore implements ObjectStore {
   async *list(prefix: string): AsyncIterable<ListedObject> {
     // The folder that holds every key with this prefix; the prefix may end inside a name.
     const base = join(this.root, prefix.slice(0, prefix.lastIndexOf('/') + 1));
-    for (const path of filesUnder(base)) {
+    for (const path of listFiles(base)) {
       const key = relative(this.root, path).split(sep).join('/');
       if (key.startsWith(prefix)) yield { key, size: statSync(path).size, storageClass: 'STANDARD' };
     }
@@ -106,23 +107,6 @@ export class FolderObjectStore implements ObjectStore {
     rmSync(join(this.root, key), { force: true });
     return Promise.resolve();
   }
-}
-
-/** Every file under `dir`, sorted, leaving out temporary files (`*.tmp`) that a writer has not renamed yet. */
-function filesUnder(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of names.sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-    else if (!name.endsWith('.tmp')) out.push(path);
-  }
-  return out;
 }
 
 /** A bucket. Rewrites are conditional on the ETag read, so that a concurrent change is refused, not lost. */

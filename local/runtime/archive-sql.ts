@@ -1,8 +1,9 @@
 /** DuckDB over the local archive: the shipped named queries, run on the files Firehose's model wrote. */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { listFiles } from './folder-files';
 import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
 import type { ColumnType } from '../../functions/shared/archive-schema';
 import { DATE_RANGE_PARAMETERS, bindDateRange, bindQuery, parameterPositions } from '../../queries';
@@ -92,16 +93,4 @@ function viewSql(files: readonly string[]): string {
     );
   }
   return `CREATE VIEW events AS ${parts.join(' UNION ALL ')}`;
-}
-
-/** Every object file under a folder of the archive (not Firehose's `.tmp` files being written). */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p));
-    else if (!name.endsWith('.tmp')) out.push(p);
-  }
-  return out.sort();
 }

@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readExport } from '../../local/commands/export';
@@ -18,6 +18,7 @@ import { run } from '../../local/commands/run';
 import { readErrorOutput, userIdOf } from '../../local/ops/failure-objects';
 import { pseudonymousUserId, userIdKeyFromText } from '../../functions/shared/pseudonym';
 import { syntheticWorkload } from '../../local/workload/synthetic';
+import { filesUnder } from '../helpers/data-dir-files';
 
 const CLI = join(__dirname, '..', '..', 'local', 'clickstream.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'clickstream-forget-'));
@@ -27,14 +28,8 @@ const nowMs = Date.now();
 
 /** Every file under `root` (not `.tmp` files being written), by `/`-separated path, with its bytes. */
 function files(root: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  if (!existsSync(root)) return out;
-  for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || e.name.endsWith('.tmp')) continue;
-    const path = join(e.parentPath, e.name);
-    out.set(relative(root, path).split(sep).join('/'), readFileSync(path));
-  }
-  return out;
+  const paths = filesUnder(root).filter((f) => !f.endsWith('.tmp'));
+  return new Map(paths.map((f) => [f.split(sep).join('/'), readFileSync(join(root, f))]));
 }
 
 /** The archive's and the failure stores' objects, without the audit records. */

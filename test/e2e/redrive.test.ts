@@ -24,15 +24,13 @@ import { readExport } from '../../local/commands/export';
 import type { MetricsExport, SessionExport } from '../../local/commands/export';
 import { redriveLocal } from '../../local/commands/redrive';
 import type { RedriveSummary } from '../../local/commands/redrive';
-import { run } from '../../local/commands/run';
 import type { RunSummary } from '../../local/commands/run';
 import type { KeptRecord } from '../../local/ops/failure-objects';
 import { FolderObjectStore } from '../../local/ops/object-store';
 import { stillRefused } from '../../local/ops/redrive';
 import { openDataDir } from '../../local/runtime/data-dir';
-import { parseFaults } from '../../local/runtime/faults';
 import { archiveRows, hashedListing, onFailureRecords, processingFailedRecords } from '../helpers/data-dir-files';
-import { writeInput } from '../helpers/fault-runs';
+import { runInput, writeInput } from '../helpers/fault-runs';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickstream-redrive-'));
 const input = writeInput(dir, 2000, 120);
@@ -46,19 +44,7 @@ interface Run {
 
 async function runOf(name: string, spec?: string): Promise<Run> {
   const dataDir = join(dir, name);
-  const summary = await run({
-    input: input.path,
-    users: 1,
-    events: 1,
-    seed: 1,
-    shards: 2,
-    dataDir,
-    fresh: true,
-    quiet: true,
-    batchSize: 100,
-    ...(spec ? { faults: parseFaults(spec) } : {}),
-  });
-  return { dataDir, summary };
+  return { dataDir, summary: await runInput(dataDir, input.path, spec) };
 }
 
 const sessionsOf = async (dataDir: string) => (await readExport('sessions', dataDir)) as SessionExport[];
@@ -152,19 +138,7 @@ describe('clickstream redrive after a transform bug', () => {
 describe('clickstream redrive in a data directory whose user ids are hashed', () => {
   it("runs the pipeline with the directory's key: the rows put back name users by the same hashed ids, no raw one", async () => {
     const dataDir = join(dir, 'hashed');
-    const summary = await run({
-      input: input.path,
-      users: 1,
-      events: 1,
-      seed: 1,
-      shards: 2,
-      dataDir,
-      fresh: true,
-      quiet: true,
-      batchSize: 100,
-      userIdMode: 'hash',
-      faults: parseFaults('transform-bug=0.05,seed=3'),
-    });
+    const summary = await runInput(dataDir, input.path, 'transform-bug=0.05,seed=3', { userIdMode: 'hash' });
     const sessionsBefore = await sessionsOf(dataDir);
     const hashedIds = new Set(sessionsBefore.map((s) => s.user_id));
 

@@ -15,7 +15,7 @@ import type { SessionExport } from '../../local/commands/export';
 import { run } from '../../local/commands/run';
 import type { RunSummary } from '../../local/commands/run';
 import { openExistingDataDir } from '../../local/runtime/data-dir';
-import { listFiles } from '../../local/runtime/archive-sql';
+import { listFiles } from '../../local/runtime/folder-files';
 import { USER_ID_KEY_FILE, localUserIdMode } from '../../local/runtime/user-id-key';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 

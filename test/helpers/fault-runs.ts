@@ -7,7 +7,7 @@ import { readExport } from '../../local/commands/export';
 import type { MetricsExport } from '../../local/commands/export';
 import { runNamedQuery } from '../../local/commands/query';
 import { run } from '../../local/commands/run';
-import type { RunSummary } from '../../local/commands/run';
+import type { RunOptions, RunSummary } from '../../local/commands/run';
 import { parseFaults } from '../../local/runtime/faults';
 import { syntheticWorkload } from '../../local/workload/synthetic';
 
@@ -85,9 +85,9 @@ export function writeInput(dir: string, events: number, users: number, longSessi
   return { path, composition: workload.composition };
 }
 
-export async function runWith(dir: string, input: string, name: string, spec?: string): Promise<Outcome> {
-  const dataDir = join(dir, name.replace(/\W+/g, '-'));
-  const summary = await run({
+/** A fresh run of `input` in `dataDir`: two shards, batches of 100, the faults of `spec`, quiet. */
+export function runInput(dataDir: string, input: string, spec?: string, extra: Partial<RunOptions> = {}): Promise<RunSummary> {
+  return run({
     input,
     users: 1,
     events: 1,
@@ -98,7 +98,13 @@ export async function runWith(dir: string, input: string, name: string, spec?: s
     quiet: true,
     batchSize: 100,
     ...(spec ? { faults: parseFaults(spec) } : {}),
+    ...extra,
   });
+}
+
+export async function runWith(dir: string, input: string, name: string, spec?: string): Promise<Outcome> {
+  const dataDir = join(dir, name.replace(/\W+/g, '-'));
+  const summary = await runInput(dataDir, input, spec);
   const metrics = (await readExport('metrics', dataDir)) as MetricsExport[];
   const rows = await runNamedQuery('deduplicated_events', dataDir);
   return {

@@ -1,6 +1,6 @@
 /** The model of Lambda's Kinesis event source mapping, on kinesalite: checkpoints, retries, bisection, failure destination. */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { kinesisClient } from '../../local/runtime/aws-clients';
 import { CheckpointFile } from '../../local/aws/checkpoints';
@@ -10,6 +10,7 @@ import { putAll } from '../../local/producer/producer';
 import { ensureStream } from '../../local/aws/stream';
 import type { StreamInfo } from '../../local/aws/stream';
 import { useKinesalite } from '../helpers/kinesalite';
+import { filesUnder } from '../helpers/data-dir-files';
 
 const kinesalite = useKinesalite('esm-');
 const client = () => kinesisClient(kinesalite.emulator().endpoint);
@@ -113,7 +114,7 @@ describe('KinesisEventSource', () => {
     expect(deliveries[1]).toEqual(['0', '1']);
     expect(source.stats.recordsToFailureDestination).toBe(1);
     const root = join(kinesalite.dir(), 'failed', stream.name);
-    const keys = listFilesUnder(root);
+    const keys = filesUnder(root).map((f) => f.split(sep).join('/'));
     expect(keys).toHaveLength(1);
     // Lambda's key: aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<Random UUID>
     expect(keys[0]).toMatch(
@@ -127,10 +128,3 @@ describe('KinesisEventSource', () => {
     expect(values(dump.payload)).toEqual(['2']);
   });
 });
-
-/** Every file under `dir`, as `/`-separated paths relative to it. */
-function listFilesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
-}

@@ -31,6 +31,7 @@ import {
 import { DATE_RANGE_FILTER } from '../../../queries';
 import { DEFAULT_CONFIG } from '../../../stacks/config';
 import { MINUTE, T0 } from '../../helpers/events';
+import { STACK_OUTPUT_VALUES as OUTPUTS, describedStack } from '../../helpers/deployed-stack';
 
 const cloudFormation = mockClient(CloudFormationClient);
 // The table readers send through the document client, so items are seen and given as native values.
@@ -46,29 +47,10 @@ afterEach(() => {
 });
 
 const REGION = 'eu-west-1';
-const OUTPUTS: Record<string, string> = {
-  StreamName: 'cs-events',
-  SessionsTableName: 'cs-sessions',
-  MetricsTableName: 'cs-metrics',
-  ArchiveBucketName: 'cs-archive',
-  FailureBucketName: 'cs-failures',
-  GlueDatabaseName: 'clickstream_db',
-  GlueTableName: 'events',
-  AthenaWorkGroupName: 'cs-queries',
-};
 const WEEK = { from: '2026-11-01', to: '2026-11-07' };
 
 function deployedStack(outputs: Record<string, string> = OUTPUTS): void {
-  cloudFormation.on(DescribeStacksCommand, { StackName: 'cs' }).resolves({
-    Stacks: [
-      {
-        StackName: 'cs',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(T0),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
+  cloudFormation.on(DescribeStacksCommand, { StackName: 'cs' }).resolves(describedStack(outputs, new Date(T0)));
 }
 
 function clients() {

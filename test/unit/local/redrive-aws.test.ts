@@ -11,22 +11,13 @@ import { failedBatchKey } from '../../../local/aws/failure-destination';
 import { AwsAccessDeniedError } from '../../../local/deployed/errors';
 import { readErrorOutput, readFailedBatch } from '../../../local/ops/failure-objects';
 import { MINUTE, kinesisRecord, producerEvent } from '../../helpers/events';
+import { describedStack } from '../../helpers/deployed-stack';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
 const kinesis = mockClient(KinesisClient);
 
 const REGION = 'eu-west-1';
-const OUTPUTS: Record<string, string> = {
-  StreamName: 'cs-events',
-  SessionsTableName: 'cs-sessions',
-  MetricsTableName: 'cs-metrics',
-  ArchiveBucketName: 'cs-archive',
-  FailureBucketName: 'cs-failures',
-  GlueDatabaseName: 'clickstream_db',
-  GlueTableName: 'events',
-  AthenaWorkGroupName: 'cs-queries',
-};
 
 /** The buckets, as S3 would hold them: key → bytes, by bucket. */
 let buckets: Map<string, Map<string, Buffer>>;
@@ -37,16 +28,7 @@ beforeEach(() => {
     ['cs-archive', new Map<string, Buffer>()],
     ['cs-failures', new Map<string, Buffer>()],
   ]);
-  cloudFormation.on(DescribeStacksCommand, { StackName: 'cs' }).resolves({
-    Stacks: [
-      {
-        StackName: 'cs',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(),
-        Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
+  cloudFormation.on(DescribeStacksCommand, { StackName: 'cs' }).resolves(describedStack());
   // Answers are promises, as the SDK's are: the stores chain .catch on them.
   s3.on(ListObjectsV2Command).callsFake((input: ListObjectsV2CommandInput) =>
     Promise.resolve({

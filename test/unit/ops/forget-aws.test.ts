@@ -28,6 +28,7 @@ import { forget } from '../../../local/ops/forget';
 import type { ErasureAudit, ForgetReport } from '../../../local/ops/forget';
 import { openStackPlace } from '../../../local/ops/forget-places';
 import { producerEvent } from '../../helpers/events';
+import { STACK_OUTPUT_VALUES as OUTPUTS, describedStack } from '../../helpers/deployed-stack';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const documents = mockClient(DynamoDBDocumentClient);
@@ -35,17 +36,6 @@ const athena = mockClient(AthenaClient);
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:sts::111122223333:assumed-role/Privacy/jane' });
-
-const OUTPUTS: Record<string, string> = {
-  StreamName: 'cs-events',
-  SessionsTableName: 'cs-sessions',
-  MetricsTableName: 'cs-metrics',
-  ArchiveBucketName: 'cs-archive',
-  FailureBucketName: 'cs-failures',
-  GlueDatabaseName: 'clickstream_db',
-  GlueTableName: 'events',
-  AthenaWorkGroupName: 'cs-queries',
-};
 
 const line = (userId: string, n: number) => `${JSON.stringify({ event_id: `e${n}`, user_id: userId, event_type: 'page_view' })}\n`;
 const HOT = 'events/dt=2026-11-20/hour=10/a.gz';
@@ -80,16 +70,7 @@ beforeEach(() => {
     [ERRORS, { body: gzipSync(errorLine('alice') + errorLine('dave')), storageClass: 'STANDARD', etag: '"e-errors"' }],
   ]);
 
-  cloudFormation.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'cs',
-        StackStatus: 'UPDATE_COMPLETE',
-        CreationTime: new Date(),
-        Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
+  cloudFormation.on(DescribeStacksCommand).resolves(describedStack());
 
   athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
   athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
@@ -281,16 +262,7 @@ describe('forget on a deployed stack in userIdMode hash', () => {
 
   it("reads the key from the secret the stack names, searches for the id's keyed hash, and still erases raw ids from the failure stores", async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:UserIdKey-abc';
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'cs',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: Object.entries({ ...OUTPUTS, UserIdKeySecretArn: arn }).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-        },
-      ],
-    });
+    cloudFormation.on(DescribeStacksCommand).resolves(describedStack({ ...OUTPUTS, UserIdKeySecretArn: arn }));
     secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: KEY });
     const opened = await openStackPlace('cs', 'eu-west-1', clients());
     expect(opened.userIds).toEqual({ mode: 'hash', key: Buffer.from(KEY) });
