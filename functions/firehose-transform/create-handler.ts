@@ -1,16 +1,15 @@
 /**
- * Builds the firehose-transform Lambda handler. Wiring only: configuration, the user-agent cache, logger and
- * metrics live for the execution environment; the work is {@link transformBatch}.
+ * Builds the firehose-transform Lambda handler. Wiring only: configuration, the user-agent cache and the logger
+ * live for the execution environment; the work is {@link transformBatch}.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { loadConfig } from './config';
 import { UserAgentCache } from './enrich/user-agent';
 import { transformBatch } from './transform-batch';
 import type { TransformLog } from './transform-batch';
 import { ConfigError } from './errors';
-import { METRICS_NAMESPACE, SERVICES, TRANSFORM_METRICS as M } from '../shared/metric-names';
+import { SERVICES, TRANSFORM_LOG_FIELDS as F } from '../shared/metric-names';
 import { userIdPolicy } from '../shared/user-id-key';
 import type { UserIdKeySource } from '../shared/user-id-key';
 
@@ -19,7 +18,6 @@ export const SERVICE_NAME = SERVICES.firehoseTransform;
 export interface TransformHandlerOverrides {
   readonly env?: NodeJS.ProcessEnv;
   readonly logger?: TransformLog;
-  readonly metrics?: Metrics;
   /** The user-id key in `hash` mode (the local runtime's key file); defaults to the secret USER_ID_KEY_SECRET_ARN names. */
   readonly userIdKey?: UserIdKeySource;
 }
@@ -31,7 +29,6 @@ export function createHandler(overrides: TransformHandlerOverrides = {}): Fireho
   const settings = loadConfig(overrides.env);
   const powertools = overrides.logger ? undefined : new Logger({ serviceName: SERVICE_NAME });
   const logger: TransformLog = overrides.logger ?? powertools!;
-  const metrics = overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const agents = new UserAgentCache();
   const userIds = userIdPolicy(
     settings.userIdMode,
@@ -48,15 +45,14 @@ export function createHandler(overrides: TransformHandlerOverrides = {}): Fireho
     // https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-failure-handling.html); a raw id
     // never reaches an archive row instead.
     const batchSettings = { ...settings, userIds: await userIds() };
-    try {
-      const { result, report } = transformBatch(event, agents, batchSettings, logger);
-      // Firehose publishes records in and out itself; these are what only the transform knows.
-      metrics.addMetric(M.processingFailed, MetricUnit.Count, report.processingFailed);
-      metrics.addMetric(M.dropped, MetricUnit.Count, report.dropped);
-      metrics.addMetric(M.overBudget, MetricUnit.Count, report.overBudget);
-      return result;
-    } finally {
-      metrics.publishStoredMetrics();
-    }
+    const { result, report } = transformBatch(event, agents, batchSettings, logger);
+    // Firehose publishes records in and out itself, and ExecuteProcessing.Success when an invocation fails; these
+    // counts only the transform knows are fields of one line, not metrics (functions/shared/metric-names.ts).
+    logger.info('batch transformed', {
+      [F.processingFailed]: report.processingFailed,
+      [F.dropped]: report.dropped,
+      [F.overBudget]: report.overBudget,
+    });
+    return result;
   };
 }

@@ -38,6 +38,7 @@ export interface TransformSettings extends RowSettings {
 }
 
 export interface TransformLog {
+  info(message: string, attributes: Record<string, unknown>): void;
   warn(message: string, attributes: Record<string, unknown>): void;
 }
 

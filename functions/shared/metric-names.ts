@@ -16,10 +16,21 @@ export const SERVICES = {
   firehoseTransform: 'firehose-transform',
 } as const;
 
-/** What the session-processor publishes per invocation (dimension `service=session-processor`). */
+/**
+ * The custom metrics the session-processor publishes per invocation (dimension `service=session-processor`):
+ * only what an alarm reads, since each costs $0.30 a month (the refused share, stacks/constructs/monitoring.ts).
+ * The cost model counts these.
+ */
 export const SESSION_PROCESSOR_METRICS = {
   recordsIn: 'RecordsIn',
   recordsRefused: 'RecordsRefused',
+} as const;
+
+/**
+ * Counts the session-processor writes on the same per-invocation line as fields, not metrics: free beyond the
+ * log's bytes, read by the pipeline dashboard's Logs Insights widget.
+ */
+export const SESSION_PROCESSOR_LOG_FIELDS = {
   eventsApplied: 'EventsApplied',
   eventsDuplicate: 'EventsDuplicate',
   eventsLate: 'EventsLate',
@@ -28,8 +39,11 @@ export const SESSION_PROCESSOR_METRICS = {
   dynamoDbRetries: 'DynamoDBRetries',
 } as const;
 
-/** What the firehose-transform publishes per invocation (dimension `service=firehose-transform`). */
-export const TRANSFORM_METRICS = {
+/**
+ * What the firehose-transform logs per invocation, as fields of one line: no alarm needs them (Firehose's own
+ * `ExecuteProcessing.Success` says when the transform fails), the dashboard's Logs Insights widget reads them.
+ */
+export const TRANSFORM_LOG_FIELDS = {
   processingFailed: 'TransformProcessingFailed',
   dropped: 'TransformDropped',
   overBudget: 'TransformOverBudget',

@@ -3,6 +3,7 @@
  * write, one metrics write and one S3 PUT per event), from {@link PRICES} and per-event rates. Traffic is
  * taken as steady over the month; the stream is sized for three times the average rate.
  */
+import { SESSION_PROCESSOR_METRICS } from '../../functions/shared/metric-names';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 import type { ArchiveStorageClass } from '../../stacks/config';
 import { HOURS_PER_MONTH, PRICES } from './prices';
@@ -72,10 +73,21 @@ export interface CostSettings {
   readonly batchingWindowSeconds: number;
   readonly memoryGb: number;
   readonly bufferIntervalSeconds: number;
-  readonly alarms: number;
+  /** Metrics the alarms read: CloudWatch charges an alarm per metric it reads, a math expression's each. */
+  readonly alarmMetrics: number;
   readonly customMetrics: number;
   /** Whether every event comes through the collector API (the stack's `collector`), rather than straight to the stream. */
   readonly collector: boolean;
+}
+
+/**
+ * Metrics read by the stack's alarms (stacks/constructs/monitoring.ts): the session-processor's iterator age,
+ * errors and throttles; Firehose's freshness, delivery and transform success; the on-failure bucket's writes;
+ * read and write throttles of both tables; the refused share's two metrics; and the collector's 4XX and 5XX.
+ * test/stacks/alarm-metrics.test.ts holds this to the synthesized template.
+ */
+export function alarmMetricsOf(collector: boolean): number {
+  return 13 + (collector ? 2 : 0);
 }
 
 /** The stack's default settings, and what the model counts of the deployment. */
@@ -87,10 +99,16 @@ export const DEPLOYED_SETTINGS: CostSettings = {
   batchingWindowSeconds: DEFAULT_CONFIG.maxBatchingWindowSeconds,
   memoryGb: 1,
   bufferIntervalSeconds: DEFAULT_CONFIG.bufferingIntervalSeconds,
-  alarms: DEFAULT_CONFIG.collector ? 16 : 14,
-  customMetrics: 11,
+  alarmMetrics: alarmMetricsOf(DEFAULT_CONFIG.collector),
+  customMetrics: Object.keys(SESSION_PROCESSOR_METRICS).length,
   collector: DEFAULT_CONFIG.collector,
 };
+
+/**
+ * Log bytes of one session-processor invocation: its EMF line, its counts line and Lambda's START, END and
+ * REPORT lines.
+ */
+const LOG_BYTES_PER_INVOCATION = 1000;
 
 /** Bytes of one access-log line of the collector (a JSON object of 15 fields). */
 const ACCESS_LOG_LINE_BYTES = 400;
@@ -156,9 +174,9 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
     {
       item: 'CloudWatch alarms, metrics, logs',
       usd:
-        s.alarms * p.cloudwatch.alarmMonth +
+        s.alarmMetrics * p.cloudwatch.alarmMonth +
         s.customMetrics * p.cloudwatch.customMetricMonth +
-        ((invocations * 400) / GB) * p.cloudwatch.logsIngestionGb,
+        ((invocations * LOG_BYTES_PER_INVOCATION) / GB) * p.cloudwatch.logsIngestionGb,
     },
     { item: 'KMS key (alarm topic)', usd: p.kms.keyMonth },
     ...(s.collector ? [collectorLine(n, r)] : []),
@@ -198,7 +216,7 @@ export function perEventCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
     archiveLine(n * r.enrichedBytesPerEvent, n, s.transitionDays / 30, s),
     {
       item: 'CloudWatch alarms, metrics, logs',
-      usd: s.alarms * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth,
+      usd: s.alarmMetrics * p.cloudwatch.alarmMonth + s.customMetrics * p.cloudwatch.customMetricMonth,
     },
   ];
   return { eventsPerMonth: n, shards, lines, total: lines.reduce((t, l) => t + l.usd, 0) };

@@ -4,7 +4,17 @@
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,19 +22,26 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { STATEFUL_REMOVAL_POLICY } from '../removal-policy';
-import { METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICES, SESSION_PROCESSOR_METRICS as SP } from '../../functions/shared/metric-names';
+import {
+  METRICS_NAMESPACE,
+  SERVICE_DIMENSION,
+  SERVICES,
+  SESSION_PROCESSOR_LOG_FIELDS as SPF,
+  SESSION_PROCESSOR_METRICS as SP,
+  TRANSFORM_LOG_FIELDS as TF,
+} from '../../functions/shared/metric-names';
 
 export interface MonitoringProps {
   readonly namePrefix: string;
   readonly stream: IStream;
-  readonly sessionProcessor: IFunction;
-  readonly transform: IFunction;
+  readonly sessionProcessor: LambdaFunction;
+  readonly transform: LambdaFunction;
   readonly deliveryStream: DeliveryStream;
   readonly tables: readonly ITableV2[];
   readonly failureBucket: IBucket;
@@ -82,14 +99,6 @@ export class Monitoring extends Construct {
       1,
       'session-processor invocations were throttled',
     );
-    // A failed transform invocation sends its whole batch to the error prefix after Firehose's retries.
-    this.alarm('TransformErrors', props.transform.metricErrors({ period: FIVE_MINUTES }), 1, 'firehose-transform invocations failed');
-    this.alarm(
-      'TransformThrottles',
-      props.transform.metricThrottles({ period: FIVE_MINUTES }),
-      1,
-      'firehose-transform invocations were throttled',
-    );
     const fh = props.deliveryStream;
     // Buffering is 60 s; 15 minutes of age means delivery has stalled, not merely batched.
     this.alarm(
@@ -108,6 +117,10 @@ export class Monitoring extends Construct {
       1,
       ComparisonOperator.LESS_THAN_THRESHOLD,
     );
+    // A failed or throttled transform invocation is an unsuccessful ExecuteProcessing ("the sum of successful Lambda
+    // function invocations over the sum of total Lambda function invocations",
+    // https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html): this alarm
+    // covers the transform's own Errors and Throttles, and so they have none of their own ($0.10 a month each).
     this.alarm(
       'ArchiveTransformFailures',
       fh.metric('ExecuteProcessing.Success', { statistic: 'Average', period: FIVE_MINUTES }),
@@ -178,19 +191,20 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       graph('Stream: records in', [props.stream.metricIncomingRecords({ statistic: 'Sum', period: FIVE_MINUTES })]),
       graph('session-processor: iterator age (ms)', [sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES })]),
-      graph(
-        'Events: applied, duplicate, late, refused',
-        [SP.eventsApplied, SP.eventsDuplicate, SP.eventsLate, SP.recordsRefused].map(custom),
-      ),
-      graph('Sessions started', [custom(SP.sessionsStarted)]),
+      // The handlers' counts that no alarm reads are log fields, not custom metrics ($0.30 a month each); Logs
+      // Insights sums them when the dashboard is opened, charged by the bytes it scans.
+      logSums('session-processor: events applied, duplicate, late; refused; sessions started; retries', sp, [
+        SPF.eventsApplied,
+        SPF.eventsDuplicate,
+        SPF.eventsLate,
+        SP.recordsRefused,
+        SPF.sessionsStarted,
+        SPF.dynamoDbRetries,
+      ]),
+      logSums('firehose-transform: refused, dropped, over budget', props.transform, [TF.processingFailed, TF.dropped, TF.overBudget]),
     );
     this.dashboard.addWidgets(
-      graph('Lambda errors and throttles', [
-        sp.metricErrors(),
-        sp.metricThrottles(),
-        props.transform.metricErrors(),
-        props.transform.metricThrottles(),
-      ]),
+      graph('session-processor errors and throttles', [sp.metricErrors(), sp.metricThrottles()]),
       graph('Archive: records in and freshness (s)', [
         fh.metric('IncomingRecords', { statistic: 'Sum', period: FIVE_MINUTES }),
         fh.metric('DeliveryToS3.DataFreshness', { statistic: 'Maximum', period: FIVE_MINUTES }),
@@ -199,7 +213,9 @@ export class Monitoring extends Construct {
         'DynamoDB: consumed write units',
         props.tables.map((t) => t.metric('ConsumedWriteCapacityUnits', { statistic: 'Sum', period: FIVE_MINUTES })),
       ),
-      graph('DynamoDB retries', [custom(SP.dynamoDbRetries)]),
+      graph('Archive: transform invocations succeeded (share)', [
+        fh.metric('ExecuteProcessing.Success', { statistic: 'Average', period: FIVE_MINUTES }),
+      ]),
     );
     if (api) {
       const sum = { statistic: 'Sum', period: FIVE_MINUTES };
@@ -228,6 +244,17 @@ export class Monitoring extends Construct {
     alarm.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(alarm);
   }
+}
+
+/** Five-minute sums of numeric fields of a function's log lines, as lines. */
+function logSums(title: string, fn: LambdaFunction, fields: readonly string[]): LogQueryWidget {
+  return new LogQueryWidget({
+    title,
+    logGroupNames: [fn.logGroup.logGroupName],
+    queryLines: [`filter ispresent(${fields[0]})`, `stats ${fields.map((f) => `sum(${f}) as ${f}`).join(', ')} by bin(5m)`],
+    view: LogQueryVisualizationType.LINE,
+    width: 6,
+  });
 }
 
 function graph(title: string, metrics: IMetric[]): GraphWidget {

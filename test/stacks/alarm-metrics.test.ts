@@ -1,13 +1,15 @@
 /**
- * Every alarm on a custom metric reads a metric that a handler really publishes: the EMF the handlers
- * print is captured and compared with the alarms of the synthesized template (namespace, name, dimensions).
+ * Every alarm on a custom metric reads a metric that a handler really publishes, and every published metric is
+ * read by an alarm: the EMF the handlers print is captured and compared with the alarms of the synthesized
+ * template (namespace, name, dimensions). The cost model counts the same alarms and metrics.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler as createSessionHandler } from '../../functions/session-processor/create-handler';
 import { createHandler as createTransformHandler } from '../../functions/firehose-transform/create-handler';
-import { METRICS_NAMESPACE } from '../../functions/shared/metric-names';
+import { METRICS_NAMESPACE, SESSION_PROCESSOR_LOG_FIELDS, TRANSFORM_LOG_FIELDS } from '../../functions/shared/metric-names';
+import { DEPLOYED_SETTINGS, alarmMetricsOf } from '../../local/cost/cost-model';
 import { kinesisEvent, producerEvent } from '../helpers/events';
 import { firehoseEvent } from '../helpers/firehose';
 import { MemoryLog } from '../helpers/memory-store';
@@ -58,8 +60,9 @@ interface MetricStat {
 }
 
 /** Every metric an alarm reads: its own, or each one inside its math expression. */
-function alarmMetrics(): MetricStat[] {
-  const alarms = Object.values(template().findResources('AWS::CloudWatch::Alarm')) as Array<{
+function alarmMetrics(collector?: boolean): MetricStat[] {
+  const t = collector === undefined ? template() : template({ collector });
+  const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')) as Array<{
     Properties: MetricStat & { Metrics?: Array<{ MetricStat?: { Metric: MetricStat } }> };
   }>;
   return alarms.flatMap((a) =>
@@ -68,7 +71,7 @@ function alarmMetrics(): MetricStat[] {
 }
 
 describe('alarms on custom metrics', () => {
-  it('read only metrics that a handler publishes, with the same namespace and dimensions', async () => {
+  it('read exactly the metrics that a handler publishes, with the same namespace and dimensions', async () => {
     ddb.reset();
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(PutCommand).resolves({});
@@ -87,7 +90,7 @@ describe('alarms on custom metrics', () => {
       ...(await publishedBy(() => sessionProcessor()(kinesisEvent([producerEvent()])))),
       ...(await publishedBy(() => transform()(firehoseEvent([producerEvent()])))),
     ]);
-    expect(published.size).toBeGreaterThan(5);
+    expect(published.size).toBe(DEPLOYED_SETTINGS.customMetrics);
 
     const custom = alarmMetrics().filter((m) => !m.Namespace.startsWith('AWS/'));
     expect(custom.length).toBeGreaterThanOrEqual(2);
@@ -99,5 +102,36 @@ describe('alarms on custom metrics', () => {
       expect(published).toContain(`${m.Namespace}|${m.MetricName}|${dims}`);
     }
     expect(new Set(custom.map((m) => m.Namespace))).toEqual(new Set([METRICS_NAMESPACE]));
+    // Each custom metric costs $0.30 a month: none is published that no alarm reads.
+    const read = new Set(
+      custom.map((m) => `${m.Namespace}|${m.MetricName}|${(m.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`).join(',')}`),
+    );
+    expect(read).toEqual(published);
+  });
+
+  it.each([true, false])('are counted by the cost model, with the collector %s', (collector) => {
+    expect(alarmMetrics(collector)).toHaveLength(alarmMetricsOf(collector));
+  });
+
+  it('leave the other counts to log fields, which each handler writes once per invocation as numbers', async () => {
+    ddb.reset();
+    ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(DeleteCommand).resolves({});
+    const spLog = new MemoryLog();
+    const tLog = new MemoryLog();
+    await createSessionHandler({
+      env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' },
+      dynamoDb: new DynamoDBClient({}),
+      logger: spLog,
+    })(kinesisEvent([producerEvent({ userId: 'u-1' }), producerEvent({ userId: 'u-2' })]));
+    await createTransformHandler({ env: {}, logger: tLog })(firehoseEvent([producerEvent(), '{']));
+    const [processed] = spLog.lines.filter((l) => l.message === 'batch processed');
+    const [transformed] = tLog.lines.filter((l) => l.message === 'batch transformed');
+    for (const field of Object.values(SESSION_PROCESSOR_LOG_FIELDS)) expect(typeof processed!.attributes[field]).toBe('number');
+    expect(processed!.attributes[SESSION_PROCESSOR_LOG_FIELDS.eventsApplied]).toBe(2);
+    for (const field of Object.values(TRANSFORM_LOG_FIELDS)) expect(typeof transformed!.attributes[field]).toBe('number');
+    expect(transformed!.attributes[TRANSFORM_LOG_FIELDS.processingFailed]).toBe(1);
   });
 });

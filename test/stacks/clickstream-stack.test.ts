@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { glueColumns } from '../../functions/shared/archive-schema';
+import { SESSION_PROCESSOR_LOG_FIELDS, TRANSFORM_LOG_FIELDS } from '../../functions/shared/metric-names';
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
 import { DATE_RANGE_FILTER, loadNamedQueries, parameterPositions } from '../../queries';
 import { validateConfig, DEFAULT_CONFIG } from '../../stacks/config';
@@ -424,6 +425,7 @@ describe('monitoring', () => {
     ['Throttles', 'AWS/Lambda'],
     ['DeliveryToS3.DataFreshness', 'AWS/Firehose'],
     ['DeliveryToS3.Success', 'AWS/Firehose'],
+    ['ExecuteProcessing.Success', 'AWS/Firehose'],
     ['PutRequests', 'AWS/S3'],
   ])('raises an alarm on %s', (metric, namespace) => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -449,8 +451,12 @@ describe('monitoring', () => {
     });
   });
 
-  it('has a dashboard', () => {
+  it("has a dashboard, which sums the handlers' log fields with Logs Insights", () => {
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(resourcesOf('AWS::CloudWatch::Dashboard')[0]!.Properties['DashboardBody']);
+    for (const field of [...Object.values(SESSION_PROCESSOR_LOG_FIELDS), ...Object.values(TRANSFORM_LOG_FIELDS)]) {
+      expect(body).toContain(`sum(${field}) as ${field}`);
+    }
   });
 });
 
