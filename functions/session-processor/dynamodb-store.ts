@@ -7,8 +7,8 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html), and
  * a single-item write answers in single-digit milliseconds where a 25-item batch takes several times longer,
  * so a batch's writes finish in about the time of the slowest single write. The order that makes retries safe
- * is kept between two waves: first every session item of the batch, with the states of the users who closed no
- * session; then the states of the users whose sessions were all written.
+ * is kept per user: a user's state is written once all their closed sessions are, and no user waits for
+ * another's writes.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -146,25 +146,26 @@ export class DynamoSessionStore implements SessionStore {
     if (failed) throw failed.reason;
   }
 
+  /**
+   * Puts each user's closed sessions, then their state once all of them are written: a retry must find the
+   * sessions of any state it reads. Users do not wait for each other, so no write waits for the slowest of a
+   * wave; at most {@link WRITE_CONCURRENCY} requests are in flight. Returns the users with a write that failed
+   * for a reason a retry of the batch can fix; anything else is thrown once every write has ended.
+   */
   async putUsers(writes: readonly UserWrite[]): Promise<{ failedUserIds: readonly string[] }> {
     const life = this.options;
     const failed = new Set<string>();
-    // First wave: every session item, and the state of each user who closed no session (nothing to wait for).
-    const first: Array<[string, Item]> = [];
-    const later: UserWrite[] = [];
-    for (const w of writes) {
-      if (w.sessions.length === 0) first.push([w.state.userId, encodeState(w.state, life)]);
-      else {
-        for (const session of w.sessions) first.push([w.state.userId, encodeSession(session, life)]);
-        later.push(w);
-      }
-    }
-    await this.putEach(first, failed);
-    // Second wave: the states of users whose sessions were all written.
-    const states = later
-      .filter((w) => !failed.has(w.state.userId))
-      .map((w): [string, Item] => [w.state.userId, encodeState(w.state, life)]);
-    await this.putEach(states, failed);
+    const errors: unknown[] = [];
+    const limit = limiter(WRITE_CONCURRENCY);
+    const put = (userId: string, item: Item) => limit(() => this.putItem(userId, item, failed, errors));
+    await Promise.all(
+      writes.map(async (w) => {
+        const userId = w.state.userId;
+        const written = await Promise.all(w.sessions.map((session) => put(userId, encodeSession(session, life))));
+        if (written.every(Boolean)) await put(userId, encodeState(w.state, life));
+      }),
+    );
+    if (errors.length > 0) throw errors[0];
     return { failedUserIds: [...failed] };
   }
 
@@ -217,22 +218,38 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   /**
-   * Puts items of the sessions table, {@link WRITE_CONCURRENCY} at a time, each retried by the SDK; adds to
-   * `failed` the owners of items that could not be written for a reason a retry of the batch can fix.
-   * Anything else (a missing table or grant) is thrown once every write has ended.
+   * Puts one item of the sessions table, retried by the SDK. Whether it was written; when not, its owner is in
+   * `failed` (a reason a retry of the batch can fix) or the error in `errors`.
    */
-  private async putEach(items: ReadonlyArray<[string, Item]>, failed: Set<string>): Promise<void> {
-    const table = this.options.sessionsTable;
-    await settleAll(items, WRITE_CONCURRENCY, async ([userId, item]) => {
-      try {
-        const out = await this.client.send(new PutCommand({ TableName: table, Item: item }));
-        this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
-      } catch (err) {
-        if (!isRetryable(err)) throw translate('PutItem', err);
-        failed.add(userId);
-      }
-    });
+  private async putItem(userId: string, item: Item, failed: Set<string>, errors: unknown[]): Promise<boolean> {
+    try {
+      const out = await this.client.send(new PutCommand({ TableName: this.options.sessionsTable, Item: item }));
+      this.stats.retries += (out.$metadata?.attempts ?? 1) - 1;
+      return true;
+    } catch (err) {
+      if (isRetryable(err)) failed.add(userId);
+      else errors.push(translate('PutItem', err));
+      return false;
+    }
   }
+}
+
+/** Runs the functions given to it at most `n` at a time, the others waiting in order. */
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    // A waiter is handed the slot of the call that ends, so that no newcomer takes it in between.
+    if (running < n) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }
 
 /**
