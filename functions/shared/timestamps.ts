@@ -36,6 +36,11 @@ function validParts(m: RegExpExecArray): boolean {
 }
 
 function fromEpochNumber(n: number): number | undefined {
+  // A whole number of at most 16 digits is exact as it is: the text path below would give the same.
+  if (Number.isInteger(n) && n > 0 && n < 1e16) {
+    const ms = n < SECONDS_BELOW ? n * 1000 : n;
+    return Number.isSafeInteger(ms) ? ms : undefined;
+  }
   if (!Number.isFinite(n) || n <= 0) return undefined;
   // The shortest decimal form of the number is what the producer wrote; read it as text, exactly.
   const text = String(n);
