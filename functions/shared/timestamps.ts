@@ -57,6 +57,12 @@ function fromEpochNumber(n: number): number | undefined {
     const ms = n < SECONDS_BELOW ? n * 1000 : n;
     return Number.isSafeInteger(ms) ? ms : undefined;
   }
+  // Seconds with at most three decimals (milliseconds divided by 1000): the nearest whole millisecond divides
+  // back to the same number exactly then, and is what the text below would give, without writing the text.
+  if (n > 0 && n < SECONDS_BELOW) {
+    const ms = Math.round(n * 1000);
+    if (ms / 1000 === n) return ms;
+  }
   if (!Number.isFinite(n) || n <= 0) return undefined;
   // The shortest decimal form of the number is what the producer wrote; read it as text, exactly.
   const text = String(n);

@@ -30,6 +30,23 @@ describe('parseTimestamp', () => {
     );
   });
 
+  it('reads an epoch number as it reads the same number written as text', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 1, max: 2 ** 53 }),
+          fc.integer({ min: 1, max: 99_999_999_999_999 }).map((ms) => ms / 1000),
+          fc.double({ min: Number.MIN_VALUE, max: 1e17, noNaN: true }),
+        ),
+        (n) => {
+          const text = String(n);
+          if (/^\d{1,16}(\.\d{1,9})?$/.test(text)) expect(parseTimestamp(n)).toBe(parseTimestamp(text));
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
+  });
+
   it('refuses impossible dates, times and offsets instead of rolling them over', () => {
     for (const text of [
       '2026-02-29T10:00:00Z',
