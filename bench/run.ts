@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   );
   for (const [name, eps, target] of [
     ['session-processor / floor', compute.sessionProcessorEps, 0.35],
-    ['firehose-transform / floor', compute.transformEps, 0.2],
+    ['firehose-transform / floor', compute.transformEps, 0.3],
   ] as const) {
     check('1', name, eps / compute.floorEps, `>= ${target.toFixed(2)}`, eps / compute.floorEps >= target);
   }

@@ -13,33 +13,45 @@ export interface RowSettings {
 }
 
 const DAY_MS = 86_400_000;
-/** The date part of the last day formatted: a batch's events fall on a day or two, so it is built once per day. */
-let lastDay = Number.NaN;
-let lastDate = '';
+const HOUR_MS = 3_600_000;
+/** `00` to `99`. */
+const TWO = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+/**
+ * The text of each hour formatted so far (`2026-11-27 05:`), by hour since the epoch: a row's event time and
+ * arrival often fall on different days, so one remembered day would be rebuilt through `Date` at every call.
+ */
+const hourTexts = new Map<number, string>();
+const HOUR_TEXTS_MAX = 1000;
+/** `mm:ss` of each second of an hour and `.SSS` of each millisecond, made on first use (sized at once: kept dense). */
+const minuteSeconds = new Array<string | undefined>(3600);
+const millisTexts = new Array<string | undefined>(1000);
 
 /**
  * UTC `yyyy-MM-dd HH:mm:ss.SSS`: read as a timestamp by Athena's JSON SerDe, Firehose's Parquet conversion and
- * DuckDB. Each row has three; the time of day is written from integers rather than through `Date` (a tenth of
- * the transform's time when it did), the date part once per day.
+ * DuckDB. Each row has three; they are joined from remembered pieces rather than built through `Date` (a tenth
+ * of the transform's time when they were) or digit by digit.
  */
 export function archiveTimestamp(ms: number): string {
-  const day = Math.floor(ms / DAY_MS);
-  if (day !== lastDay) {
-    lastDay = day;
-    lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
-  }
-  let t = ms - day * DAY_MS;
-  const hours = Math.floor(t / 3_600_000);
-  t -= hours * 3_600_000;
-  const minutes = Math.floor(t / 60_000);
-  t -= minutes * 60_000;
-  const seconds = Math.floor(t / 1000);
-  const millis = Math.floor(t - seconds * 1000);
-  return `${lastDate} ${two(hours)}:${two(minutes)}:${two(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}`;
+  const hour = Math.floor(ms / HOUR_MS);
+  const t = ms - hour * HOUR_MS;
+  const second = Math.floor(t / 1000);
+  const millis = Math.floor(t - second * 1000);
+  return (
+    hourText(hour) +
+    (minuteSeconds[second] ??= `${TWO[Math.floor(second / 60)]}:${TWO[second % 60]}`) +
+    (millisTexts[millis] ??= `.${String(millis).padStart(3, '0')}`)
+  );
 }
 
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+function hourText(hour: number): string {
+  let text = hourTexts.get(hour);
+  if (text === undefined) {
+    const day = Math.floor(hour / 24);
+    text = `${new Date(day * DAY_MS).toISOString().slice(0, 10)} ${TWO[hour - day * 24]}:`;
+    if (hourTexts.size >= HOUR_TEXTS_MAX) hourTexts.clear();
+    hourTexts.set(hour, text);
+  }
+  return text;
 }
 
 /** Event-time partition keys, UTC, from a row's `event_time`. */
@@ -53,11 +65,13 @@ export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): Ar
   const traffic = classifyTraffic(page, referrerHost, s.internalHosts);
   const ua = agents.lookup(e.userAgent);
   const revenue = e.eventType === 'conversion' ? e.properties?.['revenue'] : undefined;
+  const eventTime = archiveTimestamp(e.timestampMs);
   return {
     event_id: e.eventId,
-    event_time: archiveTimestamp(e.timestampMs),
+    event_time: eventTime,
     received_at: archiveTimestamp(e.receivedAtMs),
-    device_time: archiveTimestamp(e.deviceTimestampMs),
+    // Without a clock-skew correction the device's time is the event time: its text is made once.
+    device_time: e.deviceTimestampMs === e.timestampMs ? eventTime : archiveTimestamp(e.deviceTimestampMs),
     user_id: e.userId,
     client_session_id: e.clientSessionId ?? null,
     event_name: e.eventName,

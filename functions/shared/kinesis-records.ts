@@ -5,7 +5,7 @@ import type { Refusal } from './reasons';
 import { cutText } from './text';
 
 /** The first four bytes of a KPL aggregated record. */
-const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
+const KPL_MAGIC = [0xf3, 0x89, 0x9a, 0xc2] as const;
 
 /** The fields of a Kinesis record that both consumers read. */
 export interface KinesisRecordInput {
@@ -30,7 +30,10 @@ export type Unpacked = { readonly ok: true; readonly records: UserRecord[] } | {
 
 /** True when the bytes carry the KPL aggregate header. */
 export function isAggregate(bytes: Buffer): boolean {
-  return bytes.length >= KPL_MAGIC.length && bytes.subarray(0, KPL_MAGIC.length).equals(KPL_MAGIC);
+  // Compared byte by byte: a subarray and equals() per record cost more than the rest of this check.
+  return (
+    bytes.length >= 4 && bytes[0] === KPL_MAGIC[0] && bytes[1] === KPL_MAGIC[1] && bytes[2] === KPL_MAGIC[2] && bytes[3] === KPL_MAGIC[3]
+  );
 }
 
 /**

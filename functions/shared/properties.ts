@@ -28,24 +28,31 @@ function walk(node: object, path: string, depth: number, budget: { entries: numb
     if (budget.entries > LIMITS.propertyEntries) {
       return refuse('too_many_properties', 'properties', `at most ${LIMITS.propertyEntries} entries at all depths`, 'more');
     }
-    const child = isArray ? `${path}[${key}]` : `${path}.${key}`;
     if (!isArray) {
       if (!key.isWellFormed()) return refuse('invalid_value', path, 'keys of well-formed Unicode text', 'a key with a lone surrogate');
-      if (UNSAFE_KEYS.has(key)) return refuse('unsafe_key', child, 'a key other than __proto__, constructor or prototype', preview(key));
+      if (UNSAFE_KEYS.has(key))
+        return refuse('unsafe_key', childPath(path, key, isArray), 'a key other than __proto__, constructor or prototype', preview(key));
       if (key.length > LIMITS.propertyKey)
         return refuse('too_long', path, `keys of at most ${LIMITS.propertyKey} chars`, `a key of ${key.length} chars (withheld)`);
     }
     const v: unknown = (node as Record<string, unknown>)[key];
     if (typeof v === 'string') {
       if (v.length > LIMITS.propertyString)
-        return refuse('too_long', child, `a string of at most ${LIMITS.propertyString} chars`, withheld(v));
-      if (!v.isWellFormed()) return refuse('invalid_value', child, 'well-formed Unicode text', 'a string with a lone surrogate');
+        return refuse('too_long', childPath(path, key, isArray), `a string of at most ${LIMITS.propertyString} chars`, withheld(v));
+      if (!v.isWellFormed())
+        return refuse('invalid_value', childPath(path, key, isArray), 'well-formed Unicode text', 'a string with a lone surrogate');
     }
-    if (typeof v === 'number' && !Number.isFinite(v)) return refuse('invalid_value', child, 'a finite number', 'a non-finite number');
+    if (typeof v === 'number' && !Number.isFinite(v))
+      return refuse('invalid_value', childPath(path, key, isArray), 'a finite number', 'a non-finite number');
     if (typeof v === 'object' && v !== null) {
-      const refusal = walk(v, child, depth + 1, budget);
+      const refusal = walk(v, childPath(path, key, isArray), depth + 1, budget);
       if (refusal) return refusal;
     }
   }
   return undefined;
+}
+
+/** The path of an entry, built only when it is needed: a refusal or a nested object, not for every entry. */
+function childPath(path: string, key: string, isArray: boolean): string {
+  return isArray ? `${path}[${key}]` : `${path}.${key}`;
 }

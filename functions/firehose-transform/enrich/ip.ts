@@ -5,10 +5,26 @@ import { isIPv4, isIPv6 } from 'node:net';
 export const IP_MODES = ['anonymize', 'full', 'omit'] as const;
 export type IpMode = (typeof IP_MODES)[number];
 
+/**
+ * A visitor's events come together with the same address: each address is checked and cut once per mode
+ * (node:net's IPv6 pattern and the group arithmetic cost more than a lookup); bounded, cleared when full.
+ */
+const CACHE_MAX = 5000;
+const cache: Record<Exclude<IpMode, 'omit'>, Map<string, string | null>> = { anonymize: new Map(), full: new Map() };
+
 /** The address as the archive keeps it, or null when absent, not an address, or omitted. */
 export function archiveIp(ip: string | undefined, mode: IpMode): string | null {
   if (ip === undefined || mode === 'omit') return null;
-  const address = ip.trim();
+  const seen = cache[mode];
+  const known = seen.get(ip);
+  if (known !== undefined) return known;
+  const kept = addressToKeep(ip.trim(), mode);
+  if (seen.size >= CACHE_MAX) seen.clear();
+  seen.set(ip, kept);
+  return kept;
+}
+
+function addressToKeep(address: string, mode: 'anonymize' | 'full'): string | null {
   if (isIPv4(address)) return mode === 'full' ? address : anonymizeV4(address);
   if (isIPv6(address)) return mode === 'full' ? address.toLowerCase() : anonymizeV6(address);
   return null;

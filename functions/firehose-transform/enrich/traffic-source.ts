@@ -49,12 +49,14 @@ const PAID_MEDIUM = /^(.*cp.*|ppc|retargeting|paid.*)$/;
 type Known = { readonly name: string; readonly kind: 'search' | 'social' } | undefined;
 
 /** Referrer hosts repeat as user agents do: each is matched against the list once (bounded cache). */
-const knownCache = new Map<string, Known>();
+const knownCache = new Map<string, Known | null>();
 const KNOWN_CACHE_MAX = 5000;
 
 function known(host: string | null): Known {
   if (!host) return undefined;
-  if (knownCache.has(host)) return knownCache.get(host);
+  // null stands for "not a known source" in the cache, so that one lookup answers both cases.
+  const cached = knownCache.get(host);
+  if (cached !== undefined) return cached ?? undefined;
   let found: Known;
   for (const [pattern, name, kind] of KNOWN) {
     if (pattern.test(host)) {
@@ -63,7 +65,7 @@ function known(host: string | null): Known {
     }
   }
   if (knownCache.size >= KNOWN_CACHE_MAX) knownCache.clear();
-  knownCache.set(host, found);
+  knownCache.set(host, found ?? null);
   return found;
 }
 
