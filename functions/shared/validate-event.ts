@@ -1,7 +1,8 @@
 /** Decoding and validating one user record against the event contract. Pure: no I/O, no clock. */
 import { type } from 'arktype';
-import { EVENT_TYPES, LIMITS, UNSAFE_KEYS, producerEvent } from './event-contract';
-import type { ClickEvent, ProducerEvent } from './event-contract';
+import { EVENT_TYPES, LIMITS, UNSAFE_KEYS } from './event-contract';
+import type { ClickEvent, ProducerEvent, SchemaIssue } from './event-contract';
+import { producerEvent } from './event-contract.schema';
 import { fingerprint } from './fingerprint';
 import { KEEP_USER_IDS } from './pseudonym';
 import type { UserIdPolicy } from './pseudonym';
@@ -200,12 +201,6 @@ const QUOTABLE_FIELDS: ReadonlySet<string> = new Set([
   'sentAt',
   'receivedAt',
 ]);
-
-interface SchemaIssue {
-  readonly code: string;
-  readonly path: ReadonlyArray<PropertyKey>;
-  readonly expected?: string;
-}
 
 const EXPECTED_TYPE: Readonly<Record<string, string>> = {
   eventType: `one of ${EVENT_TYPES.join(', ')}`,
