@@ -54,6 +54,16 @@ describe('the CDK app', () => {
     }
   });
 
+  it('bundles no arktype: each function runs the checks generated from the contract', () => {
+    const bundles = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, 'index.js.map')));
+    expect(bundles).toHaveLength(2);
+    for (const b of bundles) {
+      const { sources } = JSON.parse(readFileSync(join(outdir, b, 'index.js.map'), 'utf8')) as { sources: string[] };
+      expect(sources.filter((s) => /node_modules\/(arktype|@ark)\/|event-contract\.schema/.test(s))).toEqual([]);
+      expect(sources.filter((s) => s.endsWith('functions/shared/event-contract.validator.ts'))).toHaveLength(1);
+    }
+  });
+
   (hasCfnLint ? it : it.skip)('passes cfn-lint with no errors or warnings', () => {
     const template = join(outdir, assembly.stacks[0]!.templateFile);
     expect(() => execFileSync('cfn-lint', ['-t', template], { encoding: 'utf8' })).not.toThrow();
