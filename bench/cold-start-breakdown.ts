@@ -21,6 +21,7 @@ const SESSION_ENV = { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' };
 const PROBES: LoadProbe[] = [
   { name: 'arktype, imported', source: `export { type } from 'arktype';` },
   { name: 'the contract declared with arktype', source: `export { producerEvent } from './functions/shared/event-contract.schema';` },
+  { name: 'the check generated from it', source: `export { isProducerEvent } from './functions/shared/event-contract.validator';` },
   {
     name: 'Powertools Logger and Metrics, built',
     source: `import { Logger } from '@aws-lambda-powertools/logger';
