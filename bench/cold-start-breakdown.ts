@@ -30,6 +30,12 @@ export const made = [new Logger({ serviceName: 's' }), new Metrics({ namespace: 
   },
   { name: 'DynamoDB document client, built: the SDK outside the bundle', source: DYNAMODB, external: SDK_OUTSIDE },
   { name: 'DynamoDB document client, built: the SDK bundled', source: DYNAMODB, external: [] },
+  {
+    name: 'DynamoDB document client, built: the SDK bundled from its CommonJS build',
+    source: DYNAMODB,
+    external: [],
+    mainFields: ['main', 'module'],
+  },
   { name: 'Secrets Manager client, built: the SDK outside the bundle', source: SECRETS, external: SDK_OUTSIDE },
   { name: 'Secrets Manager client, built: the SDK bundled', source: SECRETS, external: [] },
   { name: 'aws-kinesis-agg (KPL de-aggregation)', source: `export { deaggregateSync } from 'aws-kinesis-agg';` },
@@ -41,6 +47,13 @@ export const made = [new Logger({ serviceName: 's' }), new Metrics({ namespace: 
     external: SDK_OUTSIDE,
   },
   { name: 'session-processor: as the stack bundles it', entry: 'functions/session-processor/index.ts', env: SESSION_ENV },
+  {
+    name: 'session-processor: with NODE_OPTIONS as the stack sets it (--enable-source-maps)',
+    entry: 'functions/session-processor/index.ts',
+    env: SESSION_ENV,
+    nodeArgs: ['--enable-source-maps'],
+  },
+  { name: 'firehose-transform: the SDK outside the bundle', entry: 'functions/firehose-transform/index.ts', external: SDK_OUTSIDE },
   { name: 'firehose-transform: as the stack bundles it', entry: 'functions/firehose-transform/index.ts' },
 ];
 

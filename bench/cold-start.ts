@@ -29,6 +29,10 @@ export interface LoadProbe {
    * load its own copy of the AWS SDK; default: the stack's setting.
    */
   readonly external?: readonly string[];
+  /** package.json fields esbuild resolves packages by; default: the stack's setting. */
+  readonly mainFields?: readonly string[];
+  /** Node options, as the stack's NODE_OPTIONS sets them. */
+  readonly nodeArgs?: readonly string[];
 }
 
 const ROOT = resolve(__dirname, '..');
@@ -54,7 +58,7 @@ export function bundleProbe(probe: LoadProbe, outdir: string, file: string): str
     format: 'cjs',
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
-    ...(BUNDLING.mainFields ? { mainFields: BUNDLING.mainFields } : {}),
+    ...((probe.mainFields ?? BUNDLING.mainFields) ? { mainFields: [...(probe.mainFields ?? BUNDLING.mainFields ?? [])] } : {}),
     external: [...(probe.external ?? BUNDLING.externalModules ?? [])],
     outfile,
     logLevel: 'silent',
@@ -86,26 +90,25 @@ function medianOf(values: number[]): number {
 }
 
 /**
- * Bundles each probe, then times `runs` rounds of a bare `node -e 0` and a `require` of every bundle,
- * interleaved so that a change in the machine's load falls on all of them alike.
+ * Bundles each probe, then times `runs` rounds in which every probe's `require` follows a bare `node -e 0`
+ * of its own: a change in the machine's load falls on both of a pair, and on every probe alike.
  */
 export function measureLoads(probes: readonly LoadProbe[], runs = 12): ColdStart[] {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   const files = probes.map((p, i) => bundleProbe(p, dir, `probe-${i}`));
-  const bare: number[] = [];
+  const bare: number[][] = probes.map(() => []);
   const loaded: number[][] = probes.map(() => []);
   for (let i = 0; i < runs; i += 1) {
-    bare.push(timeNode(['-e', '0'], {}, false));
     probes.forEach((p, j) => {
       const external = (p.external ?? BUNDLING.externalModules ?? []).length > 0;
-      loaded[j]!.push(timeNode(['-e', `require(${JSON.stringify(files[j])})`], p.env ?? {}, external));
+      bare[j]!.push(timeNode([...(p.nodeArgs ?? []), '-e', '0'], p.env ?? {}, external));
+      loaded[j]!.push(timeNode([...(p.nodeArgs ?? []), '-e', `require(${JSON.stringify(files[j])})`], p.env ?? {}, external));
     });
   }
-  const floor = medianOf(bare);
   return probes.map((p, j) => ({
     name: p.name,
     bundleBytes: statSync(files[j]!).size,
-    initMs: Math.round((medianOf(loaded[j]!) - floor) * 10) / 10,
+    initMs: Math.round((medianOf(loaded[j]!) - medianOf(bare[j]!)) * 10) / 10,
   }));
 }
 
