@@ -16,7 +16,7 @@ export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
  * deployment package", https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html), and the version is
  * then the one package-lock.json pins and the tests ran. It also loads faster: one file, no module
  * resolution. Measured here (`npm run bench:cold-start`): the DynamoDB document client built at init costs
- * about 70 ms from the SDK in node_modules, about 30 ms bundled from the SDK's ES modules, 80 ms bundled
+ * about 70 ms from the SDK in node_modules, about 45 ms bundled from the SDK's ES modules, 75–80 ms bundled
  * from its CommonJS build, which esbuild cannot tree-shake (537 KB against 335 KB). Hence `mainFields`: ES
  * modules first, for every package. The cost is size: see {@link MAX_BUNDLE_KB}.
  */
