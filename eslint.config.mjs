@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
  * import each other. Folders not named here (and `test/`) are not checked.
  */
 export const IMPORT_LAYERS = {
+  tools: ['functions/shared'],
   bench: [
     'local',
     'stacks',
@@ -84,6 +85,33 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
       'clickstream/one-way-imports': 'error',
+    },
+  },
+  {
+    // arktype builds its type system when imported, some 200 ms of a cold start: the functions run the checks
+    // generated from the contract's declaration (npm run generate:validator) and import the declaration's type only.
+    files: ['functions/**/*.ts'],
+    ignores: ['functions/shared/event-contract.schema.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'arktype',
+              allowTypeImports: true,
+              message: 'the functions load no arktype at run time: declare the contract in event-contract.schema.ts',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/event-contract.schema'],
+              allowTypeImports: true,
+              message: 'the declaration loads arktype: check with isProducerEvent (event-contract.validator.ts) and import its type only',
+            },
+          ],
+        },
+      ],
     },
   },
   {

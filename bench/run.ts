@@ -15,6 +15,7 @@ import { measureColdStarts } from './cold-start';
 import { measureCompute } from './compute';
 import { DYNAMODB_LATENCY, SHARD_WRITE_RECORDS_PER_SECOND, catchUpSeconds, measureCapacity } from './capacity';
 import { DEFAULT_CONFIG } from '../stacks/config';
+import { MAX_BUNDLE_KB } from '../stacks/function-bundling';
 import { DEFAULT_RATES, DEPLOYED_SETTINGS, alarmMetricsOf, perEventCost, pipelineCost } from '../local/cost/cost-model';
 import type { Rates } from '../local/cost/cost-model';
 import { PRICES } from '../local/cost/prices';
@@ -120,8 +121,8 @@ async function main(): Promise<void> {
     ),
   );
   for (const c of cold) {
-    check('3', `${c.name} bundle KB`, c.bundleBytes / 1024, '<= 400', c.bundleBytes <= 400 * 1024);
-    check('3', `${c.name} init ms`, c.initMs, '<= 60', c.initMs <= 60);
+    check('3', `${c.name} bundle KB`, c.bundleBytes / 1024, `<= ${MAX_BUNDLE_KB}`, c.bundleBytes <= MAX_BUNDLE_KB * 1024);
+    check('3', `${c.name} init ms`, c.initMs, '<= 150', c.initMs <= 150);
   }
 
   say('\n4. Local end-to-end (clickstream run: produce, both consumers, flush)');

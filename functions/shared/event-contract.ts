@@ -1,8 +1,8 @@
 /**
- * The producer event contract, declared once. Both Lambdas validate against it, producers are documented
- * from it (README "Event contract"), and the archive schema is derived from the validated event.
+ * The producer event contract: its bounds, its types and the shape of a schema issue. The schema itself is
+ * declared once, with arktype, in `event-contract.schema.ts`; this module only imports its type.
  */
-import { type } from 'arktype';
+import type { producerEvent } from './event-contract.schema';
 
 /** The kinds of interaction a producer may report. */
 export const EVENT_TYPES = ['page_view', 'click', 'conversion', 'form_submit', 'video_play', 'scroll'] as const;
@@ -43,37 +43,17 @@ export const LIMITS = {
 /** Keys that could reach an object prototype if copied carelessly; refused anywhere in an event. */
 export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-const optionalText = (max: number) => `string <= ${max} | null` as const;
-
-/**
- * The producer event. Required: `userId`, `eventType`, `timestamp`, `url`. Everything else is optional;
- * `null` counts as absent. Unknown top-level fields are refused: custom data belongs in `properties`.
- *
- * Clock skew: `timestamp` is the producer's clock when the event happened, `sentAt` the producer's clock when
- * it sent the event and `receivedAt` the collector's clock when it received it (the collector sets it). With
- * both, the event time is `receivedAt − (sentAt − timestamp)` (Snowplow's `derived_tstamp`): the time the
- * event waited on the device, measured on one clock, taken from the collector's. `eventId` is an id the
- * producer gives each event, so that a retried send counts once although the collector's fields differ.
- */
-export const producerEvent = type({
-  '+': 'reject',
-  userId: `0 < string <= ${LIMITS.userId}`,
-  'sessionId?': optionalText(LIMITS.sessionId),
-  'eventName?': optionalText(LIMITS.eventName),
-  eventType: type.enumerated(...EVENT_TYPES),
-  timestamp: `number | string <= ${LIMITS.timestampText}`,
-  url: `0 < string <= ${LIMITS.url}`,
-  'referrer?': optionalText(LIMITS.referrer),
-  'userAgent?': optionalText(LIMITS.userAgent),
-  'ip?': optionalText(LIMITS.ip),
-  'properties?': 'object | null',
-  'eventId?': optionalText(LIMITS.eventId),
-  'sentAt?': `number | string <= ${LIMITS.timestampText} | null`,
-  'receivedAt?': `number | string <= ${LIMITS.timestampText} | null`,
-});
-
 /** The event as a producer sends it, after schema validation. */
 export type ProducerEvent = typeof producerEvent.infer;
+
+/** One way a value breaks the schema, as arktype reports it: the first one becomes a record's refusal. */
+export interface SchemaIssue {
+  /** arktype's issue code: `required`, `domain`, `predicate`, `minLength`, `maxLength`, … */
+  readonly code: string;
+  readonly path: ReadonlyArray<PropertyKey>;
+  /** arktype's description of what was expected, such as `a string or null` or `at most length 256`. */
+  readonly expected?: string;
+}
 
 /** Custom event data: a plain JSON object within {@link LIMITS}. */
 export type EventProperties = { readonly [key: string]: unknown };

@@ -1,5 +1,5 @@
 /** Turning Kinesis records into user records: base64 decoding and KPL de-aggregation (aws-kinesis-agg). */
-import { deaggregateSync } from 'aws-kinesis-agg';
+import type * as Kpl from 'aws-kinesis-agg';
 import { refuse } from './reasons';
 import type { Refusal } from './reasons';
 import { cutText } from './text';
@@ -28,6 +28,19 @@ export interface UserRecord {
 
 export type Unpacked = { readonly ok: true; readonly records: UserRecord[] } | { readonly ok: false; readonly refusal: Refusal };
 
+let kpl: typeof Kpl | undefined;
+
+/**
+ * aws-kinesis-agg, loaded on the first aggregate: it brings protobufjs and some 20 ms of a cold start
+ * (`npm run bench:cold-start`), which a function whose producers do not aggregate would pay for nothing.
+ * `require` keeps `unpackRecord` synchronous; esbuild bundles the module and runs it on that first call.
+ */
+function loadKpl(): typeof Kpl {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  kpl ??= require('aws-kinesis-agg') as typeof Kpl;
+  return kpl;
+}
+
 /** True when the bytes carry the KPL aggregate header. */
 export function isAggregate(bytes: Buffer): boolean {
   // Compared byte by byte: a subarray and equals() per record cost more than the rest of this check.
@@ -54,7 +67,7 @@ export function unpackRecord(record: KinesisRecordInput): Unpacked {
   let failure: Error | undefined;
   let inner: Array<{ partitionKey: string; data: string; subSequenceNumber?: number }> = [];
   try {
-    deaggregateSync(
+    loadKpl().deaggregateSync(
       { data: record.data, sequenceNumber: record.sequenceNumber, partitionKey: record.partitionKey } as never,
       true,
       (err, userRecords) => {

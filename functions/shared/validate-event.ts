@@ -1,7 +1,7 @@
 /** Decoding and validating one user record against the event contract. Pure: no I/O, no clock. */
-import { type } from 'arktype';
-import { EVENT_TYPES, LIMITS, UNSAFE_KEYS, producerEvent } from './event-contract';
-import type { ClickEvent, ProducerEvent } from './event-contract';
+import { EVENT_TYPES, LIMITS, UNSAFE_KEYS } from './event-contract';
+import type { ClickEvent, ProducerEvent, SchemaIssue } from './event-contract';
+import { isProducerEvent } from './event-contract.validator';
 import { fingerprint } from './fingerprint';
 import { KEEP_USER_IDS } from './pseudonym';
 import type { UserIdPolicy } from './pseudonym';
@@ -71,9 +71,10 @@ export function validateRecord(
     if (UNSAFE_KEYS.has(key)) return fail(refuse('unsafe_key', key, 'a field of the event contract', preview(key)));
   }
 
-  const out = producerEvent(parsed);
-  if (out instanceof type.errors) return fail(fromSchemaError(out[0]!, parsed as Record<string, unknown>, out.length));
-  return checkSemantics(out, payload, arrivalMs, bounds, userIds);
+  // The checks generated from the arktype declaration: arktype's issues, without arktype's import at cold start.
+  const issues: SchemaIssue[] = [];
+  if (!isProducerEvent(parsed, issues)) return fail(schemaRefusal(issues, parsed as Record<string, unknown>));
+  return checkSemantics(parsed, payload, arrivalMs, bounds, userIds);
 }
 
 /** Fields whose text must be well-formed Unicode: JSON can carry a lone surrogate escape that no store accepts. */
@@ -201,12 +202,6 @@ const QUOTABLE_FIELDS: ReadonlySet<string> = new Set([
   'receivedAt',
 ]);
 
-interface SchemaIssue {
-  readonly code: string;
-  readonly path: ReadonlyArray<PropertyKey>;
-  readonly expected?: string;
-}
-
 const EXPECTED_TYPE: Readonly<Record<string, string>> = {
   eventType: `one of ${EVENT_TYPES.join(', ')}`,
   timestamp: 'epoch seconds, epoch milliseconds or an ISO-8601 string',
@@ -215,8 +210,11 @@ const EXPECTED_TYPE: Readonly<Record<string, string>> = {
   properties: 'a JSON object',
 };
 
-/** Translates the first schema issue into a refusal with one of the contract's reason codes. */
-function fromSchemaError(issue: SchemaIssue, event: Record<string, unknown>, issueCount: number): Refusal {
+/** Translates the first of an event's schema issues into a refusal with one of the contract's reason codes. */
+export function schemaRefusal(issues: readonly SchemaIssue[], event: Record<string, unknown>): Refusal {
+  const issue = issues[0];
+  if (!issue) throw new Error('schemaRefusal needs at least one issue');
+  const issueCount = issues.length;
   const field = issue.path.map(String).join('.');
   const seen: unknown = field === '' ? event : event[field];
   const more = issueCount > 1 ? ` (and ${issueCount - 1} more issue${issueCount > 2 ? 's' : ''})` : '';
