@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
  * import each other. Folders not named here (and `test/`) are not checked.
  */
 export const IMPORT_LAYERS = {
+  tools: ['functions/shared'],
   bench: [
     'local',
     'stacks',
