@@ -3,7 +3,7 @@ import { SOURCE_CATEGORY_LISTS } from './source-categories.generated';
 
 export type SourceCategory = keyof typeof SOURCE_CATEGORY_LISTS;
 
-/** One map of the 819 sources, built once at load (about a tenth of a millisecond). */
+/** One map of the 819 sources, built once at load (the bundled classifier, map included, loads in about 1 ms). */
 const CATEGORY_OF = new Map<string, SourceCategory>();
 for (const category of Object.keys(SOURCE_CATEGORY_LISTS) as SourceCategory[]) {
   for (const line of SOURCE_CATEGORY_LISTS[category]) {
