@@ -193,10 +193,11 @@ export class Monitoring extends Construct {
       graph('session-processor: iterator age (ms)', [sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES })]),
       // The handlers' counts that no alarm reads are log fields, not custom metrics ($0.30 a month each); Logs
       // Insights sums them when the dashboard is opened, charged by the bytes it scans.
-      logSums('session-processor: events applied, duplicate, late; refused; sessions started; retries', sp, [
+      logSums('session-processor: events applied, duplicate, late, counted before; refused; sessions started; retries', sp, [
         SPF.eventsApplied,
         SPF.eventsDuplicate,
         SPF.eventsLate,
+        SPF.eventsAlreadyApplied,
         SP.recordsRefused,
         SPF.sessionsStarted,
         SPF.dynamoDbRetries,
