@@ -13,7 +13,7 @@ import { table } from '../local/runtime/report';
 import { syntheticWorkload } from '../local/workload/synthetic';
 import { measureColdStarts } from './cold-start';
 import { measureCompute } from './compute';
-import { DYNAMODB_LATENCY, SHARD_WRITE_RECORDS_PER_SECOND, catchUpSeconds, measureCapacity } from './capacity';
+import { DYNAMODB_LATENCY, DYNAMODB_PARTITIONS, SHARD_WRITE_RECORDS_PER_SECOND, catchUpSeconds, measureCapacity } from './capacity';
 import { DEFAULT_CONFIG } from '../stacks/config';
 import { MAX_BUNDLE_KB } from '../stacks/function-bundling';
 import { DEFAULT_RATES, DEPLOYED_SETTINGS, alarmMetricsOf, perEventCost, pipelineCost } from '../local/cost/cost-model';
@@ -198,13 +198,23 @@ async function main(): Promise<void> {
   );
 
   say(
-    `\n7. Capacity of one shard's consumer: the session-processor's batch path against DynamoDB (dynalite in its own process) behind a latency model (bench/capacity.ts), ${CAPACITY_EVENTS.toLocaleString('en-US')} records back to back`,
+    `\n7. Capacity of one shard's consumer: the session-processor's batch path against DynamoDB (${DYNAMODB_PARTITIONS} dynalite processes, users spread by a hash of their id) behind a latency model (bench/capacity.ts), ${CAPACITY_EVENTS.toLocaleString('en-US')} records back to back`,
   );
   const capacityWorkload = syntheticWorkload({ ...WORKLOAD, events: CAPACITY_EVENTS, seed: SEED, nowMs: now });
   const capacity = await measureCapacity(capacityWorkload.records, now, [100, 500, 1000]);
   say(
     table(
-      ['batch size', 'DynamoDB latency', 'events/s', 'x shard write limit', 'x 500/s', 'ms per invocation', 'requests'],
+      [
+        'batch size',
+        'DynamoDB latency',
+        'events/s',
+        'x shard write limit',
+        'x 500/s',
+        'ms per invocation',
+        'requests',
+        'CPU ms: consumer',
+        'emulators',
+      ],
       capacity.map((c) => [
         c.batchSize,
         c.latency === 'model' ? 'modelled' : 'emulator only',
@@ -213,6 +223,8 @@ async function main(): Promise<void> {
         (c.eventsPerSecond / 500).toFixed(2),
         c.invocationMs,
         c.requests,
+        c.consumerCpuMs,
+        c.emulatorCpuMs,
       ]),
     ),
   );
