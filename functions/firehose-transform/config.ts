@@ -4,13 +4,26 @@
  */
 import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
 import type { UserIdMode } from '../shared/pseudonym';
-import { environmentOf, hostList, oneOf, readVariables, yesOrNo } from '../shared/settings';
+import { environmentOf, hostList, oneOf, readVariables, textList, yesOrNo } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import { IP_MODES } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
 import { ConfigError } from './errors';
 import type { TransformSettings } from './transform-batch';
+
+/**
+ * The user agents of this site's own apps, which bot classification never counts as bots (enrich/bots.ts):
+ * substrings compared ignoring case, e.g. `ShopApp/,shop-sync`. Declared here, beside the other settings, but not
+ * yet among TRANSFORM_SETTINGS: the stack passes it, and loadConfig reads it, once the transform classifies bots.
+ * @default []
+ */
+export const OWN_APP_USER_AGENTS = textList({
+  env: 'OWN_APP_USER_AGENTS',
+  default: [],
+  what: "substrings of this site's own apps' user agents",
+  reason: "an app's own agent can look like a script's (a library's name and version); list it so its events are never taken for a bot's",
+});
 
 export const TRANSFORM_SETTINGS = {
   /**

@@ -92,6 +92,23 @@ export function hostList(o: Described<readonly string[]>): Setting<readonly stri
   };
 }
 
+/** A list of short texts (no commas), written separated by commas; blanks around each are dropped, case is kept. */
+export function textList(o: Described<readonly string[]> & { readonly what: string }): Setting<readonly string[]> {
+  return {
+    ...o,
+    problem: (v) =>
+      Array.isArray(v) && v.every((t) => typeof t === 'string' && t !== '' && !t.includes(','))
+        ? undefined
+        : `must be ${o.what}, separated by commas`,
+    parse: (text) =>
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    text: (v) => v.join(','),
+  };
+}
+
 /**
  * The values of `declarations` in `env` (the defaults for variables unset or blank); `fail` makes the error,
  * given the variable and a message that names it, the value seen and what is allowed.

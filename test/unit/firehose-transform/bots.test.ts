@@ -1,7 +1,9 @@
 import { isbot } from 'isbot';
 import { BOT_CATEGORIES } from '../../../functions/shared/bot-categories';
 import { BOT_PATTERNS } from '../../../functions/firehose-transform/enrich/bot-patterns.generated';
+import { OWN_APP_USER_AGENTS } from '../../../functions/firehose-transform/config';
 import { classifyBot, ownAppMatcher } from '../../../functions/firehose-transform/enrich/bots';
+import { readVariables } from '../../../functions/shared/settings';
 
 const CHROME_WIN = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
@@ -205,5 +207,20 @@ describe('classifyBot', () => {
       const appStack = /okhttp|Dalvik|CFNetwork/.test(userAgent);
       if (!appStack) expect([userAgent, classifyBot(userAgent).isBot]).toEqual([userAgent, isbot(userAgent)]);
     }
+  });
+});
+
+describe('OWN_APP_USER_AGENTS', () => {
+  const read = (value: string | undefined) =>
+    readVariables({ OWN_APP_USER_AGENTS: value }, { ownApps: OWN_APP_USER_AGENTS }, (_v, m) => new Error(m)).ownApps;
+
+  it('reads a comma-separated list of substrings, keeping their case, none by default', () => {
+    expect(read('ShopApp/, shop-sync ,')).toEqual(['ShopApp/', 'shop-sync']);
+    expect(read(undefined)).toEqual([]);
+    expect(classifyBot('shop-sync/2.0 (okhttp) curl/8.5.0', read('ShopApp/, shop-sync')).isBot).toBe(false);
+  });
+
+  it('writes the list back as the variable carries it', () => {
+    expect(OWN_APP_USER_AGENTS.text(['ShopApp/', 'shop-sync'])).toBe('ShopApp/,shop-sync');
   });
 });
