@@ -99,6 +99,7 @@ const COMPATIBLE_NAME = /compatible; ?([A-Za-z][A-Za-z0-9_.-]*)/;
  * when the pattern matched the bot's link instead, the name after `compatible;`, if the agent gives one.
  */
 function nameOf(userAgent: string, match: RegExpExecArray): string | null {
+  // The match's first characters too, so that a pattern matching from `http` or `www.` on counts as in the link.
   const inLink = IN_LINK.test(userAgent.slice(0, match.index) + match[0].slice(0, 4));
   const named = inLink ? COMPATIBLE_NAME.exec(userAgent)?.[1] : undefined;
   if (named !== undefined && !GENERIC.has(named.toLowerCase())) return named;
