@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isbot } from 'isbot';
 import { BOT_CATEGORIES } from '../../../functions/shared/bot-categories';
 import { BOT_PATTERNS } from '../../../functions/firehose-transform/enrich/bot-patterns.generated';
@@ -222,5 +223,24 @@ describe('OWN_APP_USER_AGENTS', () => {
 
   it('writes the list back as the variable carries it', () => {
     expect(OWN_APP_USER_AGENTS.text(['ShopApp/', 'shop-sync'])).toBe('ShopApp/,shop-sync');
+  });
+});
+
+describe("classifyBot on any agent up to the contract's 1,024 characters", () => {
+  const agent = fc.oneof(
+    fc.string({ maxLength: 1024 }),
+    fc
+      .array(fc.constantFrom(...BOTS.map(([, ua]) => ua), CHROME_WIN, ' ', '/', 'bot', 'http://x.example/'), { maxLength: 20 })
+      .map((parts) => parts.join('').slice(0, 1024)),
+  );
+
+  it('has a category exactly when it is a bot, and a name only then, taken from the agent', () => {
+    fc.assert(
+      fc.property(agent, (userAgent) => {
+        const { isBot, botName, botCategory } = classifyBot(userAgent);
+        expect(botCategory !== null).toBe(isBot);
+        if (botName !== null) expect(isBot && userAgent.includes(botName)).toBe(true);
+      }),
+    );
   });
 });
