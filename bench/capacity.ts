@@ -194,6 +194,20 @@ async function startRemoteDynalite(): Promise<{ port: number; child: ChildProces
   return { port, child };
 }
 
+/** CPU time the dynalite processes have used so far, microseconds. */
+async function emulatorCpu(processes: ReadonlyArray<{ child: ChildProcess }>): Promise<number> {
+  const each = await Promise.all(
+    processes.map(
+      ({ child }) =>
+        new Promise<number>((resolve) => {
+          child.once('message', (m: { cpuMicros: number }) => resolve(m.cpuMicros));
+          child.send('cpu');
+        }),
+    ),
+  );
+  return each.reduce((a, b) => a + b, 0);
+}
+
 /** A client of one process, for creating the tables in each. */
 function directClient(port: number): DynamoDBClient {
   return new DynamoDBClient({
@@ -212,6 +226,9 @@ export interface CapacityRun {
   /** Mean time of one invocation, milliseconds. */
   readonly invocationMs: number;
   readonly requests: number;
+  /** CPU time per invocation, milliseconds: the consumer's (this process) and the emulators' (their processes). */
+  readonly consumerCpuMs: number;
+  readonly emulatorCpuMs: number;
 }
 
 /**
@@ -262,6 +279,8 @@ export async function measureCapacity(
           dynamoDb: client,
           logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
         });
+        const emulatorCpuBefore = await emulatorCpu(processes);
+        const cpuBefore = process.cpuUsage();
         const started = process.hrtime.bigint();
         let invocations = 0;
         for (let i = 0; i < all.length; i += batchSize) {
@@ -271,6 +290,8 @@ export async function measureCapacity(
           invocations += 1;
         }
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const cpu = process.cpuUsage(cpuBefore);
+        const emulatorMicros = (await emulatorCpu(processes)) - emulatorCpuBefore;
         out.push({
           batchSize,
           latency,
@@ -279,6 +300,8 @@ export async function measureCapacity(
           eventsPerSecond: Math.round(all.length / seconds),
           invocationMs: Math.round((seconds * 1000) / invocations),
           requests,
+          consumerCpuMs: Math.round((cpu.user + cpu.system) / 100 / invocations) / 10,
+          emulatorCpuMs: Math.round(emulatorMicros / 100 / invocations) / 10,
         });
       } finally {
         client.destroy();

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { table } from '../local/runtime/report';
+import { FUNCTION_NODE_OPTIONS } from '../stacks/function-bundling';
 import { measureLoads } from './cold-start';
 import type { LoadProbe } from './cold-start';
 
@@ -46,12 +47,16 @@ export const made = [new Logger({ serviceName: 's' }), new Metrics({ namespace: 
     env: SESSION_ENV,
     external: SDK_OUTSIDE,
   },
-  { name: 'session-processor: as the stack bundles it', entry: 'functions/session-processor/index.ts', env: SESSION_ENV },
   {
-    name: 'session-processor: with NODE_OPTIONS as the stack sets it (--enable-source-maps)',
+    name: 'session-processor: as the stack bundles it, without its NODE_OPTIONS',
     entry: 'functions/session-processor/index.ts',
     env: SESSION_ENV,
-    nodeArgs: ['--enable-source-maps'],
+  },
+  {
+    name: `session-processor: with NODE_OPTIONS as the stack sets it (${FUNCTION_NODE_OPTIONS.join(' ')})`,
+    entry: 'functions/session-processor/index.ts',
+    env: SESSION_ENV,
+    nodeArgs: FUNCTION_NODE_OPTIONS,
   },
   { name: 'firehose-transform: the SDK outside the bundle', entry: 'functions/firehose-transform/index.ts', external: SDK_OUTSIDE },
   { name: 'firehose-transform: as the stack bundles it', entry: 'functions/firehose-transform/index.ts' },

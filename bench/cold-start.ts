@@ -7,7 +7,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { BUNDLING } from '../stacks/function-bundling';
+import { BUNDLING, FUNCTION_NODE_OPTIONS } from '../stacks/function-bundling';
 
 export interface ColdStart {
   readonly name: string;
@@ -41,8 +41,9 @@ const FUNCTIONS: LoadProbe[] = [
     name: 'session-processor',
     entry: 'functions/session-processor/index.ts',
     env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' },
+    nodeArgs: FUNCTION_NODE_OPTIONS,
   },
-  { name: 'firehose-transform', entry: 'functions/firehose-transform/index.ts' },
+  { name: 'firehose-transform', entry: 'functions/firehose-transform/index.ts', nodeArgs: FUNCTION_NODE_OPTIONS },
 ];
 
 /** Bundles a probe with the stack's esbuild settings into `outdir`; returns the file. */
@@ -58,6 +59,7 @@ export function bundleProbe(probe: LoadProbe, outdir: string, file: string): str
     format: 'cjs',
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent ?? true,
     ...((probe.mainFields ?? BUNDLING.mainFields) ? { mainFields: [...(probe.mainFields ?? BUNDLING.mainFields ?? [])] } : {}),
     external: [...(probe.external ?? BUNDLING.externalModules ?? [])],
     outfile,

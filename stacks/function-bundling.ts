@@ -40,3 +40,12 @@ export const BUNDLING: BundlingOptions = {
  * whole by mistake.
  */
 export const MAX_BUNDLE_KB = 600;
+
+/**
+ * The functions' NODE_OPTIONS: stack traces that name the source lines, at the cost of Node reading the
+ * bundle's source map as it loads it (part of the cold start `npm run bench` section 3 measures).
+ */
+export const FUNCTION_NODE_OPTIONS = ['--enable-source-maps'] as const;
+
+/** The performance issue's bound on a function's load and init over a bare Node start, milliseconds. */
+export const INIT_TARGET_MS = 150;

@@ -7,8 +7,8 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html), and
  * a single-item write answers in single-digit milliseconds where a 25-item batch takes several times longer,
  * so a batch's writes finish in about the time of the slowest single write. The order that makes retries safe
- * is kept per user: a user's state is written once all their closed sessions are, and no user waits for
- * another's writes.
+ * is kept per user: a user's state is written once all their closed sessions are, without a barrier
+ * waiting for every other user's sessions.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -148,8 +148,8 @@ export class DynamoSessionStore implements SessionStore {
 
   /**
    * Puts each user's closed sessions, then their state once all of them are written: a retry must find the
-   * sessions of any state it reads. Users do not wait for each other, so no write waits for the slowest of a
-   * wave; at most {@link WRITE_CONCURRENCY} requests are in flight. Returns the users with a write that failed
+   * sessions of any state it reads. There is no barrier between users: a state is sent once its own sessions
+   * are written and the requests queued before it have started, at most {@link WRITE_CONCURRENCY} in flight. Returns the users with a write that failed
    * for a reason a retry of the batch can fix; anything else is thrown once every write has ended.
    */
   async putUsers(writes: readonly UserWrite[]): Promise<{ failedUserIds: readonly string[] }> {
@@ -161,8 +161,13 @@ export class DynamoSessionStore implements SessionStore {
     await Promise.all(
       writes.map(async (w) => {
         const userId = w.state.userId;
-        const written = await Promise.all(w.sessions.map((session) => put(userId, encodeSession(session, life))));
-        if (written.every(Boolean)) await put(userId, encodeState(w.state, life));
+        try {
+          const written = await Promise.all(w.sessions.map((session) => put(userId, encodeSession(session, life))));
+          if (written.every(Boolean)) await put(userId, encodeState(w.state, life));
+        } catch (err) {
+          // An item that cannot be encoded: kept like any other error, so that no write is left running.
+          errors.push(err);
+        }
       }),
     );
     if (errors.length > 0) throw errors[0];

@@ -105,8 +105,9 @@ export const DEPLOYED_SETTINGS: CostSettings = {
 };
 
 /**
- * Log bytes of one session-processor invocation: its EMF line, its counts line and Lambda's START, END and
- * REPORT lines.
+ * Log bytes of one invocation of either function: the session-processor's EMF line and counts line, or the
+ * transform's counts line, and Lambda's START, END and REPORT lines. (The dashboard's Logs Insights widgets
+ * are charged by the bytes they scan when it is opened: not modelled, a few cents a month at these sizes.)
  */
 const LOG_BYTES_PER_INVOCATION = 1000;
 
@@ -176,7 +177,7 @@ export function pipelineCost(eventsPerMonth: number, r: Rates = DEFAULT_RATES, s
       usd:
         s.alarmMetrics * p.cloudwatch.alarmMonth +
         s.customMetrics * p.cloudwatch.customMetricMonth +
-        ((invocations * LOG_BYTES_PER_INVOCATION) / GB) * p.cloudwatch.logsIngestionGb,
+        (((invocations + transformInvocations) * LOG_BYTES_PER_INVOCATION) / GB) * p.cloudwatch.logsIngestionGb,
     },
     { item: 'KMS key (alarm topic)', usd: p.kms.keyMonth },
     ...(s.collector ? [collectorLine(n, r)] : []),

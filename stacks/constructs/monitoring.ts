@@ -22,7 +22,8 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -40,8 +41,12 @@ import {
 export interface MonitoringProps {
   readonly namePrefix: string;
   readonly stream: IStream;
-  readonly sessionProcessor: LambdaFunction;
-  readonly transform: LambdaFunction;
+  readonly sessionProcessor: IFunction;
+  /** The session-processor's log group, whose per-invocation counts the dashboard sums. */
+  readonly sessionProcessorLogs: ILogGroup;
+  readonly transform: IFunction;
+  /** The transform's log group, likewise. */
+  readonly transformLogs: ILogGroup;
   readonly deliveryStream: DeliveryStream;
   readonly tables: readonly ITableV2[];
   readonly failureBucket: IBucket;
@@ -193,16 +198,20 @@ export class Monitoring extends Construct {
       graph('session-processor: iterator age (ms)', [sp.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES })]),
       // The handlers' counts that no alarm reads are log fields, not custom metrics ($0.30 a month each); Logs
       // Insights sums them when the dashboard is opened, charged by the bytes it scans.
-      logSums('session-processor: events applied, duplicate, late, counted before; refused; sessions started; retries', sp, [
-        SPF.eventsApplied,
-        SPF.eventsDuplicate,
-        SPF.eventsLate,
-        SPF.eventsAlreadyApplied,
-        SP.recordsRefused,
-        SPF.sessionsStarted,
-        SPF.dynamoDbRetries,
-      ]),
-      logSums('firehose-transform: refused, dropped, over budget', props.transform, [TF.processingFailed, TF.dropped, TF.overBudget]),
+      logSums(
+        'session-processor: events applied, duplicate, late, counted before; refused; sessions started; retries',
+        props.sessionProcessorLogs,
+        [
+          SPF.eventsApplied,
+          SPF.eventsDuplicate,
+          SPF.eventsLate,
+          SPF.eventsAlreadyApplied,
+          SP.recordsRefused,
+          SPF.sessionsStarted,
+          SPF.dynamoDbRetries,
+        ],
+      ),
+      logSums('firehose-transform: refused, dropped, over budget', props.transformLogs, [TF.processingFailed, TF.dropped, TF.overBudget]),
     );
     this.dashboard.addWidgets(
       graph('session-processor errors and throttles', [sp.metricErrors(), sp.metricThrottles()]),
@@ -248,10 +257,10 @@ export class Monitoring extends Construct {
 }
 
 /** Five-minute sums of numeric fields of a function's log lines, as lines. */
-function logSums(title: string, fn: LambdaFunction, fields: readonly string[]): LogQueryWidget {
+function logSums(title: string, logs: ILogGroup, fields: readonly string[]): LogQueryWidget {
   return new LogQueryWidget({
     title,
-    logGroupNames: [fn.logGroup.logGroupName],
+    logGroupNames: [logs.logGroupName],
     queryLines: [`filter ispresent(${fields[0]})`, `stats ${fields.map((f) => `sum(${f}) as ${f}`).join(', ')} by bin(5m)`],
     view: LogQueryVisualizationType.LINE,
     width: 6,

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { METRICS_NAMESPACE } from '../../functions/shared/metric-names';
 import type { SERVICES } from '../../functions/shared/metric-names';
-import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from '../function-bundling';
+import { BUNDLING, FUNCTION_ARCHITECTURE, FUNCTION_NODE_OPTIONS, FUNCTION_RUNTIME } from '../function-bundling';
 import { LOG_GROUP_POLICY } from '../removal-policy';
 import { allowRoleDependency, functionRole } from './function-role';
 
@@ -43,7 +43,7 @@ export function pipelineFunction(scope: Construct, props: PipelineFunctionProps)
       ...props.environment,
       POWERTOOLS_SERVICE_NAME: props.service,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: FUNCTION_NODE_OPTIONS.join(' '),
     },
   });
   allowRoleDependency(fn);
