@@ -84,8 +84,6 @@ export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): Ar
     utm_campaign: page.utmCampaign,
     utm_term: page.utmTerm,
     utm_content: page.utmContent,
-    gclid: page.gclid,
-    fbclid: page.fbclid,
     click_id: click?.clickId ?? null,
     click_network: click?.clickNetwork ?? null,
     referrer: e.referrer ?? null,

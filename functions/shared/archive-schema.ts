@@ -47,8 +47,6 @@ export const ARCHIVE_COLUMNS = [
   { name: 'utm_campaign', type: 'string', comment: 'utm_campaign query parameter' },
   { name: 'utm_term', type: 'string', comment: 'utm_term query parameter' },
   { name: 'utm_content', type: 'string', comment: 'utm_content query parameter' },
-  { name: 'gclid', type: 'string', comment: 'Google Ads click id' },
-  { name: 'fbclid', type: 'string', comment: 'Meta click id' },
   {
     name: 'click_id',
     type: 'string',

@@ -12,8 +12,6 @@ export interface UrlParts {
   readonly utmCampaign: string | null;
   readonly utmTerm: string | null;
   readonly utmContent: string | null;
-  readonly gclid: string | null;
-  readonly fbclid: string | null;
   /** The URL's ad click id, read without the referrer: `withReferrer` settles a yclid's network. */
   readonly click: ClickId | null;
 }
@@ -65,8 +63,6 @@ function splitUrl(url: string): UrlParts {
     utmCampaign: param(params, 'utm_campaign'),
     utmTerm: param(params, 'utm_term'),
     utmContent: param(params, 'utm_content'),
-    gclid: param(params, 'gclid'),
-    fbclid: param(params, 'fbclid'),
     click: params === undefined ? null : clickIdOf(params),
   };
 }

@@ -43,8 +43,6 @@ describe('urlParts', () => {
       utmCampaign: 'winter',
       utmTerm: 'bags',
       utmContent: 'ad2',
-      gclid: 'abc',
-      fbclid: null,
       click: { param: 'gclid', clickId: 'abc', clickNetwork: 'google_ads', effect: 'google_ads' },
     });
   });
