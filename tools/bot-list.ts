@@ -5,6 +5,7 @@
  */
 import { BOT_CATEGORIES } from '../functions/shared/bot-categories';
 import type { BotCategory } from '../functions/shared/bot-categories';
+import { DAY, provenanceLines, readProvenance } from './data-provenance';
 
 export const DATA_FILE = 'data/crawler-user-agents.tsv';
 export const MODULE_FILE = 'functions/firehose-transform/enrich/bot-patterns.generated.ts';
@@ -71,7 +72,6 @@ export class BotListError extends Error {
 }
 
 const KNOWN_TAGS = new Set(TAG_CATEGORIES.map(([tag]) => tag));
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HEADER = 'pattern\ttags';
 
 /** Reads either the package's `crawler-user-agents.json` or the data file (tab-separated, `#` provenance lines). */
@@ -94,16 +94,13 @@ function parseJson(text: string, file: string): BotList {
 
 function parseDataFile(text: string, file: string): BotList {
   const entries: BotEntry[] = [];
-  let origin: string | undefined;
-  let taken: string | undefined;
+  const provenance: { origin?: string; taken?: string } = {};
   let header = false;
   text.split('\n').forEach((line, index) => {
     const at = `${file}:${index + 1}`;
     if (line === '') return;
     if (line.startsWith('#')) {
-      const meta = /^#\s*(Copy|Taken):\s*(.*)$/.exec(line);
-      if (meta?.[1] === 'Copy') origin = meta[2];
-      if (meta?.[1] === 'Taken') taken = meta[2];
+      readProvenance(line, provenance);
       return;
     }
     if (!header) {
@@ -116,7 +113,8 @@ function parseDataFile(text: string, file: string): BotList {
     entries.push(checkEntry({ pattern: fields[0]!, tags: fields[1]!.split(',') }, at));
   });
   if (!header) throw new BotListError(`${file}: no header line; expected 'pattern<tab>tags'`);
-  if (taken !== undefined && !DATE.test(taken)) throw new BotListError(`${file}: '# Taken: ${taken}' is not a date yyyy-mm-dd`);
+  const { origin, taken } = provenance;
+  if (taken !== undefined && !DAY.test(taken)) throw new BotListError(`${file}: '# Taken: ${taken}' is not a date yyyy-mm-dd`);
   return checked({ entries, origin, taken }, file);
 }
 
@@ -159,7 +157,7 @@ export function renderDataFile(list: BotList): string {
   if (list.origin === undefined || list.origin.trim() === '') {
     throw new BotListError('which copy of the list this is, is not known: pass --origin "<package and version>"');
   }
-  if (list.taken === undefined || !DATE.test(list.taken)) throw new BotListError(`the day taken is '${list.taken}'; expected yyyy-mm-dd`);
+  if (list.taken === undefined || !DAY.test(list.taken)) throw new BotListError(`the day taken is '${list.taken}'; expected yyyy-mm-dd`);
   const header = [
     "# Named bots: crawler-user-agents' patterns and tags (its other fields, url, instances and description, are left out).",
     `# ${UPSTREAM}, npm package crawler-user-agents, MIT licence:`,
@@ -185,8 +183,7 @@ export function renderDataFile(list: BotList): string {
     '# IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN',
     '# CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.',
     '#',
-    `# Copy: ${list.origin.trim()}`,
-    `# Taken: ${list.taken}`,
+    ...provenanceLines(list.origin, list.taken),
     `# Entries: ${list.entries.length}`,
     '# Do not edit: npm run generate:bot-list -- <crawler-user-agents.json> --origin "<package and version>"',
     `# rewrites this file and ${MODULE_FILE}.`,

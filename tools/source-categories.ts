@@ -3,6 +3,7 @@
  * (or from the project's copy of it), written back as the project's data file with its provenance, and as the
  * TypeScript module the transform bundles (a CSV beside a Lambda's code is not bundled by esbuild).
  */
+import { DAY, provenanceLines, readProvenance } from './data-provenance';
 
 /** The categories the channel rules read. Another one in a new download is refused until the rules know it. */
 export const SOURCE_CATEGORIES = [
@@ -40,24 +41,20 @@ export class SourceListError extends Error {
 }
 
 const HEADERS = new Set(['source,category', 'source,source_category']);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads the CSV: a `source,category` (or `source,source_category`) header, then one row per source. */
 export function parseSourceList(text: string, file: string): SourceList {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const rows: SourceRow[] = [];
   const seen = new Map<string, number>();
-  let origin: string | undefined;
-  let taken: string | undefined;
+  const provenance: { origin?: string; taken?: string } = {};
   let header = false;
   lines.forEach((raw, index) => {
     const at = `${file}:${index + 1}`;
     const line = raw.trim();
     if (line === '') return;
     if (line.startsWith('#')) {
-      const meta = /^#\s*(Copy|Taken):\s*(.*)$/.exec(line);
-      if (meta?.[1] === 'Copy') origin = meta[2];
-      if (meta?.[1] === 'Taken') taken = meta[2];
+      readProvenance(line, provenance);
       return;
     }
     const fields = splitRow(line, at);
@@ -86,7 +83,8 @@ export function parseSourceList(text: string, file: string): SourceList {
   });
   if (!header) throw new SourceListError(`${file}: no header line; expected 'source,category' or 'source,source_category'`);
   if (rows.length === 0) throw new SourceListError(`${file}: the list has no rows`);
-  if (taken !== undefined && !DATE.test(taken)) throw new SourceListError(`${file}: '# Taken: ${taken}' is not a date yyyy-mm-dd`);
+  const { origin, taken } = provenance;
+  if (taken !== undefined && !DAY.test(taken)) throw new SourceListError(`${file}: '# Taken: ${taken}' is not a date yyyy-mm-dd`);
   return { rows, origin, taken };
 }
 
@@ -126,15 +124,13 @@ export function renderDataFile(list: SourceList): string {
   if (list.origin === undefined || list.origin.trim() === '') {
     throw new SourceListError('where the list was taken from is not known: pass --origin "<where it came from>"');
   }
-  if (list.taken === undefined || !DATE.test(list.taken))
-    throw new SourceListError(`the day taken is '${list.taken}'; expected yyyy-mm-dd`);
+  if (list.taken === undefined || !DAY.test(list.taken)) throw new SourceListError(`the day taken is '${list.taken}'; expected yyyy-mm-dd`);
   const header = [
     "# GA4's default channel group: Google's list of sources and the category of each (the rules' \"list of",
     '# search / shopping / social / video sites"). Published with "[GA4] Default channel group",',
     `# ${GOOGLE_PAGE} ("Download the list of sources and categories").`,
     "# The list is Google's; it carries no licence of its own.",
-    `# Copy: ${list.origin.trim()}`,
-    `# Taken: ${list.taken}`,
+    ...provenanceLines(list.origin, list.taken),
     `# Rows: ${list.rows.length}`,
     `# Do not edit: npm run generate:source-categories -- <downloaded list.csv> --origin "<where it came from>"`,
     `# rewrites this file and ${MODULE_FILE}.`,

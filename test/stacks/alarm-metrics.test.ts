@@ -71,13 +71,16 @@ function alarmMetrics(collector?: boolean): MetricStat[] {
 }
 
 describe('alarms on custom metrics', () => {
-  it('read exactly the metrics that a handler publishes, with the same namespace and dimensions', async () => {
+  beforeEach(() => {
     ddb.reset();
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(PutCommand).resolves({});
     // The pending-metrics markers: none to read, each deleted once the users are written.
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(DeleteCommand).resolves({});
+  });
+
+  it('read exactly the metrics that a handler publishes, with the same namespace and dimensions', async () => {
     // Each handler builds its own Metrics, as deployed; only the DynamoDB client and the logger are injected.
     const sessionProcessor = () =>
       createSessionHandler({
@@ -114,11 +117,6 @@ describe('alarms on custom metrics', () => {
   });
 
   it('leave the other counts to log fields, which each handler writes once per invocation as numbers', async () => {
-    ddb.reset();
-    ddb.on(BatchGetCommand).resolves({ Responses: {} });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(QueryCommand).resolves({ Items: [] });
-    ddb.on(DeleteCommand).resolves({});
     const spLog = new MemoryLog();
     const tLog = new MemoryLog();
     await createSessionHandler({

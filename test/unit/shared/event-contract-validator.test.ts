@@ -2,13 +2,11 @@
  * The validator both functions ship is generated from the arktype declaration: it must be exactly what the
  * generator writes from the declaration today, so that the declaration stays the one source of the contract.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { LIMITS } from '../../../functions/shared/event-contract';
 import { validateRecord } from '../../../functions/shared/validate-event';
 import { T0, producerEvent } from '../../helpers/events';
+import { runGeneratorCheck } from '../../helpers/generator-check';
 
-const root = join(__dirname, '../../..');
 const bounds = { maxAgeMs: 72 * 3_600_000, maxFutureMs: 5 * 60_000 };
 const refusalOf = (event: unknown) => {
   const out = validateRecord(Buffer.from(JSON.stringify(event)), T0 + 1000, bounds);
@@ -18,7 +16,7 @@ const refusalOf = (event: unknown) => {
 
 describe('event-contract.validator.ts', () => {
   it('is byte for byte what npm run generate:validator writes from the declaration', () => {
-    const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', 'tools/generate-validator.ts', '--check'], { cwd: root, encoding: 'utf8' });
+    const run = runGeneratorCheck('tools/generate-validator.ts');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });

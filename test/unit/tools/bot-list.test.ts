@@ -2,10 +2,10 @@
  * The bot list is declared once, in data/crawler-user-agents.tsv: the module the transform bundles is regenerated
  * from it here and must match byte for byte, as must the data file re-rendered from itself.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_FILE, MODULE_FILE, categoryOf, parseBotList, renderDataFile } from '../../../tools/bot-list';
+import { runGeneratorCheck } from '../../helpers/generator-check';
 
 const root = join(__dirname, '../../..');
 const dataText = readFileSync(join(root, DATA_FILE), 'utf8');
@@ -25,8 +25,7 @@ describe('the bot list data', () => {
   });
 
   it(`is what ${MODULE_FILE} holds, byte for byte, as npm run generate:bot-list writes it`, () => {
-    // A child process: Prettier, which formats the module, loads its plugins by dynamic import, which jest refuses.
-    const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', 'tools/generate-bot-list.ts', '--check'], { cwd: root, encoding: 'utf8' });
+    const run = runGeneratorCheck('tools/generate-bot-list.ts');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });

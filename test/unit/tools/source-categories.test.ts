@@ -2,11 +2,11 @@
  * Google's source list is declared once, in data/ga4-source-categories.csv: the module the transform bundles is
  * regenerated from it here and must match byte for byte, as must the data file re-rendered from itself.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceCategory } from '../../../functions/firehose-transform/enrich/source-category';
 import { DATA_FILE, MODULE_FILE, parseSourceList, renderDataFile } from '../../../tools/source-categories';
+import { runGeneratorCheck } from '../../helpers/generator-check';
 
 const root = join(__dirname, '../../..');
 const dataText = readFileSync(join(root, DATA_FILE), 'utf8');
@@ -25,11 +25,7 @@ describe('the source categories data', () => {
   });
 
   it(`is what ${MODULE_FILE} holds, byte for byte, as npm run generate:source-categories writes it`, () => {
-    // A child process: Prettier, which formats the module, loads its plugins by dynamic import, which jest refuses.
-    const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', 'tools/generate-source-categories.ts', '--check'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const run = runGeneratorCheck('tools/generate-source-categories.ts');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
