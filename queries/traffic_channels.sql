@@ -1,5 +1,5 @@
--- Traffic sources and channels: sessions by the channel and source of their first event (GA4-style default
--- channel groups), with conversions and revenue, bots excluded. Sessions follow the session-processor's rule.
+-- Traffic sources and channels: sessions by the channel (GA4's default channel group) and source of their first
+-- event, with conversions and revenue, bots excluded. Sessions follow the session-processor's rule.
 WITH events_once AS (
   SELECT *
   FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))

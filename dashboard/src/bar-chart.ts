@@ -10,20 +10,22 @@ export interface Bar {
   readonly detail?: string;
   /** Extra attributes of the bar's group, for tests and tools (`data-step`). */
   readonly attrs?: Attrs;
+  /** The bar's colour; by default the palette's, by position. */
+  readonly color?: string;
 }
 
 const ROW = 30;
-const LABEL = 130;
 
 /**
  * An SVG of `bars`, scaled to the largest; `title` is its accessible name. It is drawn `width` pixels wide (with room
- * for `valueSpace` pixels of text after the longest bar) and shrinks, never grows, to fit its box.
+ * for `labelSpace` pixels of labels before the bars and `valueSpace` pixels of text after the longest bar) and
+ * shrinks, never grows, to fit its box.
  */
 export function barChart(
   bars: readonly Bar[],
   title: string,
   format: (value: number) => string,
-  { width: WIDTH = 560, valueSpace = 80 }: { width?: number; valueSpace?: number } = {},
+  { width: WIDTH = 560, valueSpace = 80, labelSpace: LABEL = 130 }: { width?: number; valueSpace?: number; labelSpace?: number } = {},
 ): SVGSVGElement {
   const max = Math.max(1, ...bars.map((bar) => bar.value));
   const span = WIDTH - LABEL - valueSpace;
@@ -39,7 +41,7 @@ export function barChart(
         'g',
         { 'data-label': bar.label, 'data-value': bar.value, ...bar.attrs },
         svgEl('text', { x: LABEL - 8, y: y + ROW / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'bar-label' }, bar.label),
-        svgEl('rect', { x: LABEL, y: y + 4, width: width.toFixed(1), height: ROW - 8, rx: 3, fill: colorAt(i) }),
+        svgEl('rect', { x: LABEL, y: y + 4, width: width.toFixed(1), height: ROW - 8, rx: 3, fill: bar.color ?? colorAt(i) }),
         svgEl(
           'text',
           { x: LABEL + width + 8, y: y + ROW / 2, 'dominant-baseline': 'middle', class: 'bar-value' },

@@ -1,10 +1,10 @@
 /** A validated event and its enrichments as one flat archive row, with its partition keys. */
 import type { ArchiveRow } from '../shared/archive-schema';
 import type { ClickEvent } from '../shared/event-contract';
+import { eventTraffic } from './enrich/event-traffic';
 import { archiveIp } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
-import { classifyTraffic } from './enrich/traffic-source';
-import { hostOf, urlParts } from './enrich/url-parts';
+import { urlParts } from './enrich/url-parts';
 import type { UserAgentCache } from './enrich/user-agent';
 
 export interface RowSettings {
@@ -61,8 +61,7 @@ export function partitionKeys(eventTime: string): { dt: string; hour: string } {
 
 export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): ArchiveRow {
   const page = urlParts(e.url);
-  const referrerHost = hostOf(e.referrer);
-  const traffic = classifyTraffic(page, referrerHost, s.internalHosts);
+  const { referrerHost, click, traffic } = eventTraffic(page, e.referrer, s.internalHosts);
   const ua = agents.lookup(e.userAgent);
   const revenue = e.eventType === 'conversion' ? e.properties?.['revenue'] : undefined;
   const eventTime = archiveTimestamp(e.timestampMs);
@@ -85,12 +84,15 @@ export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): Ar
     utm_campaign: page.utmCampaign,
     utm_term: page.utmTerm,
     utm_content: page.utmContent,
-    gclid: page.gclid,
-    fbclid: page.fbclid,
+    click_id: click?.clickId ?? null,
+    click_network: click?.clickNetwork ?? null,
     referrer: e.referrer ?? null,
     referrer_host: referrerHost,
     traffic_channel: traffic.channel,
     traffic_source: traffic.source,
+    traffic_medium: traffic.medium,
+    traffic_campaign: traffic.campaign,
+    traffic_internal: traffic.internal,
     ua_browser: ua.browser,
     ua_browser_version: ua.browserVersion,
     ua_os: ua.os,

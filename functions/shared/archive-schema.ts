@@ -47,20 +47,46 @@ export const ARCHIVE_COLUMNS = [
   { name: 'utm_campaign', type: 'string', comment: 'utm_campaign query parameter' },
   { name: 'utm_term', type: 'string', comment: 'utm_term query parameter' },
   { name: 'utm_content', type: 'string', comment: 'utm_content query parameter' },
-  { name: 'gclid', type: 'string', comment: 'Google Ads click id' },
-  { name: 'fbclid', type: 'string', comment: 'Meta click id' },
+  {
+    name: 'click_id',
+    type: 'string',
+    comment: 'The landing URL ad click id as sent (gclid, gbraid, wbraid, dclid, msclkid, fbclid, ttclid, …; the first present)',
+  },
+  {
+    name: 'click_network',
+    type: 'string',
+    comment:
+      'Network of click_id: google_ads, google_marketing_platform, microsoft_ads, meta, tiktok, linkedin, x, pinterest, snapchat, reddit, yandex, yahoo_japan or impact',
+  },
   { name: 'referrer', type: 'string', comment: 'The referrer as sent' },
   { name: 'referrer_host', type: 'string', comment: 'Host of the referrer, lower case' },
   {
     name: 'traffic_channel',
     type: 'string',
-    comment: 'direct, organic_search, paid_search, organic_social, paid_social, email, affiliate, referral, internal or unassigned',
+    comment:
+      "GA4's default channel group, one of its 19 channels in snake_case (direct, paid_search, organic_search, organic_social, referral, email, affiliates, …); unassigned when no rule matches",
   },
   {
     name: 'traffic_source',
     type: 'string',
     comment:
-      'Source name (google, bing, facebook, newsletter, …): utm_source, else the known name of the referrer, else its host; (direct) without either',
+      "GA4's session source, lower case: google for a Google Ads click id, else utm_source, else the referrer's (a search engine's name or the host without www.), else (direct)",
+  },
+  {
+    name: 'traffic_medium',
+    type: 'string',
+    comment:
+      "GA4's session medium, lower case: cpc for a Google Ads click id, else utm_medium, organic or referral from the referrer, (none) or (not set)",
+  },
+  {
+    name: 'traffic_campaign',
+    type: 'string',
+    comment: "GA4's session campaign, lower case: utm_campaign, else (organic), (referral), (direct) or (not set)",
+  },
+  {
+    name: 'traffic_internal',
+    type: 'boolean',
+    comment: 'The referrer was this site (the page host or INTERNAL_HOSTS): counted as no referrer, as GA4 drops unwanted referrals',
   },
   { name: 'ua_browser', type: 'string', comment: 'Browser name (ua-parser-js)' },
   { name: 'ua_browser_version', type: 'string', comment: 'Browser version' },

@@ -478,7 +478,7 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
       ),
     );
     p.line('');
-    const channels = (await run('traffic_channels')).slice(0, 8);
+    const channels = (await run('traffic_channels')).slice(0, 12);
     p.line(
       table(
         ['channel', 'source', 'sessions', 'conversions', 'revenue'],

@@ -76,11 +76,11 @@ function random(seed: number): () => number {
 const LANDING = ['/', '/products', '/blog/launch', '/pricing'];
 const PAGES = ['/', '/products', '/products/espresso', '/products/grinder', '/cart', '/checkout', '/about', '/pricing'];
 const CHANNELS = [
-  ['Direct', '(direct)'],
-  ['Organic Search', 'google'],
-  ['Paid Search', 'google'],
-  ['Referral', 'news.example'],
-  ['Email', 'newsletter'],
+  ['direct', '(direct)'],
+  ['organic_search', 'google'],
+  ['paid_search', 'google'],
+  ['referral', 'news.example'],
+  ['email', 'newsletter'],
 ] as const;
 const DEVICES = [
   ['desktop', 'Linux', 'Chrome'],

@@ -1,12 +1,13 @@
 /**
  * Traffic channels and sources, devices and browsers from `/api/traffic`: the rows of `traffic_channels.sql`
  * (channel, source, sessions, conversions, revenue) and `devices_and_browsers.sql` (device_type, os, browser, users,
- * events), as tables with bars, and channels by sessions as an SVG bar chart.
+ * events), as tables with bars, and channels by sessions as an SVG bar chart, named and coloured as GA4's channels.
  */
 import { API_PATHS } from '../../api';
 import type { QueryRow, TrafficResponse } from '../../api';
 import { barChart } from '../bar-chart';
 import { barTable } from '../bar-table';
+import { channelColor, channelLabel } from '../channels';
 import { getJson, rangeParams } from '../client';
 import { el } from '../dom';
 import { formatCount, formatDays, formatMoney } from '../format';
@@ -35,10 +36,16 @@ export function trafficPanel(): Panel {
         el('figcaption', {}, 'Sessions by channel'),
         channels.length
           ? barChart(
-              channels.map((c) => ({ label: c.channel, value: c.sessions, attrs: { 'data-channel': c.channel } })),
+              channels.map((c) => ({
+                label: channelLabel(c.channel),
+                value: c.sessions,
+                color: channelColor(c.channel),
+                attrs: { 'data-channel': c.channel },
+              })),
               'Sessions by channel',
               formatCount,
-              { width: 420, valueSpace: 50 },
+              // Room for GA4's longest name, Mobile Push Notifications.
+              { width: 480, valueSpace: 50, labelSpace: 180 },
             )
           : el('p', { class: 'none' }, 'No sessions in these days.'),
       ),
@@ -46,7 +53,7 @@ export function trafficPanel(): Panel {
         'table-channels',
         'Channels and sources',
         [
-          { head: 'Channel', cell: (r) => str(r, 'channel') },
+          { head: 'Channel', cell: (r) => channelLabel(str(r, 'channel')) },
           { head: 'Source', cell: (r) => str(r, 'source') },
           { head: 'Sessions', cell: (r) => formatCount(num(r, 'sessions')), numeric: true },
           { head: 'Conversions', cell: (r) => formatCount(num(r, 'conversions')), numeric: true },

@@ -66,10 +66,17 @@ export function clickIdOf(params: QueryParams, referrerHost: string | null = nul
   for (const { param, network, effect } of CLICK_ID_PARAMS) {
     const clickId = params.get(param);
     if (clickId === null || clickId === undefined || clickId === '') continue;
-    const clickNetwork = param === 'yclid' && isYahooJapan(referrerHost) ? YAHOO_JAPAN : network;
-    return { param, clickId, clickNetwork, effect };
+    return withReferrer({ param, clickId, clickNetwork: network, effect }, referrerHost);
   }
   return null;
+}
+
+/**
+ * A click id read without the referrer (`clickIdOf(params)`, as a URL's cached parts hold it) with the network that
+ * `referrerHost` makes it: only a yclid changes, to Yahoo! JAPAN's under a yahoo.co.jp referrer.
+ */
+export function withReferrer(click: ClickId | null, referrerHost: string | null): ClickId | null {
+  return click !== null && click.param === 'yclid' && isYahooJapan(referrerHost) ? { ...click, clickNetwork: YAHOO_JAPAN } : click;
 }
 
 function isYahooJapan(host: string | null): boolean {

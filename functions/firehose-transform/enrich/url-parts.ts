@@ -1,5 +1,7 @@
 /** URL pieces for the archive: host, path, query, UTM parameters and click ids. */
 import { pagePath } from '../../shared/url';
+import { clickIdOf } from './click-ids';
+import type { ClickId } from './click-ids';
 
 export interface UrlParts {
   readonly host: string | null;
@@ -10,8 +12,8 @@ export interface UrlParts {
   readonly utmCampaign: string | null;
   readonly utmTerm: string | null;
   readonly utmContent: string | null;
-  readonly gclid: string | null;
-  readonly fbclid: string | null;
+  /** The URL's ad click id, read without the referrer: `withReferrer` settles a yclid's network. */
+  readonly click: ClickId | null;
 }
 
 const HOST = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/;
@@ -61,8 +63,7 @@ function splitUrl(url: string): UrlParts {
     utmCampaign: param(params, 'utm_campaign'),
     utmTerm: param(params, 'utm_term'),
     utmContent: param(params, 'utm_content'),
-    gclid: param(params, 'gclid'),
-    fbclid: param(params, 'fbclid'),
+    click: params === undefined ? null : clickIdOf(params),
   };
 }
 

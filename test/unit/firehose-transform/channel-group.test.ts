@@ -3,14 +3,15 @@
  * published rules give, with the source / medium where the derivation is the point. Expected values are worked out
  * from Google's rules and source list (data/ga4-source-categories.csv), not from the code's output.
  */
-import { CHANNELS, channelOf, classifyChannel, clickIdOf } from '../../../functions/firehose-transform/enrich/channel-group';
+import { CHANNELS, channelOf, classifyChannel } from '../../../functions/firehose-transform/enrich/channel-group';
 import type { ChannelId, ChannelInput } from '../../../functions/firehose-transform/enrich/channel-group';
+import { withReferrer } from '../../../functions/firehose-transform/enrich/click-ids';
 import { hostOf, urlParts } from '../../../functions/firehose-transform/enrich/url-parts';
 
 const PAGE = 'https://shop.example/p';
 const INTERNAL_HOSTS: ReadonlySet<string> = new Set(['blog.example']);
 
-/** How toRow would feed the classifier: UrlParts' host and tags, the click id from the query, the referrer. */
+/** How toRow feeds the classifier: UrlParts' host, tags and click id (settled by the referrer), the referrer. */
 function inputOf(url: string, referrer: string | null): ChannelInput {
   const page = urlParts(url);
   return {
@@ -18,7 +19,7 @@ function inputOf(url: string, referrer: string | null): ChannelInput {
     utmSource: page.utmSource,
     utmMedium: page.utmMedium,
     utmCampaign: page.utmCampaign,
-    click: clickIdOf(new URLSearchParams(page.query ?? ''), referrer === null ? null : hostOf(referrer)),
+    click: withReferrer(page.click, referrer === null ? null : hostOf(referrer)),
     referrer,
   };
 }
@@ -269,7 +270,7 @@ describe('channelOf', () => {
   });
 });
 
-// Each defect of the keyword classifier this replaces (enrich/traffic-source.ts), with GA4's answer.
+// Each defect of the keyword classifier this replaced (the former enrich/traffic-source.ts), with GA4's answer.
 describe('the defects of the classifier it replaces', () => {
   it.each(
     rows([

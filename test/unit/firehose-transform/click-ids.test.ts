@@ -1,4 +1,5 @@
-import { CLICK_ID_PARAMS, clickIdOf } from '../../../functions/firehose-transform/enrich/click-ids';
+import { CLICK_ID_PARAMS, clickIdOf, withReferrer } from '../../../functions/firehose-transform/enrich/click-ids';
+import { urlParts } from '../../../functions/firehose-transform/enrich/url-parts';
 
 const params = (query: string) => new URLSearchParams(query);
 
@@ -51,5 +52,15 @@ describe('clickIdOf', () => {
 
   it('gives the channel to Google Ads and DV360/CM360 ids only', () => {
     expect(CLICK_ID_PARAMS.filter((p) => p.effect !== 'none').map((p) => p.param)).toEqual(['gclid', 'gbraid', 'wbraid', 'dclid']);
+  });
+
+  it("gives a URL's cached click id, settled by the referrer, the same answer as reading the query with the referrer", () => {
+    for (const query of ['yclid=1', 'gclid=g&fbclid=f', 'ttclid=t', 'utm_source=a', 'gclid=', 'ScCid=s']) {
+      for (const referrerHost of [null, 'search.yahoo.co.jp', 'yandex.ru']) {
+        const cached = withReferrer(urlParts(`https://shop.example/p?${query}`).click, referrerHost);
+        expect(cached).toEqual(clickIdOf(params(query), referrerHost));
+      }
+    }
+    expect(urlParts('https://shop.example/p').click).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { archiveIp } from '../../../functions/firehose-transform/enrich/ip';
-import { classifyTraffic } from '../../../functions/firehose-transform/enrich/traffic-source';
+import { eventTraffic } from '../../../functions/firehose-transform/enrich/event-traffic';
 import { hostOf, urlParts } from '../../../functions/firehose-transform/enrich/url-parts';
 import { UserAgentCache, parseUserAgent } from '../../../functions/firehose-transform/enrich/user-agent';
 
@@ -43,8 +43,7 @@ describe('urlParts', () => {
       utmCampaign: 'winter',
       utmTerm: 'bags',
       utmContent: 'ad2',
-      gclid: 'abc',
-      fbclid: null,
+      click: { param: 'gclid', clickId: 'abc', clickNetwork: 'google_ads', effect: 'google_ads' },
     });
   });
 
@@ -59,10 +58,13 @@ describe('urlParts', () => {
   });
 });
 
-describe('classifyTraffic', () => {
+describe('eventTraffic', () => {
   const site = 'https://shop.example.com/landing';
-  const classify = (url: string, referrer: string | undefined, internal: string[] = []) =>
-    classifyTraffic(urlParts(url), hostOf(referrer), new Set(internal));
+  const internal = new Set(['checkout.example.com']);
+  const classify = (url: string, referrer: string | undefined) => {
+    const { traffic } = eventTraffic(urlParts(url), referrer, internal);
+    return { channel: traffic.channel, source: traffic.source, internal: traffic.internal };
+  };
 
   it.each([
     ['no referrer, no tags', site, undefined, 'direct', '(direct)'],
@@ -72,9 +74,9 @@ describe('classifyTraffic', () => {
     ['DuckDuckGo', site, 'https://duckduckgo.com/', 'organic_search', 'duckduckgo'],
     ['Google Ads click id', `${site}?gclid=Cj0KCQ`, 'https://www.google.com/', 'paid_search', 'google'],
     ['cpc tagged Bing', `${site}?utm_source=bing&utm_medium=cpc`, 'https://www.bing.com/', 'paid_search', 'bing'],
-    ['Facebook link', site, 'https://l.facebook.com/', 'organic_social', 'facebook'],
-    ['t.co', site, 'https://t.co/abc', 'organic_social', 'twitter'],
-    ['Instagram', site, 'https://www.instagram.com/', 'organic_social', 'instagram'],
+    ['Facebook link', site, 'https://l.facebook.com/', 'organic_social', 'l.facebook.com'],
+    ['t.co', site, 'https://t.co/abc', 'organic_social', 't.co'],
+    ['Instagram', site, 'https://www.instagram.com/', 'organic_social', 'instagram.com'],
     [
       'paid Facebook',
       `${site}?utm_source=facebook&utm_medium=paid_social&fbclid=IwAR`,
@@ -83,13 +85,36 @@ describe('classifyTraffic', () => {
       'facebook',
     ],
     ['newsletter', `${site}?utm_source=newsletter&utm_medium=email&utm_campaign=dec`, undefined, 'email', 'newsletter'],
-    ['affiliate', `${site}?utm_source=deals&utm_medium=affiliate`, 'https://deals.example.net/', 'affiliate', 'deals'],
+    ['affiliate', `${site}?utm_source=deals&utm_medium=affiliate`, 'https://deals.example.net/', 'affiliates', 'deals'],
     ['blog link', site, 'https://blog.example.org/best-bags', 'referral', 'blog.example.org'],
-    ['own page', site, 'https://shop.example.com/c/bags', 'internal', 'shop.example.com'],
-    ['own other host', site, 'https://checkout.example.com/', 'internal', 'checkout.example.com'],
-    ['unknown tagged medium', `${site}?utm_source=partner&utm_medium=banner`, undefined, 'unassigned', 'partner'],
+    ['banner', `${site}?utm_source=partner&utm_medium=banner`, undefined, 'display', 'partner'],
+    ['unknown tagged medium', `${site}?utm_source=partner&utm_medium=flyer`, undefined, 'unassigned', 'partner'],
   ])('%s', (_label, url, referrer, channel, source) => {
-    expect(classify(url, referrer, ['checkout.example.com'])).toEqual({ channel, source });
+    expect(classify(url, referrer)).toEqual({ channel, source, internal: false });
+  });
+
+  it.each([
+    ['own page', 'https://shop.example.com/c/bags'],
+    ['own other host', 'https://checkout.example.com/'],
+  ])('counts a referrer from this site (%s) as none, flagged internal', (_label, referrer) => {
+    expect(classify(site, referrer)).toEqual({ channel: 'direct', source: '(direct)', internal: true });
+    expect(classify(`${site}?utm_source=newsletter&utm_medium=email`, referrer)).toEqual({
+      channel: 'email',
+      source: 'newsletter',
+      internal: true,
+    });
+  });
+
+  it('answers a repeated page and referrer from its cache, and keeps internal hosts of other settings apart', () => {
+    const page = urlParts(`${site}?yclid=7`);
+    const first = eventTraffic(page, 'https://search.yahoo.co.jp/', internal);
+    expect(eventTraffic(page, 'https://search.yahoo.co.jp/', internal)).toBe(first);
+    expect(first).toMatchObject({ referrerHost: 'search.yahoo.co.jp', click: { clickId: '7', clickNetwork: 'yahoo_japan' } });
+    expect(eventTraffic(page, 'https://yandex.ru/', internal).click?.clickNetwork).toBe('yandex');
+    expect(eventTraffic(urlParts(site), 'https://checkout.example.com/', new Set()).traffic).toMatchObject({
+      channel: 'referral',
+      internal: false,
+    });
   });
 });
 

@@ -31,10 +31,11 @@ describe('archive schema', () => {
     expect(glacierTableProperties(true)).toEqual({ read_restored_glacier_objects: 'true' });
   });
 
-  it('uses snake_case names and gives every column a comment', () => {
+  it('uses snake_case names and gives every column a comment that fits Glue (at most 255 bytes)', () => {
     for (const c of ARCHIVE_COLUMNS) {
       expect(c.name).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(c.comment.length).toBeGreaterThan(5);
+      expect(Buffer.byteLength(c.comment)).toBeLessThanOrEqual(255);
     }
   });
 
