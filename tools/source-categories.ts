@@ -15,7 +15,7 @@ export const SOURCE_CATEGORIES = [
 export type SourceCategoryName = (typeof SOURCE_CATEGORIES)[number];
 
 export const DATA_FILE = 'data/ga4-source-categories.csv';
-export const MODULE_FILE = 'functions/firehose-transform/enrich/source-categories.generated.ts';
+export const MODULE_FILE = 'functions/shared/traffic/source-categories.generated.ts';
 export const GOOGLE_PAGE = 'https://support.google.com/analytics/answer/9756891';
 
 export interface SourceRow {
@@ -71,7 +71,7 @@ export function parseSourceList(text: string, file: string): SourceList {
       throw new SourceListError(`${at}: the source '${source}' holds a quote or a comma, which the data file does not quote`);
     if (!(SOURCE_CATEGORIES as readonly string[]).includes(category)) {
       throw new SourceListError(
-        `${at}: the category of '${source}' is '${category}'; the channel rules know ${SOURCE_CATEGORIES.join(', ')}: teach them the new one first (functions/firehose-transform/enrich/channel-group.ts)`,
+        `${at}: the category of '${source}' is '${category}'; the channel rules know ${SOURCE_CATEGORIES.join(', ')}: teach them the new one first (functions/shared/traffic/channel-group.ts)`,
       );
     }
     const key = source.toLowerCase();

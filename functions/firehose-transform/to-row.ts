@@ -4,7 +4,7 @@ import type { ClickEvent } from '../shared/event-contract';
 import { eventTraffic } from './enrich/event-traffic';
 import { archiveIp } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
-import { urlParts } from './enrich/url-parts';
+import { urlParts } from '../shared/traffic/url-parts';
 import type { UserAgentCache } from './enrich/user-agent';
 
 export interface RowSettings {

@@ -4,12 +4,12 @@
  * to event as user agents do (a session's later pages have the previous page as referrer). Classifying each event
  * afresh cost a fifth of the transform's throughput.
  */
-import { classifyChannel } from './channel-group';
-import type { ChannelClassification } from './channel-group';
-import { withReferrer } from './click-ids';
-import type { ClickId } from './click-ids';
-import { hostOf } from './url-parts';
-import type { UrlParts } from './url-parts';
+import { classifyChannel } from '../../shared/traffic/channel-group';
+import type { ChannelClassification } from '../../shared/traffic/channel-group';
+import { withReferrer } from '../../shared/traffic/click-ids';
+import type { ClickId } from '../../shared/traffic/click-ids';
+import { hostOf } from '../../shared/traffic/url-parts';
+import type { UrlParts } from '../../shared/traffic/url-parts';
 
 export interface EventTraffic {
   readonly referrerHost: string | null;

@@ -1,4 +1,4 @@
-import { CHANNELS } from '../../../functions/firehose-transform/enrich/channel-group';
+import { CHANNELS } from '../../../functions/shared/traffic/channel-group';
 import { CHANNEL_STYLES, channelColor, channelLabel } from '../../../dashboard/src/channels';
 
 describe('dashboard channels', () => {

@@ -1,6 +1,6 @@
 import { archiveIp } from '../../../functions/firehose-transform/enrich/ip';
 import { eventTraffic } from '../../../functions/firehose-transform/enrich/event-traffic';
-import { hostOf, urlParts } from '../../../functions/firehose-transform/enrich/url-parts';
+import { hostOf, urlParts } from '../../../functions/shared/traffic/url-parts';
 import { UserAgentCache, parseUserAgent } from '../../../functions/firehose-transform/enrich/user-agent';
 
 describe('archiveIp', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sourceCategory } from '../../../functions/firehose-transform/enrich/source-category';
+import { sourceCategory } from '../../../functions/shared/traffic/source-category';
 import { DATA_FILE, MODULE_FILE, parseSourceList, renderDataFile } from '../../../tools/source-categories';
 import { runGeneratorCheck } from '../../helpers/generator-check';
 

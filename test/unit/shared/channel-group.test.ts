@@ -3,10 +3,10 @@
  * published rules give, with the source / medium where the derivation is the point. Expected values are worked out
  * from Google's rules and source list (data/ga4-source-categories.csv), not from the code's output.
  */
-import { CHANNELS, channelOf, classifyChannel } from '../../../functions/firehose-transform/enrich/channel-group';
-import type { ChannelId, ChannelInput } from '../../../functions/firehose-transform/enrich/channel-group';
-import { withReferrer } from '../../../functions/firehose-transform/enrich/click-ids';
-import { hostOf, urlParts } from '../../../functions/firehose-transform/enrich/url-parts';
+import { CHANNELS, channelOf, classifyChannel } from '../../../functions/shared/traffic/channel-group';
+import type { ChannelId, ChannelInput } from '../../../functions/shared/traffic/channel-group';
+import { withReferrer } from '../../../functions/shared/traffic/click-ids';
+import { hostOf, urlParts } from '../../../functions/shared/traffic/url-parts';
 
 const PAGE = 'https://shop.example/p';
 const INTERNAL_HOSTS: ReadonlySet<string> = new Set(['blog.example']);

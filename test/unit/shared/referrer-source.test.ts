@@ -1,5 +1,5 @@
-import { SEARCH_ENGINES, referrerSource, registrableDomain } from '../../../functions/firehose-transform/enrich/referrer-source';
-import { sourceCategory } from '../../../functions/firehose-transform/enrich/source-category';
+import { SEARCH_ENGINES, referrerSource, registrableDomain } from '../../../functions/shared/traffic/referrer-source';
+import { sourceCategory } from '../../../functions/shared/traffic/source-category';
 
 const web = (host: string) => referrerSource(`https://${host}/`, host);
 

@@ -1,5 +1,5 @@
-import { CLICK_ID_PARAMS, clickIdOf, withReferrer } from '../../../functions/firehose-transform/enrich/click-ids';
-import { urlParts } from '../../../functions/firehose-transform/enrich/url-parts';
+import { CLICK_ID_PARAMS, clickIdOf, withReferrer } from '../../../functions/shared/traffic/click-ids';
+import { urlParts } from '../../../functions/shared/traffic/url-parts';
 
 const params = (query: string) => new URLSearchParams(query);
 

@@ -1,5 +1,5 @@
 /** URL pieces for the archive: host, path, query, UTM parameters and click ids. */
-import { pagePath } from '../../shared/url';
+import { pagePath } from '../url';
 import { clickIdOf } from './click-ids';
 import type { ClickId } from './click-ids';
 
