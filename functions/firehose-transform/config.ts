@@ -4,26 +4,15 @@
  */
 import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
 import type { UserIdMode } from '../shared/pseudonym';
-import { environmentOf, hostList, oneOf, readVariables, textList, yesOrNo } from '../shared/settings';
+import { BOT_CATEGORIES } from '../shared/bot-categories';
+import type { BotCategory } from '../shared/bot-categories';
+import { choiceList, environmentOf, hostList, oneOf, readVariables, textList } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import { IP_MODES } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
 import { ConfigError } from './errors';
 import type { TransformSettings } from './transform-batch';
-
-/**
- * The user agents of this site's own apps, which bot classification never counts as bots (enrich/bots.ts):
- * substrings compared ignoring case, e.g. `ShopApp/,shop-sync`. Declared here, beside the other settings, but not
- * yet among TRANSFORM_SETTINGS: the stack passes it, and loadConfig reads it, once the transform classifies bots.
- * @default []
- */
-export const OWN_APP_USER_AGENTS = textList({
-  env: 'OWN_APP_USER_AGENTS',
-  default: [],
-  what: "substrings of this site's own apps' user agents",
-  reason: "an app's own agent can look like a script's (a library's name and version); list it so its events are never taken for a bot's",
-});
 
 export const TRANSFORM_SETTINGS = {
   /**
@@ -37,13 +26,27 @@ export const TRANSFORM_SETTINGS = {
     reason: 'a /24 or /48 network locates a visitor well enough for analytics without identifying them',
   }),
   /**
-   * Drop events from bots instead of keeping them flagged.
-   * @default false
+   * The bot categories whose events are dropped instead of archived (`bot_category`, enrich/bots.ts), e.g.
+   * `monitoring,http_library`; none by default.
+   * @default []
    */
-  dropBots: yesOrNo({
+  dropBots: choiceList<BotCategory>({
     env: 'DROP_BOTS',
-    default: false,
-    reason: 'bots are kept and flagged (is_bot), so a query can count or exclude them',
+    default: [],
+    choices: BOT_CATEGORIES,
+    reason:
+      'bots are kept and named (is_bot, bot_name, bot_category), so a query can count or exclude them; a category is dropped only when named',
+  }),
+  /**
+   * The user agents of this site's own apps, which bot classification never counts as bots: substrings
+   * compared ignoring case, e.g. `ShopApp/,shop-sync`.
+   * @default []
+   */
+  ownAppUserAgents: textList({
+    env: 'OWN_APP_USER_AGENTS',
+    default: [],
+    what: "substrings of this site's own apps' user agents",
+    reason: "an app's own agent can look like a script's (a library's name and version); list it so its events are never taken for a bot's",
   }),
   /**
    * This site's other hosts, whose referrals count as internal.
@@ -86,7 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TransformConfi
   const settings = readVariables(env, TRANSFORM_SETTINGS, (variable, message) => new ConfigError(variable, message));
   return {
     ipMode: settings.ipMode,
-    dropBots: settings.dropBots,
+    dropBots: new Set(settings.dropBots),
+    ownAppUserAgents: settings.ownAppUserAgents,
     internalHosts: new Set(settings.internalHosts),
     bounds: { maxAgeMs: settings.maxEventAgeHours * 3_600_000, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
     userIdMode: settings.userIdMode,

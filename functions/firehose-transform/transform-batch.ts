@@ -1,6 +1,6 @@
 /**
  * One Firehose transformation request: every input recordId answered exactly once, with Ok (the enriched
- * row, newline-terminated, and its partition keys), Dropped (bots, only when configured) or ProcessingFailed
+ * row, newline-terminated, and its partition keys), Dropped (bots of the categories DROP_BOTS names) or ProcessingFailed
  * (the original bytes, which Firehose writes under the error prefix; the reason is logged with the recordId).
  *
  * Response size: Firehose refuses a response over 6 MB. The function keeps to a budget: it answers Ok while
@@ -21,6 +21,7 @@ import { refuse } from '../shared/reasons';
 import type { Refusal } from '../shared/reasons';
 import { validateRecord } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
+import type { BotCategory } from './enrich/bots';
 import type { UserAgentCache } from './enrich/user-agent';
 import { partitionKeys, toRow } from './to-row';
 import type { RowSettings } from './to-row';
@@ -32,8 +33,8 @@ export interface TransformSettings extends RowSettings {
   readonly bounds: EventTimeBounds;
   /** What the row holds as `user_id` (and how `event_id` is fingerprinted); the raw id when absent. */
   readonly userIds?: UserIdPolicy;
-  /** Answer known bots with Dropped instead of archiving them (off by default). */
-  readonly dropBots: boolean;
+  /** The bot categories answered Dropped instead of archived (none by default). */
+  readonly dropBots: ReadonlySet<BotCategory>;
   readonly responseLimitBytes?: number;
 }
 
@@ -104,8 +105,8 @@ function transformOne(r: FirehoseTransformationEventRecord, agents: UserAgentCac
   const validation = validateRecord(bytes, r.approximateArrivalTimestamp, s.bounds, s.userIds);
   if (!validation.ok) return { kind: 'failed', refusal: validation.refusal };
   const row = toRow(validation.event, agents, s);
-  if (s.dropBots && row.is_bot) return { kind: 'dropped' };
-  return { kind: 'ok', data: base64Line(JSON.stringify(row)), keys: partitionKeys(row.event_time) };
+  if (row.botCategory !== null && s.dropBots.has(row.botCategory)) return { kind: 'dropped' };
+  return { kind: 'ok', data: base64Line(row.json), keys: partitionKeys(row.eventTime) };
 }
 
 /** Room for a row's bytes, reused: a Buffer per row and the copy that `${json}\n` made doubled the encoding's cost. */

@@ -2,6 +2,7 @@
  * The archive's columns, declared once. This list types the transform's output rows, becomes the Glue
  * table's columns and the Athena DDL, and gives the local runtime and the tests their column list.
  */
+import { BOT_CATEGORIES } from './bot-categories';
 
 /** Glue/Hive column types used by the archive. */
 export type ColumnType = 'string' | 'timestamp' | 'boolean' | 'double';
@@ -95,7 +96,22 @@ export const ARCHIVE_COLUMNS = [
   { name: 'ua_device_type', type: 'string', comment: 'desktop, mobile, tablet, smarttv, wearable, console, embedded or bot' },
   { name: 'ua_device_vendor', type: 'string', comment: 'Device vendor' },
   { name: 'ua_device_model', type: 'string', comment: 'Device model' },
-  { name: 'is_bot', type: 'boolean', comment: 'The user agent is a known crawler or tool (isbot)' },
+  {
+    name: 'is_bot',
+    type: 'boolean',
+    comment:
+      "A bot by its user agent (isbot's rules), or no user agent at all; never the site's own apps (OWN_APP_USER_AGENTS) nor okhttp, Dalvik or CFNetwork",
+  },
+  {
+    name: 'bot_name',
+    type: 'string',
+    comment: 'The bot as its user agent names it (Googlebot, GPTBot, curl); null when not a bot or unnamed',
+  },
+  {
+    name: 'bot_category',
+    type: 'string',
+    comment: `The kind of bot: ${BOT_CATEGORIES.join(', ')}; null when not a bot`,
+  },
   { name: 'ip', type: 'string', comment: 'Client address, anonymised by default (IPv4 /24, IPv6 /48); null when absent or not an address' },
   { name: 'revenue', type: 'double', comment: 'properties.revenue of a conversion, when a number' },
   { name: 'properties', type: 'string', comment: 'The properties object as JSON text' },

@@ -109,6 +109,23 @@ export function textList(o: Described<readonly string[]> & { readonly what: stri
   };
 }
 
+/** A list of some of `choices`, written separated by commas; none by default unless said. */
+export function choiceList<T extends string>(o: Described<readonly T[]> & { readonly choices: readonly T[] }): Setting<readonly T[]> {
+  return {
+    ...o,
+    problem: (v) =>
+      Array.isArray(v) && v.every((c) => (o.choices as readonly unknown[]).includes(c))
+        ? undefined
+        : `must be some of ${o.choices.join(', ')}, separated by commas`,
+    parse: (text) =>
+      text
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    text: (v) => v.join(','),
+  };
+}
+
 /**
  * The values of `declarations` in `env` (the defaults for variables unset or blank); `fail` makes the error,
  * given the variable and a message that names it, the value seen and what is allowed.

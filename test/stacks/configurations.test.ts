@@ -94,7 +94,8 @@ const CONFIGURATIONS: Array<[string, Partial<ClickstreamConfig>, Check]> = [
   ],
   ['ipMode full', { ipMode: 'full' }, (t) => expect(transformEnv(t)['IP_MODE']).toBe('full')],
   ['ipMode omit', { ipMode: 'omit' }, (t) => expect(transformEnv(t)['IP_MODE']).toBe('omit')],
-  ['dropBots', { dropBots: true }, (t) => expect(transformEnv(t)['DROP_BOTS']).toBe('true')],
+  ['dropBots', { dropBots: ['monitoring', 'http_library'] }, (t) => expect(transformEnv(t)['DROP_BOTS']).toBe('monitoring,http_library')],
+  ['ownAppUserAgents', { ownAppUserAgents: ['ShopApp/'] }, (t) => expect(transformEnv(t)['OWN_APP_USER_AGENTS']).toBe('ShopApp/')],
   [
     'userIdMode hash',
     { userIdMode: 'hash' },

@@ -9,12 +9,15 @@ import type { ChannelClassification } from '../../shared/traffic/channel-group';
 import { withReferrer } from '../../shared/traffic/click-ids';
 import type { ClickId } from '../../shared/traffic/click-ids';
 import { hostOf } from '../../shared/traffic/url-parts';
+import { jsonMembers } from './json-members';
 import type { UrlParts } from '../../shared/traffic/url-parts';
 
 export interface EventTraffic {
   readonly referrerHost: string | null;
   readonly click: ClickId | null;
   readonly traffic: ChannelClassification;
+  /** The columns `page_url` to `traffic_internal` as JSON members, each after a comma. */
+  readonly columns: string;
 }
 
 /**
@@ -44,5 +47,26 @@ function classify(page: UrlParts, referrer: string | undefined, internalHosts: R
   // The URL's click id comes with its cached parts; only a yclid's network depends on the referrer.
   const click = withReferrer(page.click, referrerHost);
   const input = { pageHost: page.host, utmSource: page.utmSource, utmMedium: page.utmMedium, utmCampaign: page.utmCampaign };
-  return { referrerHost, click, traffic: classifyChannel({ ...input, click, referrer: referrer ?? null }, internalHosts) };
+  const traffic = classifyChannel({ ...input, click, referrer: referrer ?? null }, internalHosts);
+  const columns = jsonMembers({
+    page_url: page.url,
+    page_host: page.host,
+    page_path: page.path,
+    page_query: page.query,
+    utm_source: page.utmSource,
+    utm_medium: page.utmMedium,
+    utm_campaign: page.utmCampaign,
+    utm_term: page.utmTerm,
+    utm_content: page.utmContent,
+    click_id: click?.clickId ?? null,
+    click_network: click?.clickNetwork ?? null,
+    referrer: referrer ?? null,
+    referrer_host: referrerHost,
+    traffic_channel: traffic.channel,
+    traffic_source: traffic.source,
+    traffic_medium: traffic.medium,
+    traffic_campaign: traffic.campaign,
+    traffic_internal: traffic.internal,
+  });
+  return { referrerHost, click, traffic, columns };
 }

@@ -1,5 +1,6 @@
 /** IP anonymisation: IPv4 to /24, IPv6 to /48 by default; the full address only when a setting says so. */
 import { isIPv4, isIPv6 } from 'node:net';
+import { jsonMembers } from './json-members';
 
 /** `anonymize` (default) keeps the network part; `full` keeps the address; `omit` drops it. */
 export const IP_MODES = ['anonymize', 'full', 'omit'] as const;
@@ -22,6 +23,22 @@ export function archiveIp(ip: string | undefined, mode: IpMode): string | null {
   if (seen.size >= CACHE_MAX) seen.clear();
   seen.set(ip, kept);
   return kept;
+}
+
+const NO_ADDRESS = jsonMembers({ ip: null });
+const columnsCache: Record<Exclude<IpMode, 'omit'>, Map<string, string>> = { anonymize: new Map(), full: new Map() };
+
+/** The column `ip` as a JSON member after a comma, made once per address and mode like {@link archiveIp}. */
+export function ipColumns(ip: string | undefined, mode: IpMode): string {
+  if (ip === undefined || mode === 'omit') return NO_ADDRESS;
+  const seen = columnsCache[mode];
+  let columns = seen.get(ip);
+  if (columns === undefined) {
+    columns = jsonMembers({ ip: archiveIp(ip, mode) });
+    if (seen.size >= CACHE_MAX) seen.clear();
+    seen.set(ip, columns);
+  }
+  return columns;
 }
 
 function addressToKeep(address: string, mode: 'anonymize' | 'full'): string | null {

@@ -4,6 +4,8 @@ import { clickIdOf } from './click-ids';
 import type { ClickId } from './click-ids';
 
 export interface UrlParts {
+  /** The URL as given. */
+  readonly url: string;
   readonly host: string | null;
   readonly path: string;
   readonly query: string | null;
@@ -55,6 +57,7 @@ function splitUrl(url: string): UrlParts {
     params = new URLSearchParams(query);
   }
   return {
+    url,
     host: hostOf(url),
     path: pagePath(url),
     query: query === '' ? null : query,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isbot } from 'isbot';
 import { BOT_CATEGORIES } from '../../../functions/shared/bot-categories';
 import { BOT_PATTERNS } from '../../../functions/firehose-transform/enrich/bot-patterns.generated';
-import { OWN_APP_USER_AGENTS } from '../../../functions/firehose-transform/config';
+import { TRANSFORM_SETTINGS, loadConfig } from '../../../functions/firehose-transform/config';
 import { classifyBot, ownAppMatcher } from '../../../functions/firehose-transform/enrich/bots';
 import { readVariables } from '../../../functions/shared/settings';
 
@@ -212,6 +212,7 @@ describe('classifyBot', () => {
 });
 
 describe('OWN_APP_USER_AGENTS', () => {
+  const OWN_APP_USER_AGENTS = TRANSFORM_SETTINGS.ownAppUserAgents;
   const read = (value: string | undefined) =>
     readVariables({ OWN_APP_USER_AGENTS: value }, { ownApps: OWN_APP_USER_AGENTS }, (_v, m) => new Error(m)).ownApps;
 
@@ -223,6 +224,20 @@ describe('OWN_APP_USER_AGENTS', () => {
 
   it('writes the list back as the variable carries it', () => {
     expect(OWN_APP_USER_AGENTS.text(['ShopApp/', 'shop-sync'])).toBe('ShopApp/,shop-sync');
+  });
+
+  it("is the transform's setting: loadConfig reads it", () => {
+    expect(loadConfig({ OWN_APP_USER_AGENTS: 'ShopApp/' }).ownAppUserAgents).toEqual(['ShopApp/']);
+  });
+});
+
+describe('DROP_BOTS', () => {
+  it('names bot categories, none by default, and refuses anything else with the categories it takes', () => {
+    expect([...loadConfig({}).dropBots]).toEqual([]);
+    expect([...loadConfig({ DROP_BOTS: 'monitoring, http_library' }).dropBots]).toEqual(['monitoring', 'http_library']);
+    expect(() => loadConfig({ DROP_BOTS: 'true' })).toThrow(
+      /DROP_BOTS must be some of ai_assistant, .*, no_user_agent, separated by commas; got "true"/,
+    );
   });
 });
 

@@ -35,6 +35,7 @@ describe('urlParts', () => {
         'https://Shop.Example.com/p/bag-7?utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc#top',
       ),
     ).toEqual({
+      url: 'https://Shop.Example.com/p/bag-7?utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc#top',
       host: 'shop.example.com',
       path: '/p/bag-7',
       query: 'utm_source=google&utm_medium=cpc&utm_campaign=winter&utm_term=bags&utm_content=ad2&gclid=abc',

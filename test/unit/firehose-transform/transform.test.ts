@@ -100,12 +100,29 @@ describe('firehose-transform', () => {
     expect(rowOf(run([v6], undefined, { ipMode: 'full' }).result.records[0]!.data)['ip']).toBe('2001:db8:85a3:8d3:1319:8a2e:370:7348');
   });
 
-  it('archives bots with is_bot by default, and answers them Dropped, counted, when configured', () => {
+  it('archives bots named and categorised by default, and answers Dropped, counted, only the categories DROP_BOTS names', () => {
     const bot = producerEvent({ userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
-    expect(rowOf(run([bot]).result.records[0]!.data)['is_bot']).toBe(true);
-    const dropping = run([bot, producerEvent()], undefined, { dropBots: true });
-    expect(dropping.result.records.map((r) => r.result)).toEqual(['Dropped', 'Ok']);
+    const curl = producerEvent({ userAgent: 'curl/8.5.0' });
+    const app = producerEvent({ userAgent: 'okhttp/4.12.0' });
+    const rows = run([bot, curl, app]).result.records.map((r) => rowOf(r.data));
+    expect(rows.map((r) => [r['is_bot'], r['bot_name'], r['bot_category'], r['ua_device_type']])).toEqual([
+      [true, 'Googlebot', 'search_crawler', 'bot'],
+      [true, 'curl', 'http_library', 'bot'],
+      [false, null, null, expect.not.stringMatching(/^bot$/)],
+    ]);
+    const dropping = run([bot, curl, app, producerEvent()], undefined, { dropBots: new Set(['search_crawler'] as const) });
+    expect(dropping.result.records.map((r) => r.result)).toEqual(['Dropped', 'Ok', 'Ok', 'Ok']);
     expect(dropping.report.dropped).toBe(1);
+  });
+
+  it("never takes the site's own app for a bot, and counts an event without a user agent as one", () => {
+    const own = producerEvent({ userAgent: 'ShopApp/3.1 curl/8.5.0' });
+    const none = producerEvent({ userAgent: undefined });
+    const rows = run([own, none], undefined, { ownAppUserAgents: ['shopapp/'] }).result.records.map((r) => rowOf(r.data));
+    expect(rows.map((r) => [r['is_bot'], r['bot_category']])).toEqual([
+      [false, null],
+      [true, 'no_user_agent'],
+    ]);
   });
 
   it('refuses an event older than the maximum age, measured from arrival', () => {

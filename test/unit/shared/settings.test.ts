@@ -25,7 +25,9 @@ describe('the functions read their settings from the variables the stack sets', 
       'METRICS_WINDOW_MINUTES must divide a day (1440 minutes), so that windows align; got "7"',
     );
     expect(() => transformConfig({ IP_MODE: 'hash' })).toThrow('IP_MODE must be anonymize, full or omit; got "hash"');
-    expect(() => transformConfig({ DROP_BOTS: 'yes' })).toThrow('DROP_BOTS must be true or false; got "yes"');
+    expect(() => transformConfig({ DROP_BOTS: 'yes' })).toThrow(
+      /^DROP_BOTS must be some of ai_assistant, .*, no_user_agent, separated by commas; got "yes"$/,
+    );
   });
 
   it('reads the internal hosts as a comma-separated list, lower-cased', () => {
