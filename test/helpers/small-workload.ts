@@ -1,7 +1,11 @@
-/** A small seeded workload for integration tests: users' events in time order, interleaved, some gaps over 30 minutes. */
+/**
+ * A small seeded workload for integration tests: users' events in time order, interleaved, some gaps over 30
+ * minutes; every seventh user is a search crawler.
+ */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { MINUTE, T0, kinesisRecord, producerEvent } from './events';
 
+const CRAWLER = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const TYPES = ['page_view', 'page_view', 'page_view', 'click', 'scroll', 'form_submit', 'conversion'] as const;
 
 export function smallWorkload(users: number, eventsPerUser: number, seed = 1): KinesisStreamRecord[] {
@@ -23,6 +27,7 @@ export function smallWorkload(users: number, eventsPerUser: number, seed = 1): K
       timestamp: ts,
       url: `https://shop.example.com/p/${Math.floor(rand() * 8)}`,
       properties: type === 'conversion' ? { revenue: Math.round(rand() * 10000) / 100 } : { n: records.length },
+      ...(u % 7 === 6 ? { userAgent: CRAWLER } : {}),
     });
     records.push(kinesisRecord(payload, { index: records.length, arrivalMs: ts + 2000, partitionKey: `user-${u}` }));
   }
