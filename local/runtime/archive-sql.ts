@@ -38,7 +38,7 @@ export async function openArchive(archiveDir: string, scratchDir: string): Promi
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', extension_directory: extensions });
   const connection = await instance.connect();
   const files = listFiles(join(archiveDir, ARCHIVE_DATA_ROOT));
-  await connection.run(viewSql(files));
+  await connection.run(viewSql(files, await parquetColumns(connection, files)));
   const bind = (sql: string, range?: DateRange) => {
     const bound = bindQuery(sql, { table: 'events', sessionTimeoutMinutes: DEFAULT_CONFIG.sessionTimeoutMinutes });
     if (range) return bindDateRange(bound, range);
@@ -71,15 +71,29 @@ function dateRangeOf(files: readonly string[]): DateRange {
 }
 
 /**
- * The view over the archive's objects. Each reader takes the hive layout (`dt=…/hour=…/`) with typed
- * partition columns, so a filter on `dt` skips other days' files before they are opened.
+ * The columns any of the archive's Parquet objects holds (from their footers, not their data): objects written
+ * before a column was added lack it, and the view reads it as null there, as Athena does by name.
  */
-function viewSql(files: readonly string[]): string {
+async function parquetColumns(connection: DuckDBConnection, files: readonly string[]): Promise<ReadonlySet<string>> {
+  const parquet = files.filter((f) => f.endsWith('.parquet'));
+  if (parquet.length === 0) return new Set();
+  const reader = await connection.runAndReadAll(`SELECT DISTINCT name FROM parquet_schema([${parquet.map(quote).join(', ')}])`);
+  return new Set(reader.getRowObjectsJson().map((r) => r['name'] as string));
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The view over the archive's objects. Each reader takes the hive layout (`dt=…/hour=…/`) with typed
+ * partition columns, so a filter on `dt` skips other days' files before they are opened. Columns are read by
+ * name: JSON objects without a key read it as null, and Parquet objects of different schemas are unified by
+ * name (`union_by_name`), a column none of them holds being null.
+ */
+function viewSql(files: readonly string[], parquetHas: ReadonlySet<string>): string {
   const empty = `SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(NULL AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, CAST(NULL AS DATE) AS dt, CAST(NULL AS INTEGER) AS hour WHERE false`;
   if (files.length === 0) return `CREATE VIEW events AS ${empty}`;
   const parquet = files.filter((f) => f.endsWith('.parquet'));
   const json = files.filter((f) => !f.endsWith('.parquet'));
-  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
   const parts: string[] = [];
   if (json.length > 0) {
     const columns = `{${ARCHIVE_COLUMNS.map((c) => `${quote(c.name)}: ${quote(DUCKDB_TYPES[c.type])}`).join(', ')}}`;
@@ -88,8 +102,9 @@ function viewSql(files: readonly string[]): string {
     );
   }
   if (parquet.length > 0) {
+    const columns = ARCHIVE_COLUMNS.map((c) => `CAST(${parquetHas.has(c.name) ? c.name : 'NULL'} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`);
     parts.push(
-      `SELECT ${ARCHIVE_COLUMNS.map((c) => `CAST(${c.name} AS ${DUCKDB_TYPES[c.type]}) AS ${c.name}`).join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`,
+      `SELECT ${columns.join(', ')}, dt, hour FROM read_parquet([${parquet.map(quote).join(', ')}], union_by_name = true, hive_partitioning = true, hive_types = {'dt': 'DATE', 'hour': 'INTEGER'})`,
     );
   }
   return `CREATE VIEW events AS ${parts.join(' UNION ALL ')}`;
