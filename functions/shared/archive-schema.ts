@@ -5,7 +5,16 @@
 import { BOT_CATEGORIES } from './bot-categories';
 
 /** Glue/Hive column types used by the archive. */
-export type ColumnType = 'string' | 'timestamp' | 'boolean' | 'double';
+export type ColumnType = 'string' | 'timestamp' | 'boolean' | 'double' | 'bigint';
+
+/** The DuckDB type of each column type: the local runtime's view and Parquet writer. */
+export const DUCKDB_TYPES: Readonly<Record<ColumnType, string>> = {
+  string: 'VARCHAR',
+  timestamp: 'TIMESTAMP',
+  boolean: 'BOOLEAN',
+  double: 'DOUBLE',
+  bigint: 'BIGINT',
+};
 
 export interface ArchiveColumn {
   readonly name: string;
@@ -127,7 +136,7 @@ type ValueOf<T extends ColumnType> = T extends 'timestamp'
   ? string
   : T extends 'boolean'
     ? boolean
-    : T extends 'double'
+    : T extends 'double' | 'bigint'
       ? number | null
       : string | null;
 

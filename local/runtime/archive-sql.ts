@@ -4,14 +4,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { listFiles } from './folder-files';
-import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema';
-import type { ColumnType } from '../../functions/shared/archive-schema';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT, DUCKDB_TYPES } from '../../functions/shared/archive-schema';
 import { DATE_RANGE_PARAMETERS, bindDateRange, bindQuery, parameterPositions } from '../../queries';
 import type { DateRange } from '../../queries';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 
-const DUCKDB_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' };
 
 export interface ArchiveDb {
   readonly connection: DuckDBConnection;

@@ -3,9 +3,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT } from '../../../functions/shared/archive-schema';
+import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT, DUCKDB_TYPES } from '../../../functions/shared/archive-schema';
 
-const TYPES = { string: 'VARCHAR', timestamp: 'TIMESTAMP', boolean: 'BOOLEAN', double: 'DOUBLE' } as const;
 
 export class ParquetWriter {
   private connection: DuckDBConnection | undefined;
@@ -22,7 +21,7 @@ export class ParquetWriter {
     const input = join(this.scratchDir, `rows-${id}.json`);
     const output = join(this.scratchDir, `rows-${id}.parquet`);
     writeFileSync(input, Buffer.concat(rows));
-    const columns = `{${ARCHIVE_COLUMNS.map((col) => `'${col.name}': '${TYPES[col.type]}'`).join(', ')}}`;
+    const columns = `{${ARCHIVE_COLUMNS.map((col) => `'${col.name}': '${DUCKDB_TYPES[col.type]}'`).join(', ')}}`;
     await c.run(
       `COPY (SELECT * FROM read_json('${input}', format = 'newline_delimited', columns = ${columns}, timestampformat = '${ARCHIVE_TIMESTAMP_FORMAT.strftime}')) TO '${output}' (FORMAT parquet, COMPRESSION snappy)`,
     );
