@@ -4,8 +4,9 @@
  */
 import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
 import type { UserIdMode } from '../shared/pseudonym';
-import { environmentOf, hostList, oneOf, readVariables, textList, yesOrNo } from '../shared/settings';
+import { environmentOf, oneOf, readVariables, textList, yesOrNo } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
+import { INTERNAL_HOSTS } from '../shared/traffic/internal-hosts';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import { IP_MODES } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
@@ -46,14 +47,10 @@ export const TRANSFORM_SETTINGS = {
     reason: 'bots are kept and flagged (is_bot), so a query can count or exclude them',
   }),
   /**
-   * This site's other hosts, whose referrals count as internal.
+   * This site's other hosts, whose referrals count as internal; the session-processor reads it too.
    * @default []
    */
-  internalHosts: hostList({
-    env: 'INTERNAL_HOSTS',
-    default: [],
-    reason: "the page's own host is always internal; list this site's other hosts so that moving between them is not a referral",
-  }),
+  internalHosts: INTERNAL_HOSTS,
   /**
    * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
    * @default 72
