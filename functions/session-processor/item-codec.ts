@@ -144,7 +144,10 @@ function decodeLastNonDirect(value: unknown): LastNonDirect | undefined {
   if (value === undefined) return undefined;
   const m = map(value);
   const channel = channelOf(m['channel']);
-  const [source, medium, campaign, atMs] = [m['source'], m['medium'], m['campaign'], m['atMs']];
+  const source: unknown = m['source'];
+  const medium: unknown = m['medium'];
+  const campaign: unknown = m['campaign'];
+  const atMs: unknown = m['atMs'];
   if (channel === undefined || typeof source !== 'string' || typeof medium !== 'string' || typeof campaign !== 'string') return undefined;
   return typeof atMs === 'number' ? { channel, source, medium, campaign, atMs } : undefined;
 }

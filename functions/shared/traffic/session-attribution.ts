@@ -67,7 +67,7 @@ export interface Attribution {
 export function attributeSession(own: SessionTraffic, startMs: number, prior: LastNonDirect | undefined): Attribution {
   if (own.channel !== 'direct') return { traffic: own, lastNonDirect: { ...own, atMs: startMs } };
   if (prior !== undefined && startMs - prior.atMs <= LAST_NON_DIRECT_LOOKBACK_MS) {
-    const { atMs: _at, ...traffic } = prior;
+    const traffic = { channel: prior.channel, source: prior.source, medium: prior.medium, campaign: prior.campaign };
     return { traffic, lastNonDirect: prior };
   }
   return { traffic: own, lastNonDirect: prior };
