@@ -117,6 +117,8 @@ export interface SessionRow {
   readonly page_views: number;
   readonly landing_page: string;
   readonly exit_page: string;
+  /** GA4's default channel group of the session (a direct session inherits the last non-direct one); null for sessions stored before. */
+  readonly channel: string | null;
   readonly converted: boolean;
   readonly revenue: number;
   readonly journey: readonly string[];
@@ -128,6 +130,18 @@ export interface SessionsResponse {
   readonly sessions: readonly SessionRow[];
   /** All that matched. */
   readonly total: number;
+  /**
+   * All that matched, by channel (GA4's last non-direct attribution, as the sessions carry it), most sessions
+   * first; `(none)` for sessions stored before sessions had a channel.
+   */
+  readonly channels: readonly ChannelSessions[];
+}
+
+export interface ChannelSessions {
+  readonly channel: string;
+  readonly sessions: number;
+  readonly conversions: number;
+  readonly revenue: number;
 }
 
 export interface HealthResponse {

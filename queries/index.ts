@@ -3,8 +3,9 @@
  * archive table as `${events}`, the one substitution between engines: Athena binds it to the Glue table,
  * the local runtime to a DuckDB view over the local archive. The queries that rebuild sessions read the
  * session timeout as `${sessionTimeoutMs}`, bound from the setting where the query is bound (the stack's
- * `sessionTimeoutMinutes`), so that they keep the session-processor's rule. Everything else is SQL both
- * engines accept.
+ * `sessionTimeoutMinutes`), so that they keep the session-processor's rule; the session attribution's lookback
+ * as `${lastNonDirectLookbackMs}`, bound from the one constant the session-processor applies. Everything else is
+ * SQL both engines accept.
  *
  * Every query reads one range of event dates: {@link DATE_RANGE_FILTER} on the table scan, two `?`
  * parameters (first and last day, inclusive). On the partition column `dt` it lets Athena's partition
@@ -17,10 +18,12 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { LAST_NON_DIRECT_LOOKBACK_MS } from '../functions/shared/traffic/session-attribution';
 
 export const QUERIES_DIR = __dirname;
 export const TABLE_PLACEHOLDER = '${events}';
 export const SESSION_TIMEOUT_PLACEHOLDER = '${sessionTimeoutMs}';
+export const LOOKBACK_PLACEHOLDER = '${lastNonDirectLookbackMs}';
 
 export interface NamedQuery {
   readonly name: string;
@@ -52,13 +55,15 @@ export interface QueryBindings {
   readonly sessionTimeoutMinutes: number;
 }
 
-/** Binds the table and session-timeout placeholders. */
+/** Binds the table, session-timeout and attribution-lookback placeholders. */
 export function bindQuery(sql: string, bindings: QueryBindings): string {
   return sql
     .split(TABLE_PLACEHOLDER)
     .join(bindings.table)
     .split(SESSION_TIMEOUT_PLACEHOLDER)
-    .join(String(bindings.sessionTimeoutMinutes * 60_000));
+    .join(String(bindings.sessionTimeoutMinutes * 60_000))
+    .split(LOOKBACK_PLACEHOLDER)
+    .join(String(LAST_NON_DIRECT_LOOKBACK_MS));
 }
 
 /** The range predicate every shipped query applies to the table scan: first and last event date, inclusive. */

@@ -6,8 +6,9 @@ import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
 import type { UserIdMode } from '../shared/pseudonym';
 import { BOT_CATEGORIES } from '../shared/bot-categories';
 import type { BotCategory } from '../shared/bot-categories';
-import { choiceList, environmentOf, hostList, oneOf, readVariables, textList } from '../shared/settings';
+import { choiceList, environmentOf, oneOf, readVariables, textList } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
+import { INTERNAL_HOSTS } from '../shared/traffic/internal-hosts';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import { IP_MODES } from './enrich/ip';
 import type { IpMode } from './enrich/ip';
@@ -49,14 +50,10 @@ export const TRANSFORM_SETTINGS = {
     reason: "an app's own agent can look like a script's (a library's name and version); list it so its events are never taken for a bot's",
   }),
   /**
-   * This site's other hosts, whose referrals count as internal.
+   * This site's other hosts, whose referrals count as internal; the session-processor reads it too.
    * @default []
    */
-  internalHosts: hostList({
-    env: 'INTERNAL_HOSTS',
-    default: [],
-    reason: "the page's own host is always internal; list this site's other hosts so that moving between them is not a referral",
-  }),
+  internalHosts: INTERNAL_HOSTS,
   /**
    * Oldest event accepted, in hours before its record's arrival (1 to 8760); both functions read it.
    * @default 72

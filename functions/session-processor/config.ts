@@ -6,6 +6,7 @@ import { USER_ID_KEY_SECRET_ARN, USER_ID_MODE } from '../shared/pseudonym';
 import type { UserIdMode } from '../shared/pseudonym';
 import { environmentOf, readVariables, wholeNumber } from '../shared/settings';
 import type { SettingValues } from '../shared/settings';
+import { INTERNAL_HOSTS } from '../shared/traffic/internal-hosts';
 import { DEFAULT_MAX_FUTURE_MS, MAX_EVENT_AGE_HOURS } from '../shared/validate-event';
 import type { EventTimeBounds } from '../shared/validate-event';
 import { ConfigError } from './errors';
@@ -83,6 +84,12 @@ export const SESSION_PROCESSOR_SETTINGS = {
    */
   userIdMode: USER_ID_MODE,
   /**
+   * This site's other hosts, whose referrals count as internal when a session's channel is classified; both
+   * functions read it, so sessions and archive rows agree.
+   * @default []
+   */
+  internalHosts: INTERNAL_HOSTS,
+  /**
    * Page views a session's journey keeps (1 to 500); the rest are counted in `journeyCut`.
    * @default 50
    */
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SessionProcess
       journeyMaxPages: settings.journeyMaxPages,
       maxSessionEvents: settings.sessionMaxEvents,
       maxSessionMs: settings.sessionMaxHours * 60 * MINUTE,
+      internalHosts: new Set(settings.internalHosts),
     },
     bounds: { maxAgeMs: settings.maxEventAgeHours * 60 * MINUTE, maxFutureMs: DEFAULT_MAX_FUTURE_MS },
     userIdMode: settings.userIdMode,

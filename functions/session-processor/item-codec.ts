@@ -4,6 +4,10 @@
  * prototype-free objects.
  */
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { CHANNELS } from '../shared/traffic/channel-group';
+import type { ChannelId } from '../shared/traffic/channel-group';
+import { LAST_NON_DIRECT_LOOKBACK_DAYS } from '../shared/traffic/session-attribution';
+import type { LastNonDirect } from '../shared/traffic/session-attribution';
 import { SESSION_FINGERPRINT_BYTES } from './model';
 import type { Session, UserState, WindowMetrics } from './model';
 import { SESSION_SORT_PREFIX, STATE_SORT_KEY, TTL_ATTRIBUTE, sessionSortKey } from './table-schema';
@@ -52,6 +56,10 @@ function sessionAttributes(session: Session): Item {
     utmSource: session.utmSource,
     utmMedium: session.utmMedium,
     utmCampaign: session.utmCampaign,
+    channel: session.channel,
+    source: session.source,
+    medium: session.medium,
+    campaign: session.campaign,
     converted: session.converted,
     revenueMicros: session.revenueMicros,
     journey: session.journey,
@@ -75,6 +83,11 @@ export function decodeSession(item: Item): Session {
     utmSource: optionalText(item['utmSource']),
     utmMedium: optionalText(item['utmMedium']),
     utmCampaign: optionalText(item['utmCampaign']),
+    // Absent from items written before sessions had a channel: they stay without one.
+    channel: channelOf(item['channel']),
+    source: optionalText(item['source']),
+    medium: optionalText(item['medium']),
+    campaign: optionalText(item['campaign']),
     converted: item['converted'] === true,
     revenueMicros: number(item['revenueMicros']),
     journey: list(item['journey']).map(text),
@@ -84,8 +97,10 @@ export function decodeSession(item: Item): Session {
 }
 
 /**
- * The state item, with the current session inside it; it expires with that session. Watermarks are kept as
- * decimal text (record positions exceed a double's precision); fingerprints as one binary attribute.
+ * The state item, with the current session inside it. It expires with that session, or, when later, once the
+ * user's last non-direct source is past the lookback of direct sessions: until then a returning user's direct
+ * session still inherits it. Watermarks are kept as decimal text (record positions exceed a double's precision);
+ * fingerprints as one binary attribute.
  */
 export function encodeState(state: UserState, life: Lifetimes): Item {
   const watermarks: Record<string, string> = {};
@@ -95,9 +110,13 @@ export function encodeState(state: UserState, life: Lifetimes): Item {
     sk: STATE_SORT_KEY,
     watermarks,
     activeWindows: state.activeWindows,
-    [TTL_ATTRIBUTE]: expiresAt(state.currentSession?.lastMs ?? 0, life.sessionTtlDays),
+    [TTL_ATTRIBUTE]: Math.max(
+      expiresAt(state.currentSession?.lastMs ?? 0, life.sessionTtlDays),
+      state.lastNonDirect === undefined ? 0 : expiresAt(state.lastNonDirect.atMs, LAST_NON_DIRECT_LOOKBACK_DAYS),
+    ),
     fingerprints: state.sessionFingerprints.length > 0 ? Buffer.from(state.sessionFingerprints.join(''), 'hex') : undefined,
     currentSession: state.currentSession === undefined ? undefined : sessionAttributes(state.currentSession),
+    lastNonDirect: state.lastNonDirect,
   };
 }
 
@@ -116,7 +135,27 @@ export function decodeState(item: Item): UserState {
     sessionFingerprints,
     activeWindows: list(item['activeWindows']).map(number),
     currentSession: current === undefined ? undefined : decodeSession(map(current)),
+    lastNonDirect: decodeLastNonDirect(item['lastNonDirect']),
   };
+}
+
+/** The state's last non-direct source; undefined when absent (states written before it) or incomplete. */
+function decodeLastNonDirect(value: unknown): LastNonDirect | undefined {
+  if (value === undefined) return undefined;
+  const m = map(value);
+  const channel = channelOf(m['channel']);
+  const source: unknown = m['source'];
+  const medium: unknown = m['medium'];
+  const campaign: unknown = m['campaign'];
+  const atMs: unknown = m['atMs'];
+  if (channel === undefined || typeof source !== 'string' || typeof medium !== 'string' || typeof campaign !== 'string') return undefined;
+  return typeof atMs === 'number' ? { channel, source, medium, campaign, atMs } : undefined;
+}
+
+const CHANNEL_IDS: ReadonlySet<string> = new Set(CHANNELS);
+
+function channelOf(value: unknown): ChannelId | undefined {
+  return typeof value === 'string' && CHANNEL_IDS.has(value) ? (value as ChannelId) : undefined;
 }
 
 export function encodeWindow(window: WindowMetrics, life: Lifetimes): Item {

@@ -1,5 +1,7 @@
 /** The session-processor's domain types: what is kept per session, per user and per metrics window. */
 import type { ClickEvent } from '../shared/event-contract';
+import type { ChannelId } from '../shared/traffic/channel-group';
+import type { LastNonDirect } from '../shared/traffic/session-attribution';
 
 /** A user's session, as stored and exported. Times are epoch milliseconds UTC. */
 export interface Session {
@@ -17,6 +19,15 @@ export interface Session {
   readonly utmSource: string | undefined;
   readonly utmMedium: string | undefined;
   readonly utmCampaign: string | undefined;
+  /**
+   * GA4's default channel group, source, medium and campaign of the session: its first event's, or, when that is
+   * direct, the user's last non-direct within the lookback (functions/shared/traffic/session-attribution.ts).
+   * Undefined only in items written before sessions had them.
+   */
+  readonly channel: ChannelId | undefined;
+  readonly source: string | undefined;
+  readonly medium: string | undefined;
+  readonly campaign: string | undefined;
   readonly converted: boolean;
   /** Revenue in millionths, summed as integers so that retries and batching cannot change the total. */
   readonly revenueMicros: number;
@@ -45,6 +56,8 @@ export interface UserState {
    * change together: a session item is only a queryable copy, rewritten from this on every retry.
    */
   readonly currentSession: Session | undefined;
+  /** The traffic of the user's latest session whose own first event was not direct, and its start: direct sessions inherit it. */
+  readonly lastNonDirect: LastNonDirect | undefined;
 }
 
 /** A valid event with its place in the shard. */

@@ -11,10 +11,16 @@
  * - every other event is applied once, and its fingerprint joins the session's.
  * A session never splits inside its own span, so every event of an earlier session is older than the
  * current one's start: a full session takes no event at or before its last activity (those count as late).
+ *
+ * A session's channel, source and medium are GA4's, decided when it starts: its first event's, or the user's last
+ * non-direct source for a direct session (see session-attribution.ts). The state keeps that last non-direct source,
+ * in the same item as the watermark, so retries and replays attribute every session as one clean pass does.
  */
 import { hash } from 'node:crypto';
 import { pagePath, queryParams } from '../shared/url';
 import type { ClickEvent } from '../shared/event-contract';
+import { attributeSession, eventSessionTraffic } from '../shared/traffic/session-attribution';
+import type { SessionTraffic } from '../shared/traffic/session-attribution';
 import { sessionFingerprint } from './model';
 import type { EventEffect, PositionedEvent, Session, UserState } from './model';
 
@@ -27,6 +33,8 @@ export interface SessionRules {
   readonly maxSessionEvents: number;
   /** Longest span of a session; an event later than its start plus this starts a new session. */
   readonly maxSessionMs: number;
+  /** This site's hosts besides the page's own, whose referrals count as none when a session's channel is classified. */
+  readonly internalHosts: ReadonlySet<string>;
 }
 
 export interface UserOutcome {
@@ -42,7 +50,7 @@ export interface UserOutcome {
 
 /** A fresh state for a user never seen before. */
 export function emptyState(userId: string): UserState {
-  return { userId, watermarks: {}, sessionFingerprints: [], activeWindows: [], currentSession: undefined };
+  return { userId, watermarks: {}, sessionFingerprints: [], activeWindows: [], currentSession: undefined, lastNonDirect: undefined };
 }
 
 /** Deterministic session id: the same user and start time always give the same id. */
@@ -75,6 +83,7 @@ export function applyUserEvents(prior: UserState, shardId: string, events: reado
   const activeWindows = [...prior.activeWindows];
   // One mutable copy of the current session per call: no object per event.
   let session: SessionDraft | undefined = prior.currentSession ? draftOf(prior.currentSession) : undefined;
+  let lastNonDirect = prior.lastNonDirect;
   let highest = watermark;
   const touched = new Map<number, Session>();
   const effects: EventEffect[] = [];
@@ -100,7 +109,11 @@ export function applyUserEvents(prior: UserState, shardId: string, events: reado
     if (session === undefined || endsSession(session, event.timestampMs, rules)) {
       // The session this event ends is closed now, even if this batch did not change it: it needs its item.
       if (session !== undefined) touched.set(session.startMs, session);
-      session = startSession(event, page);
+      // A session's traffic is decided once, by its first event: a later event is never older than its start.
+      const own = eventSessionTraffic(event.url, event.referrer, rules.internalHosts);
+      const attribution = attributeSession(own, event.timestampMs, lastNonDirect);
+      lastNonDirect = attribution.lastNonDirect;
+      session = startSession(event, page, attribution.traffic);
       fingerprints = new Set();
       // Only windows from the new session's on can still be counted; earlier ones go. A window longer than
       // the timeout can hold both sessions, so it stays and the user is not counted twice. The list is
@@ -127,6 +140,7 @@ export function applyUserEvents(prior: UserState, shardId: string, events: reado
     sessionFingerprints: [...fingerprints],
     activeWindows,
     currentSession: session,
+    lastNonDirect,
   };
   const sessions = [...touched.values()].sort((a, b) => a.startMs - b.startMs);
   // The current session lives in the state; only sessions this batch closed get items of their own.
@@ -176,7 +190,7 @@ function withWatermark(prior: Readonly<Record<string, bigint>>, shardId: string,
   return next;
 }
 
-function startSession(event: ClickEvent, page: string): SessionDraft {
+function startSession(event: ClickEvent, page: string, traffic: SessionTraffic): SessionDraft {
   const params = queryParams(event.url);
   return {
     userId: event.userId,
@@ -192,6 +206,10 @@ function startSession(event: ClickEvent, page: string): SessionDraft {
     utmSource: params?.get('utm_source') ?? undefined,
     utmMedium: params?.get('utm_medium') ?? undefined,
     utmCampaign: params?.get('utm_campaign') ?? undefined,
+    channel: traffic.channel,
+    source: traffic.source,
+    medium: traffic.medium,
+    campaign: traffic.campaign,
     converted: event.eventType === 'conversion',
     revenueMicros: revenueOf(event),
     journey: [],

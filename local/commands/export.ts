@@ -8,13 +8,20 @@ import { LOCAL_NAMES } from '../runtime/pipeline';
 import { allSessions, allWindows } from '../runtime/read-tables';
 import type { SessionRow } from '../../dashboard/api';
 
-/** A session as `export sessions` prints it: the dashboard's session row, and the attribution and cut journey. */
+/**
+ * A session as `export sessions` prints it: the dashboard's session row (with the channel), and the attribution
+ * and cut journey. `source`, `medium` and `campaign` are GA4's session source, medium and campaign (a direct
+ * session's inherited from the user's last non-direct one); `referrer` and `utm_*` are the first event's as sent.
+ */
 export interface SessionExport extends SessionRow {
   readonly client_session_id: string | null;
   readonly referrer: string | null;
   readonly utm_source: string | null;
   readonly utm_medium: string | null;
   readonly utm_campaign: string | null;
+  readonly source: string | null;
+  readonly medium: string | null;
+  readonly campaign: string | null;
   readonly journey_cut: number;
 }
 
@@ -49,6 +56,11 @@ export function exportSession(s: Session): SessionExport {
     utm_source: s.utmSource ?? null,
     utm_medium: s.utmMedium ?? null,
     utm_campaign: s.utmCampaign ?? null,
+    // Null only for sessions stored before sessions had a channel.
+    channel: s.channel ?? null,
+    source: s.source ?? null,
+    medium: s.medium ?? null,
+    campaign: s.campaign ?? null,
     converted: s.converted,
     revenue: s.revenueMicros / 1e6,
     journey: s.journey,

@@ -4,6 +4,7 @@
  * is defined twice.
  */
 import type {
+  ChannelSessions,
   FunnelResponse,
   HealthResponse,
   PageCount,
@@ -120,11 +121,31 @@ function sessionRow(s: SessionExport): SessionRow {
     page_views: s.page_views,
     landing_page: s.landing_page,
     exit_page: s.exit_page,
+    channel: s.channel,
     converted: s.converted,
     revenue: s.revenue,
     journey: s.journey,
   };
 }
+
+/** Sessions, conversions and revenue by the sessions' own channel, most sessions first. */
+export function sessionsByChannel(sessions: readonly SessionExport[]): ChannelSessions[] {
+  const totals = new Map<string, { sessions: number; conversions: number; revenueMicros: number }>();
+  for (const s of sessions) {
+    const channel = s.channel ?? NO_CHANNEL;
+    const t = totals.get(channel) ?? { sessions: 0, conversions: 0, revenueMicros: 0 };
+    t.sessions += 1;
+    if (s.converted) t.conversions += 1;
+    t.revenueMicros += Math.round(s.revenue * 1e6);
+    totals.set(channel, t);
+  }
+  return [...totals]
+    .map(([channel, t]) => ({ channel, sessions: t.sessions, conversions: t.conversions, revenue: t.revenueMicros / 1e6 }))
+    .sort((a, b) => b.sessions - a.sessions || a.channel.localeCompare(b.channel));
+}
+
+/** The channel of sessions stored before sessions had one. */
+export const NO_CHANNEL = '(none)';
 
 /** The range's sessions, newest first, of the users whose id contains `user` when given. */
 export function recentSessions(sessions: readonly SessionExport[], range: TimeRange, user?: string): SessionsResponse {
@@ -132,7 +153,12 @@ export function recentSessions(sessions: readonly SessionExport[], range: TimeRa
   const matched = sessionsIn(sessions, range)
     .filter((s) => !needle || s.user_id.toLowerCase().includes(needle))
     .sort((a, b) => Date.parse(b.start_time) - Date.parse(a.start_time) || (a.session_id < b.session_id ? -1 : 1));
-  return { range: rangeEcho(range), sessions: matched.slice(0, SESSION_ROWS).map(sessionRow), total: matched.length };
+  return {
+    range: rangeEcho(range),
+    sessions: matched.slice(0, SESSION_ROWS).map(sessionRow),
+    total: matched.length,
+    channels: sessionsByChannel(matched),
+  };
 }
 
 /** The latest activity of any session, epoch ms; undefined without sessions. */

@@ -9,6 +9,7 @@ import { API_PATHS, RANGE_PRESETS } from '../../dashboard/api';
 import type { RangePreset, SummaryResponse } from '../../dashboard/api';
 import { buildDashboard } from '../../dashboard/build';
 import type { DashboardBuild } from '../../dashboard/build';
+import { channelLabel } from '../../dashboard/src/channels';
 import { launchChromium } from '../helpers/browser';
 import {
   EMPTY_DATASET,
@@ -240,8 +241,12 @@ describe('the dashboard page', () => {
 
     // Sessions: newest first, with journeys.
     const sessions = sessionsOf(data, range);
-    const rows = await readAll(page, '#table-sessions tbody tr', 'data-session', 'cell2');
-    expect(rows).toEqual(sessions.sessions.map((s) => [s.session_id, s.journey.join(' → ')]));
+    const rows = await readAll(page, '#table-sessions tbody tr', 'data-session', 'cell2', 'cell3');
+    expect(rows).toEqual(sessions.sessions.map((s) => [s.session_id, s.journey.join(' → '), channelLabel(s.channel!)]));
+    // Sessions by channel, from the sessions' own attribution, named and ordered as the API gives them.
+    expect(await readAll(page, '#chart-session-channels svg g[data-channel]', 'data-channel')).toEqual(
+      sessions.channels.map((c) => [c.channel]),
+    );
     expect(await text(page, '#sessions-count')).toBe(`${sessions.sessions.length} of ${sessions.total} sessions`);
 
     // Health: counts, refused by reason, and the newest event on each path.

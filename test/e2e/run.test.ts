@@ -55,6 +55,9 @@ describe('clickstream run', () => {
       s.page_views,
       s.landing_page,
       s.exit_page,
+      s.channel,
+      s.source,
+      s.medium,
       s.converted,
       s.revenue,
     ]);

@@ -293,6 +293,7 @@ function sessionRow(s: FakeSession): SessionRow {
     page_views: views.length,
     landing_page: views[0]!.page,
     exit_page: views[views.length - 1]!.page,
+    channel: s.channel,
     converted: converted(s),
     revenue: round2(s.events.reduce((sum, e) => sum + (e.revenue ?? 0), 0)),
     journey: views.map((e) => e.page),
@@ -303,7 +304,20 @@ export function sessionsOf(data: FakeDataset, r: Range, user?: string): Sessions
   const matching = startedIn(data, r)
     .filter((s) => user === undefined || s.userId === user)
     .sort((a, b) => b.start - a.start);
-  return { range: rangeEcho(r), sessions: matching.slice(0, 50).map(sessionRow), total: matching.length };
+  const channels = new Map<string, { channel: string; sessions: number; conversions: number; revenue: number }>();
+  for (const s of matching) {
+    const c = channels.get(s.channel) ?? { channel: s.channel, sessions: 0, conversions: 0, revenue: 0 };
+    c.sessions += 1;
+    if (converted(s)) c.conversions += 1;
+    c.revenue = round2(c.revenue + s.events.reduce((sum, e) => sum + (e.revenue ?? 0), 0));
+    channels.set(s.channel, c);
+  }
+  return {
+    range: rangeEcho(r),
+    sessions: matching.slice(0, 50).map(sessionRow),
+    total: matching.length,
+    channels: [...channels.values()].sort((a, b) => b.sessions - a.sessions || a.channel.localeCompare(b.channel)),
+  };
 }
 
 export function healthOf(data: FakeDataset, r: Range): HealthResponse {

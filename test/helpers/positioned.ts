@@ -11,6 +11,7 @@ export const RULES: SessionRules = {
   journeyMaxPages: 50,
   maxSessionEvents: 1000,
   maxSessionMs: 12 * 60 * MINUTE,
+  internalHosts: new Set(),
 };
 export const BOUNDS = { maxAgeMs: 72 * 60 * MINUTE, maxFutureMs: 5 * MINUTE };
 

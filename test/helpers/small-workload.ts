@@ -8,6 +8,15 @@ import { MINUTE, T0, kinesisRecord, producerEvent } from './events';
 const CRAWLER = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const TYPES = ['page_view', 'page_view', 'page_view', 'click', 'scroll', 'form_submit', 'conversion'] as const;
 
+/** How events arrive (query and referrer): search, the site itself, nothing, an e-mail campaign; mostly not direct-looking. */
+const ARRIVALS = [
+  { query: '', referrer: 'https://www.google.com/' },
+  { query: '', referrer: 'https://shop.example.com/p/1' },
+  { query: '', referrer: undefined },
+  { query: '?utm_source=news&utm_medium=email&utm_campaign=winter', referrer: undefined },
+  { query: '', referrer: 'https://shop.example.com/' },
+] as const;
+
 export function smallWorkload(users: number, eventsPerUser: number, seed = 1): KinesisStreamRecord[] {
   let x = seed;
   const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -21,11 +30,13 @@ export function smallWorkload(users: number, eventsPerUser: number, seed = 1): K
     const gap = rand() < 0.1 ? 31 * MINUTE + Math.floor(rand() * 20 * MINUTE) : Math.floor(rand() * 4 * MINUTE);
     const ts = (clocks[u]! += gap);
     const type = TYPES[Math.floor(rand() * TYPES.length)]!;
+    const arrival = ARRIVALS[(records.length * 7 + u) % ARRIVALS.length]!;
     const payload = producerEvent({
       userId: `user-${u}`,
       eventType: type,
       timestamp: ts,
-      url: `https://shop.example.com/p/${Math.floor(rand() * 8)}`,
+      url: `https://shop.example.com/p/${Math.floor(rand() * 8)}${arrival.query}`,
+      referrer: arrival.referrer,
       properties: type === 'conversion' ? { revenue: Math.round(rand() * 10000) / 100 } : { n: records.length },
       ...(u % 7 === 6 ? { userAgent: CRAWLER } : {}),
     });

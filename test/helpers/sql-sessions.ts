@@ -5,7 +5,7 @@ export function archiveMs(text: unknown): number {
   return Date.parse(`${String(text).replace(' ', 'T')}Z`);
 }
 
-/** user, start, last activity (ms), events, page views, landing page, exit page, converted, revenue. */
+/** user, start, last activity (ms), events, page views, landing page, exit page, channel, source, medium, converted, revenue. */
 export function sqlSessionFields(row: Record<string, unknown>): unknown[] {
   return [
     row['user_id'],
@@ -15,6 +15,9 @@ export function sqlSessionFields(row: Record<string, unknown>): unknown[] {
     Number(row['page_views']),
     row['landing_page'],
     row['exit_page'],
+    row['channel'],
+    row['source'],
+    row['medium'],
     row['converted'],
     Number(row['revenue']),
   ];

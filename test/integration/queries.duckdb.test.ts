@@ -12,6 +12,7 @@ import { transformBatch } from '../../functions/firehose-transform/transform-bat
 import { recordPosition } from '../../functions/session-processor/model';
 import { applyUserEvents, emptyState } from '../../functions/session-processor/sessionize';
 import { ARCHIVE_DATA_PREFIX } from '../../functions/shared/firehose-prefixes';
+import { LAST_NON_DIRECT_LOOKBACK_MS, eventSessionTraffic } from '../../functions/shared/traffic/session-attribution';
 import { renderPrefix } from '../../local/aws/firehose/prefixes';
 import { validateRecord } from '../../functions/shared/validate-event';
 import { openArchive } from '../../local/runtime/archive-sql';
@@ -21,6 +22,7 @@ import { loadNamedQueries } from '../../queries';
 import { MemoryLog } from '../helpers/memory-store';
 import { BOUNDS, RULES } from '../helpers/positioned';
 import { smallWorkload } from '../helpers/small-workload';
+import { MINUTE, T0, kinesisRecord, producerEvent } from '../helpers/events';
 import { sqlSessionFields } from '../helpers/sql-sessions';
 
 const records = smallWorkload(30, 15, 11);
@@ -87,6 +89,12 @@ describe('named queries on the local archive', () => {
     const streamed = [...byUser.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .flatMap(([user, events]) => applyUserEvents(emptyState(user), 'shard', events, RULES).sessions);
+    // The workload has direct sessions that inherit an earlier non-direct source, so the rule is compared too.
+    const inherited = streamed.filter((s) => {
+      const first = byUser.get(s.userId)!.find((e) => e.event.timestampMs === s.startMs)!.event;
+      return s.channel !== 'direct' && eventSessionTraffic(first.url, first.referrer, RULES.internalHosts).channel === 'direct';
+    });
+    expect(inherited.length).toBeGreaterThan(0);
     expect(sql.map(sqlSessionFields)).toEqual(
       streamed.map((s) => [
         s.userId,
@@ -96,9 +104,38 @@ describe('named queries on the local archive', () => {
         s.pageViews,
         s.landingPage,
         s.exitPage,
+        s.channel,
+        s.source,
+        s.medium,
         s.converted,
         s.revenueMicros / 1e6,
       ]),
     );
+  });
+
+  it('bounds the last non-direct rule at 90 days from the non-direct session, as the session-processor does', async () => {
+    const DAY = 86_400_000;
+    const at = [0, 45 * DAY, LAST_NON_DIRECT_LOOKBACK_MS, LAST_NON_DIRECT_LOOKBACK_MS + 60 * MINUTE];
+    const input = at.map((offset, i) =>
+      kinesisRecord(
+        producerEvent({
+          userId: 'user-lookback',
+          timestamp: T0 + offset,
+          url: i === 0 ? 'https://shop.example.com/?utm_source=news&utm_medium=email' : 'https://shop.example.com/',
+          referrer: i === 0 ? undefined : 'https://shop.example.com/cart',
+        }),
+        { index: i, arrivalMs: T0 + offset + 1000, partitionKey: 'user-lookback' },
+      ),
+    );
+    const root = mkdtempSync(join(tmpdir(), 'archive-lookback-'));
+    writeArchive(join(root, 'archive'), input);
+    const lookback = await openArchive(join(root, 'archive'), root);
+    try {
+      const rows = await lookback.query(loadNamedQueries().find((q) => q.name === 'sessions')!.sql, lookback.fullRange);
+      expect(rows.map((r) => r['channel'])).toEqual(['email', 'email', 'email', 'direct']);
+    } finally {
+      lookback.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -63,9 +63,13 @@ describe.each<[string, Partial<ClickstreamConfig>]>([
 });
 
 describe('the settings the functions read', () => {
-  it('reach the deployed functions, the session bounds and internal hosts included', () => {
+  it('reach the deployed functions, the session bounds and internal hosts (in both functions) included', () => {
     const t = template({ sessionMaxEvents: 2000, sessionMaxHours: 24, internalHosts: ['shop.example.com'] });
-    expect(deployed(t, 'session-processor')).toMatchObject({ SESSION_MAX_EVENTS: '2000', SESSION_MAX_HOURS: '24' });
+    expect(deployed(t, 'session-processor')).toMatchObject({
+      SESSION_MAX_EVENTS: '2000',
+      SESSION_MAX_HOURS: '24',
+      INTERNAL_HOSTS: 'shop.example.com',
+    });
     expect(deployed(t, 'firehose-transform')).toMatchObject({ INTERNAL_HOSTS: 'shop.example.com' });
   });
 

@@ -1,9 +1,12 @@
 /**
- * Recent sessions from `/api/sessions` with their journeys, and a search by user id (`?user=`, debounced) that
- * reloads this panel alone.
+ * Recent sessions from `/api/sessions` with their channel and journey, the matching sessions by channel (GA4's
+ * last non-direct attribution, as the sessions carry it) as an SVG bar chart named and coloured as GA4's channels,
+ * and a search by user id (`?user=`, debounced) that reloads this panel alone.
  */
 import { API_PATHS } from '../../api';
-import type { SessionRow, SessionsResponse } from '../../api';
+import type { ChannelSessions, SessionRow, SessionsResponse } from '../../api';
+import { barChart } from '../bar-chart';
+import { channelColor, channelLabel } from '../channels';
 import { getJson, rangeParams } from '../client';
 import { debounce } from '../debounce';
 import { el, setText } from '../dom';
@@ -32,10 +35,27 @@ function sessionRow(s: SessionRow): HTMLTableRowElement {
     el('td', {}, el('time', { datetime: s.start_time }, formatTime(Date.parse(s.start_time)))),
     el('td', { class: 'id' }, s.user_id),
     el('td', { class: 'journey' }, journeyText(s.journey)),
+    el('td', { 'data-channel': s.channel ?? '' }, s.channel === null ? '—' : channelLabel(s.channel)),
     el('td', { class: 'num' }, formatCount(s.event_count)),
     el('td', { class: 'num' }, Number.isFinite(seconds) ? formatDuration(seconds) : '—'),
     el('td', {}, s.converted ? '✓ converted' : '—'),
     el('td', { class: 'num' }, s.converted ? formatMoney(s.revenue) : '—'),
+  );
+}
+
+/** The matching sessions by channel, most first. */
+function channelChart(channels: readonly ChannelSessions[]): Element {
+  return barChart(
+    channels.map((c) => ({
+      label: channelLabel(c.channel),
+      value: c.sessions,
+      color: channelColor(c.channel),
+      attrs: { 'data-channel': c.channel },
+    })),
+    'Sessions by channel',
+    formatCount,
+    // Room for GA4's longest name, Mobile Push Notifications.
+    { width: 480, valueSpace: 50, labelSpace: 180 },
   );
 }
 
@@ -55,7 +75,14 @@ export function sessionsPanel(currentRange: () => ResolvedRange | undefined): Pa
   frame.tools.append(search);
   const count = el('p', { id: 'sessions-count', 'data-testid': 'sessions-count', class: 'count' });
   const rows = el('tbody');
+  const chart = el('div');
   frame.body.append(
+    el(
+      'figure',
+      { id: 'chart-session-channels', 'data-testid': 'chart-session-channels', class: 'svg-chart' },
+      el('figcaption', {}, 'Sessions by channel (last non-direct)'),
+      chart,
+    ),
     count,
     el(
       'div',
@@ -69,7 +96,9 @@ export function sessionsPanel(currentRange: () => ResolvedRange | undefined): Pa
           el(
             'tr',
             {},
-            ...['Started', 'User', 'Journey', 'Events', 'Length', 'Converted', 'Revenue'].map((h) => el('th', { scope: 'col' }, h)),
+            ...['Started', 'User', 'Journey', 'Channel', 'Events', 'Length', 'Converted', 'Revenue'].map((h) =>
+              el('th', { scope: 'col' }, h),
+            ),
           ),
         ),
         rows,
@@ -98,6 +127,7 @@ export function sessionsPanel(currentRange: () => ResolvedRange | undefined): Pa
             : NO_EVENTS,
       render: (answer) => {
         rows.replaceChildren(...answer.sessions.map(sessionRow));
+        chart.replaceChildren(channelChart(answer.channels));
         const whose = user ? ` of user “${user}”` : '';
         setText(count, `${formatCount(answer.sessions.length)} of ${formatCount(answer.total)} sessions${whose}`);
         count.dataset.total = String(answer.total);

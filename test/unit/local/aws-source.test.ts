@@ -167,6 +167,10 @@ function session(userId: string, startMs: number, pageViews: number): Session {
     utmSource: 'news',
     utmMedium: undefined,
     utmCampaign: undefined,
+    channel: 'direct',
+    source: '(direct)',
+    medium: '(none)',
+    campaign: '(direct)',
     converted: false,
     revenueMicros: 0,
     journey: ['/', '/cart'],
@@ -216,6 +220,7 @@ describe('sessions and windows', () => {
       sessionFingerprints: [],
       activeWindows: [],
       currentSession: current,
+      lastNonDirect: undefined,
     };
     twoScanPages('cs-sessions', [encodeSession(closed, LIFE)], [encodeState(state, LIFE)]);
 

@@ -29,6 +29,10 @@ function session(userId: string, startMs: number): Session {
     utmSource: undefined,
     utmMedium: undefined,
     utmCampaign: undefined,
+    channel: 'direct',
+    source: '(direct)',
+    medium: '(none)',
+    campaign: '(direct)',
     converted: false,
     revenueMicros: 0,
     journey: ['/'],
@@ -44,6 +48,7 @@ function write(userId: string, closedSessions: number): UserWrite {
     sessionFingerprints: [],
     activeWindows: [],
     currentSession: session(userId, 10 * 3_600_000),
+    lastNonDirect: undefined,
   };
   return { state, sessions: Array.from({ length: closedSessions }, (_, i) => session(userId, i * 3_600_000)) };
 }

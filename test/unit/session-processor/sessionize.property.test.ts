@@ -7,72 +7,116 @@ import { runLikeLambda as runLoop } from '../../helpers/lambda-loop';
 import { MemoryLog, MemoryStore } from '../../helpers/memory-store';
 import { BOUNDS, RULES, positioned } from '../../helpers/positioned';
 import type { SessionRules } from '../../../functions/session-processor/sessionize';
+import type { Session } from '../../../functions/session-processor/model';
+import { LAST_NON_DIRECT_LOOKBACK_MS } from '../../../functions/shared/traffic/session-attribution';
 
 const TIMEOUT = RULES.timeoutMs;
 const SHARD = 'shardId-000000000000';
+const LOOKBACK = LAST_NON_DIRECT_LOOKBACK_MS;
 
-/** Gaps that often sit right at the timeout, where off-by-one mistakes live. */
+/**
+ * Gaps that often sit right at the timeout, where off-by-one mistakes live; now and then days, or right at the
+ * 90-day lookback of direct sessions.
+ */
 const gap = fc.oneof(
-  fc.constantFrom(0, TIMEOUT - 1, TIMEOUT, TIMEOUT + 1),
-  fc.integer({ min: 0, max: 120_000 }),
-  fc.integer({ min: TIMEOUT - 2_000, max: TIMEOUT + 2_000 }),
-  fc.integer({ min: 0, max: 3 * TIMEOUT }),
+  { arbitrary: fc.constantFrom(0, TIMEOUT - 1, TIMEOUT, TIMEOUT + 1), weight: 4 },
+  { arbitrary: fc.integer({ min: 0, max: 120_000 }), weight: 4 },
+  { arbitrary: fc.integer({ min: TIMEOUT - 2_000, max: TIMEOUT + 2_000 }), weight: 4 },
+  { arbitrary: fc.integer({ min: 0, max: 3 * TIMEOUT }), weight: 4 },
+  { arbitrary: fc.constantFrom(LOOKBACK / 2, LOOKBACK - 1, LOOKBACK, LOOKBACK + 1), weight: 1 },
 );
+
+/**
+ * How an event arrived, and what GA4 makes of it on its own (the expected channel, source, medium, campaign),
+ * written out by hand: the reference attribution below reads these, not the classifier.
+ */
+const ARRIVALS = [
+  { query: '', referrer: undefined, own: ['direct', '(direct)', '(none)', '(direct)'] },
+  { query: '', referrer: 'https://shop.example.com/p1', own: ['direct', '(direct)', '(none)', '(direct)'] },
+  { query: '', referrer: 'https://www.google.com/', own: ['organic_search', 'google', 'organic', '(organic)'] },
+  { query: '?utm_source=news&utm_medium=email&utm_campaign=winter', referrer: undefined, own: ['email', 'news', 'email', 'winter'] },
+  { query: '?gclid=x1', referrer: 'https://shop.example.com/', own: ['paid_search', 'google', 'cpc', '(not set)'] },
+] as const;
 
 interface StreamEvent {
   /** A producer event, or raw bytes that the contract refuses. */
   readonly payload: Record<string, unknown> | string;
   readonly ts: number;
+  /** Index in ARRIVALS of a valid event's URL query and referrer. */
+  readonly arrival?: number;
 }
 
 /** The i-th event of a generated stream: a distinct payload of the given user, type and page at `ts`. */
-function userEvent(p: { readonly user: number; readonly type: string; readonly page: number }, ts: number, i: number): StreamEvent {
+function userEvent(
+  p: { readonly user: number; readonly type: string; readonly page: number; readonly arrival?: number },
+  ts: number,
+  i: number,
+): StreamEvent {
+  const arrival = ARRIVALS[p.arrival ?? 0]!;
   const payload = producerEvent({
     userId: `user-${p.user}`,
     eventType: p.type,
     timestamp: ts,
-    url: `https://shop.example.com/p${p.page}`,
+    url: `https://shop.example.com/p${p.page}${arrival.query}`,
+    referrer: arrival.referrer,
     properties: p.type === 'conversion' ? { revenue: (i % 7) * 1.1, n: i } : { n: i },
   });
-  return { payload, ts };
+  return { payload, ts, arrival: p.arrival ?? 0 };
 }
 
-/** A stream of several users' events, each user's in time order, with producer retries re-sent later. */
-const stream = fc
-  .record({
-    picks: fc.array(
+/**
+ * A stream of `users` users' events, each user's in time order, with producer retries re-sent later.
+ * `gaps` are the times between a user's events; `size` is fast-check's size of the list.
+ */
+function streamOf(users: number, gaps: fc.Arbitrary<number>, size: fc.SizeForArbitrary = undefined) {
+  return fc
+    .array(
       fc.record({
-        user: fc.integer({ min: 0, max: 3 }),
-        gap,
+        user: fc.integer({ min: 0, max: users - 1 }),
+        gap: gaps,
         type: fc.constantFrom(...EVENT_TYPES),
         page: fc.integer({ min: 0, max: 5 }),
+        arrival: fc.integer({ min: 0, max: ARRIVALS.length - 1 }),
         resend: fc.boolean(),
         garbage: fc.integer({ min: 0, max: 15 }),
       }),
-      { minLength: 1, maxLength: 60 },
-    ),
-  })
-  .map(({ picks }) => {
-    const clocks = [T0, T0, T0, T0];
-    const sent: StreamEvent[][] = [[], [], [], []];
-    const out: StreamEvent[] = [];
-    picks.forEach((p, i) => {
-      const previous = sent[p.user]!;
-      if (p.garbage === 0) {
-        out.push({ payload: `{"userId": "user-${p.user}", "eventType": ${i}`, ts: clocks[p.user]! });
-        return;
-      }
-      if (p.resend && previous.length > 0) {
-        out.push(previous[previous.length - 1]!);
-        return;
-      }
-      clocks[p.user]! += p.gap;
-      const event = userEvent(p, clocks[p.user]!, i);
-      previous.push(event);
-      out.push(event);
+      { minLength: 1, maxLength: 60, size },
+    )
+    .map((picks) => {
+      const clocks = Array.from({ length: users }, () => T0);
+      const sent: StreamEvent[][] = Array.from({ length: users }, () => []);
+      const out: StreamEvent[] = [];
+      picks.forEach((p, i) => {
+        const previous = sent[p.user]!;
+        if (p.garbage === 0) {
+          out.push({ payload: `{"userId": "user-${p.user}", "eventType": ${i}`, ts: clocks[p.user]! });
+          return;
+        }
+        if (p.resend && previous.length > 0) {
+          out.push(previous[previous.length - 1]!);
+          return;
+        }
+        clocks[p.user]! += p.gap;
+        const event = userEvent(p, clocks[p.user]!, i);
+        previous.push(event);
+        out.push(event);
+      });
+      return out;
     });
-    return out;
-  });
+}
+
+const stream = streamOf(4, gap);
+
+/** Two users with many sessions, days apart and often right at the lookback: what the attribution rule needs. */
+const attributionStream = streamOf(
+  2,
+  fc.oneof(
+    fc.constantFrom(0, TIMEOUT + 1, LOOKBACK - 1, LOOKBACK, LOOKBACK + 1),
+    fc.integer({ min: TIMEOUT + 1, max: 2 * LOOKBACK }),
+    fc.integer({ min: 0, max: 120_000 }),
+  ),
+  'medium',
+);
 
 /** Records for the events, from shard index `firstIndex` on: a replay puts the same bytes at new positions. */
 function toRecords(events: readonly StreamEvent[], firstIndex = 0): KinesisStreamRecord[] {
@@ -190,6 +234,22 @@ describe('sessionization properties', () => {
     );
   });
 
+  it('attributes every session as a reference does: its first event, or for a direct one the last non-direct source within 90 days', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        attributionStream,
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fault, { maxLength: 20 }),
+        fc.boolean(),
+        async (events, sizes, faults, twice) => {
+          const { sessions } = (await runLikeLambda(toRecords(events), sizes, faults, twice)).snapshot();
+          expect(sessions.map(trafficOf)).toEqual(referenceAttribution(events, sessions));
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
+    );
+  });
+
   it('a replay of any prefix or all of the input, in any batching, leaves sessions, user state and business metrics as one clean pass', async () => {
     // Few users, so that sessions grow long; small session bounds, so that replays cross them.
     const rules = fc
@@ -257,4 +317,29 @@ function businessView(store: MemoryStore) {
     .map(({ duplicates: _d, lateEvents: _l, refused: _r, refusedByReason: _rr, ...rest }) => rest)
     .filter((m) => m.events > 0);
   return { sessions, states, metrics: business };
+}
+
+const trafficOf = (s: Session) => [s.channel, s.source, s.medium, s.campaign];
+
+/**
+ * The attribution of each session (in the snapshot's order), worked out from the input alone: a session's first
+ * event is the user's earliest-sent valid event at its start time (the stream is in time order per user); its own
+ * traffic is what ARRIVALS says; GA4's rule is applied in start order, a direct session taking the last own
+ * non-direct one when that started at most 90 days before.
+ */
+function referenceAttribution(events: readonly StreamEvent[], sessions: readonly Session[]): unknown[][] {
+  const out: unknown[][] = [];
+  let last: { own: readonly unknown[]; atMs: number } | undefined;
+  sessions.forEach((session, i) => {
+    if (i === 0 || sessions[i - 1]!.userId !== session.userId) last = undefined;
+    const first = events.find((e) => typeof e.payload !== 'string' && e.payload['userId'] === session.userId && e.ts === session.startMs);
+    const own = ARRIVALS[first!.arrival!]!.own;
+    if (own[0] !== 'direct') {
+      last = { own, atMs: session.startMs };
+      out.push([...own]);
+    } else {
+      out.push([...(last !== undefined && session.startMs - last.atMs <= LOOKBACK ? last.own : own)]);
+    }
+  });
+  return out;
 }
