@@ -3,8 +3,8 @@
  * generated files or, with `--check`, comparing them with what is committed, and the command line of a
  * generator that turns a downloaded list into its data file and the module the transform bundles.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 
@@ -18,8 +18,8 @@ export async function formatted(source: string, file: string): Promise<string> {
 }
 
 export interface Outputs {
-  /** Each file, relative to the repository, with the text it should hold. */
-  readonly files: ReadonlyArray<readonly [file: string, text: string]>;
+  /** Each file, relative to the repository, with the text (or, for a binary file, the bytes) it should hold. */
+  readonly files: ReadonlyArray<readonly [file: string, content: string | Uint8Array]>;
   /** Compare instead of writing. */
   readonly check: boolean;
   /** What the files are generated from, and the command that regenerates them, for the stale message. */
@@ -31,20 +31,21 @@ export interface Outputs {
 
 /** Writes the files, or checks them; with `--check`, a file that differs sets the exit code to 1. */
 export function writeOrCheck(o: Outputs): void {
-  for (const [name, text] of o.files) {
+  for (const [name, content] of o.files) {
     const path = join(ROOT, name);
     if (!o.check) {
-      writeFileSync(path, text);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
       process.stdout.write(`wrote ${name}${o.wroteNote ? ` ${o.wroteNote}` : ''}\n`);
       continue;
     }
-    let current = '';
+    let current: Buffer | undefined;
     try {
-      current = readFileSync(path, 'utf8');
+      current = readFileSync(path);
     } catch {
       // A missing file differs like any other.
     }
-    if (current === text) {
+    if (current?.equals(typeof content === 'string' ? Buffer.from(content, 'utf8') : content)) {
       process.stdout.write(`${name} is up to date\n`);
     } else {
       process.stderr.write(`${name} is not what ${o.from} generates: run ${o.command} and commit the result\n`);

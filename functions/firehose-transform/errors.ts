@@ -18,3 +18,15 @@ export class ConfigError extends FirehoseTransformError {
     this.name = 'ConfigError';
   }
 }
+
+/** The offline IP database (enrich/geo-data/) is missing or does not match its metadata; the message says how to fix it. */
+export class GeoDataError extends FirehoseTransformError {
+  constructor(
+    readonly where: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(`geo data (${where}): ${message}`, { cause });
+    this.name = 'GeoDataError';
+  }
+}

@@ -52,3 +52,27 @@ export const SOURCES: ReadonlyArray<readonly [TrafficSource, number]> = [
   [{ referrer: 'https://deals.example.net/', query: '?utm_source=deals&utm_medium=affiliate&utm_campaign=partner' }, 3],
   [{ referrer: 'https://shop.example.com/', query: '' }, 5],
 ];
+
+/**
+ * Where visitors browse from: ten countries weighted towards a plausible mix for a web shop, each with address
+ * blocks of its large consumer networks (checked against DB-IP Lite through enrich/geo.ts: every sampled address
+ * of a block lies in its country; the comment names the network the ASN data gives). IPv6 blocks are taken at
+ * /64 granularity and given a random interface id.
+ */
+export const CLIENT_NETWORKS: ReadonlyArray<
+  readonly [{ readonly country: string; readonly v4: readonly string[]; readonly v6: readonly string[] }, number]
+> = [
+  [{ country: 'US', v4: ['73.0.0.0/12', '98.192.0.0/12'], v6: ['2601::/24', '2600:1700::/28'] }, 30], // Comcast, AT&T
+  [{ country: 'DE', v4: ['79.192.0.0/10', '91.0.0.0/12'], v6: ['2003:e0::/27'] }, 12], // Deutsche Telekom
+  [{ country: 'GB', v4: ['86.128.0.0/10', '81.128.0.0/11'], v6: ['2a00:23c0::/26'] }, 10], // BT
+  [{ country: 'IN', v4: ['117.192.0.0/10', '49.32.0.0/12'], v6: ['2409:4000::/22'] }, 10], // BSNL, Jio
+  [{ country: 'FR', v4: ['86.192.0.0/10'], v6: ['2a01:cb00::/24'] }, 8], // Orange
+  [{ country: 'BR', v4: ['191.160.0.0/12'], v6: ['2804:14c::/32'] }, 8], // TIM, Claro
+  [{ country: 'JP', v4: ['126.0.0.0/10', '153.128.0.0/11'], v6: ['2400:4050::/30'] }, 6], // SoftBank, NTT
+  [{ country: 'CA', v4: ['99.208.0.0/12', '142.112.0.0/13'], v6: ['2607:fea8::/32'] }, 6], // Rogers, Bell
+  [{ country: 'NL', v4: ['77.160.0.0/12', '145.53.0.0/16'], v6: ['2a02:a400::/26'] }, 5], // KPN
+  [{ country: 'AU', v4: ['1.120.0.0/14', '110.140.0.0/14'], v6: ['2001:8003::/32'] }, 5], // Telstra
+];
+
+/** Share of visitors whose address is in a documentation range (192.0.2.0/24, 2001:db8::/32): no country. */
+export const UNLOCATED_SHARE = 0.03;

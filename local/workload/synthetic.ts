@@ -3,7 +3,7 @@
  * realistic gaps (some just under and some just over 30 minutes), from real-looking devices and traffic
  * sources, with a share of invalid records and of producer duplicates. Same options, same records.
  */
-import { BOT_AGENTS, CATEGORIES, HUMAN_AGENTS, PRODUCTS_PER_CATEGORY, SITE, SOURCES } from './catalog';
+import { BOT_AGENTS, CATEGORIES, CLIENT_NETWORKS, HUMAN_AGENTS, PRODUCTS_PER_CATEGORY, SITE, SOURCES, UNLOCATED_SHARE } from './catalog';
 import { Random } from './random';
 
 export interface WorkloadOptions {
@@ -91,9 +91,7 @@ function makeUser(i: number, rnd: Random, nowMs: number): User {
     id: `u-${String(i).padStart(6, '0')}`,
     agent: bot ? rnd.pick(BOT_AGENTS) : rnd.weighted(HUMAN_AGENTS),
     bot,
-    ip: v6
-      ? `2001:db8:${rnd.int(0, 0xffff).toString(16)}:${rnd.int(0, 0xffff).toString(16)}::${rnd.int(1, 0xffff).toString(16)}`
-      : `198.51.${rnd.int(0, 255)}.${rnd.int(1, 254)}`,
+    ip: clientAddress(rnd, v6),
     timeFormat: rnd.weighted([
       ['iso', 7],
       ['ms', 2],
@@ -102,6 +100,39 @@ function makeUser(i: number, rnd: Random, nowMs: number): User {
     sendsSessionId: rnd.chance(0.5),
     next: nowMs - SPAN_MS + Math.floor(rnd.next() * SPAN_MS * 0.6),
   };
+}
+
+/** A visitor's address: in a consumer network of one of the catalog's countries, or now and then unlocated. */
+function clientAddress(rnd: Random, v6: boolean): string {
+  if (rnd.chance(UNLOCATED_SHARE))
+    return v6 ? `2001:db8:${rnd.int(0, 0xffff).toString(16)}::${rnd.int(1, 0xffff).toString(16)}` : `192.0.2.${rnd.int(1, 254)}`;
+  const network = rnd.weighted(CLIENT_NETWORKS);
+  return v6 ? v6InBlock(rnd.pick(network.v6), rnd) : v4InBlock(rnd.pick(network.v4), rnd);
+}
+
+/** A random host address in an IPv4 block `a.b.c.d/len` (not the block's first or last address). */
+function v4InBlock(block: string, rnd: Random): string {
+  const [base, len] = block.split('/') as [string, string];
+  const start = base.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  const n = start + rnd.int(1, 2 ** (32 - Number(len)) - 2);
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+/** A random address in an IPv6 block `prefix::/len` (len at most 64): a random /64 in it, a random interface id. */
+function v6InBlock(block: string, rnd: Random): string {
+  const [prefix, len] = block.split('/') as [string, string];
+  const head = prefix
+    .replace(/::$/, '')
+    .split(':')
+    .map((g) => parseInt(g, 16));
+  const groups = [...head, 0, 0, 0, 0].slice(0, 4);
+  const free = 64 - Number(len); // bits of the /64 number chosen at random, at the end of the first four groups
+  for (let g = 3; g >= 0; g--) {
+    const bits = Math.max(0, Math.min(16, free - (3 - g) * 16));
+    if (bits > 0) groups[g] = (groups[g]! & ~((1 << bits) - 1) & 0xffff) | rnd.int(0, (1 << bits) - 1);
+  }
+  const iid = [rnd.int(0, 0xffff), rnd.int(0, 0xffff), rnd.int(0, 0xffff), rnd.int(1, 0xffff)];
+  return [...groups, ...iid].map((g) => g.toString(16)).join(':');
 }
 
 /** Inactivity before the user's next session: often close to the 30-minute rule on either side. */

@@ -8,6 +8,8 @@ import { SynthesisMessageLevel } from 'aws-cdk-lib/cx-api';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildApp } from '../../stacks/build-app';
 import { MAX_BUNDLE_KB } from '../../stacks/function-bundling';
+import { GEO_DATA_PATH } from '../../functions/firehose-transform/enrich/geo';
+import { GEO_DATA_DIR, GEO_FILES, GEO_META_FILE } from '../../functions/shared/geo-data-format';
 import { CDK_CONTEXT } from '../helpers/stack';
 
 const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
@@ -70,6 +72,24 @@ describe('the CDK app', () => {
       expect(s.filter((f) => /node_modules\/(arktype|@ark)\/|event-contract\.schema/.test(f))).toEqual([]);
       expect(s.filter((f) => f.endsWith('functions/shared/event-contract.validator.ts'))).toHaveLength(1);
     }
+  });
+
+  it("ships the offline IP database and its licence files beside the transform's bundle, and not the session-processor's", () => {
+    const bundles = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, 'index.js.map')));
+    const isTransform = (b: string): boolean =>
+      (JSON.parse(readFileSync(join(outdir, b, 'index.js.map'), 'utf8')) as { sources: string[] }).sources.some((f) =>
+        f.endsWith('functions/firehose-transform/index.ts'),
+      );
+    const transform = bundles.filter(isTransform);
+    const sessionProcessor = bundles.filter((b) => !isTransform(b));
+    expect(transform).toHaveLength(1);
+    expect(sessionProcessor).toHaveLength(1);
+    const shipped = readdirSync(join(outdir, transform[0]!, GEO_DATA_DIR)).sort();
+    expect(shipped).toEqual(readdirSync(GEO_DATA_PATH).sort());
+    expect(shipped).toEqual(expect.arrayContaining([GEO_META_FILE, GEO_FILES.country, GEO_FILES.asn, 'dbip-country-DBIP-LICENSE']));
+    for (const file of shipped)
+      expect(readFileSync(join(outdir, transform[0]!, GEO_DATA_DIR, file)).equals(readFileSync(join(GEO_DATA_PATH, file)))).toBe(true);
+    expect(existsSync(join(outdir, sessionProcessor[0]!, GEO_DATA_DIR))).toBe(false);
   });
 
   (hasCfnLint ? it : it.skip)('passes cfn-lint with no errors or warnings', () => {
