@@ -5,6 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { loadConfig } from './config';
+import { loadGeoDatabase } from './enrich/geo';
 import { UserAgentCache } from './enrich/user-agent';
 import { transformBatch } from './transform-batch';
 import type { TransformLog } from './transform-batch';
@@ -30,6 +31,9 @@ export function createHandler(overrides: TransformHandlerOverrides = {}): Fireho
   const powertools = overrides.logger ? undefined : new Logger({ serviceName: SERVICE_NAME });
   const logger: TransformLog = overrides.logger ?? powertools!;
   const agents = new UserAgentCache();
+  // The address tables, read once per execution environment; which data and from when, logged once.
+  const geo = loadGeoDatabase();
+  logger.info('geo data loaded', { ...geo.summary });
   const userIds = userIdPolicy(
     settings.userIdMode,
     settings.userIdKeySecretArn,

@@ -122,6 +122,17 @@ export const ARCHIVE_COLUMNS = [
     comment: `The kind of bot: ${BOT_CATEGORIES.join(', ')}; null when not a bot`,
   },
   { name: 'ip', type: 'string', comment: 'Client address, anonymised by default (IPv4 /24, IPv6 /48); null when absent or not an address' },
+  {
+    name: 'geo_country',
+    type: 'string',
+    comment: 'Country of the full client address, ISO 3166-1 alpha-2 (DB-IP IP to Country Lite, CC BY 4.0); null when absent, omitted (IP_MODE omit) or unknown',
+  },
+  {
+    name: 'geo_asn',
+    type: 'bigint',
+    comment: 'Autonomous system announcing the full client address (Route Views, the RIRs through the NRO, DB-IP; CC BY 4.0); null as geo_country',
+  },
+  { name: 'geo_as_org', type: 'string', comment: 'Organisation of geo_asn, as the data names it' },
   { name: 'revenue', type: 'double', comment: 'properties.revenue of a conversion, when a number' },
   { name: 'properties', type: 'string', comment: 'The properties object as JSON text' },
 ] as const satisfies readonly ArchiveColumn[];

@@ -1,10 +1,12 @@
 /**
  * A small seeded workload for integration tests: users' events in time order, interleaved, some gaps over 30
- * minutes; every seventh user is a search crawler.
+ * minutes; every seventh user is a search crawler; users' addresses lie in a few consumer networks (Comcast,
+ * Deutsche Telekom, BT) or, every fifth user, a documentation range with no country.
  */
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { MINUTE, T0, kinesisRecord, producerEvent } from './events';
 
+const ADDRESSES = ['73.1.2.', '79.200.3.', '86.130.4.', '203.0.113.', '2003:e0:1:2::'] as const;
 const CRAWLER = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const TYPES = ['page_view', 'page_view', 'page_view', 'click', 'scroll', 'form_submit', 'conversion'] as const;
 
@@ -38,6 +40,7 @@ export function smallWorkload(users: number, eventsPerUser: number, seed = 1): K
       url: `https://shop.example.com/p/${Math.floor(rand() * 8)}${arrival.query}`,
       referrer: arrival.referrer,
       properties: type === 'conversion' ? { revenue: Math.round(rand() * 10000) / 100 } : { n: records.length },
+      ip: `${ADDRESSES[u % ADDRESSES.length]!}${u % 200}`,
       ...(u % 7 === 6 ? { userAgent: CRAWLER } : {}),
     });
     records.push(kinesisRecord(payload, { index: records.length, arrivalMs: ts + 2000, partitionKey: `user-${u}` }));

@@ -1,5 +1,6 @@
 /** IP anonymisation: IPv4 to /24, IPv6 to /48 by default; the full address only when a setting says so. */
 import { isIPv4, isIPv6 } from 'node:net';
+import { geoOf } from './geo';
 import { jsonMembers } from './json-members';
 
 /** `anonymize` (default) keeps the network part; `full` keeps the address; `omit` drops it. */
@@ -25,16 +26,21 @@ export function archiveIp(ip: string | undefined, mode: IpMode): string | null {
   return kept;
 }
 
-const NO_ADDRESS = jsonMembers({ ip: null });
+const NO_ADDRESS = jsonMembers({ ip: null, geo_country: null, geo_asn: null, geo_as_org: null });
 const columnsCache: Record<Exclude<IpMode, 'omit'>, Map<string, string>> = { anonymize: new Map(), full: new Map() };
 
-/** The column `ip` as a JSON member after a comma, made once per address and mode like {@link archiveIp}. */
+/**
+ * The columns `ip` to `geo_as_org` as JSON members, each after a comma, made once per address and mode like
+ * {@link archiveIp}. The country and network are looked up from the full address, before it is cut; with no
+ * address, or with `omit`, there are none.
+ */
 export function ipColumns(ip: string | undefined, mode: IpMode): string {
   if (ip === undefined || mode === 'omit') return NO_ADDRESS;
   const seen = columnsCache[mode];
   let columns = seen.get(ip);
   if (columns === undefined) {
-    columns = jsonMembers({ ip: archiveIp(ip, mode) });
+    const geo = geoOf(ip.trim());
+    columns = jsonMembers({ ip: archiveIp(ip, mode), geo_country: geo.country, geo_asn: geo.asn, geo_as_org: geo.asOrg });
     if (seen.size >= CACHE_MAX) seen.clear();
     seen.set(ip, columns);
   }

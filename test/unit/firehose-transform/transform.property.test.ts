@@ -49,7 +49,7 @@ describe('firehose-transform properties', () => {
             const v = row[c.name];
             if (c.type === 'timestamp') expect(v).toMatch(TS_TEXT);
             else if (c.type === 'boolean') expect(typeof v).toBe('boolean');
-            else if (v !== null) expect(typeof v).toBe(c.type === 'double' ? 'number' : 'string');
+            else if (v !== null) expect(typeof v).toBe(c.type === 'double' || c.type === 'bigint' ? 'number' : 'string');
           }
           expect(answer.metadata?.partitionKeys?.['dt']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
           expect(answer.metadata?.partitionKeys?.['hour']).toMatch(/^([01]\d|2[0-3])$/);
