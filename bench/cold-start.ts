@@ -3,11 +3,11 @@
  * time a fresh Node process takes to load it and build its clients, minus a bare `node -e 0`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { BUNDLING, FUNCTION_NODE_OPTIONS } from '../stacks/function-bundling';
+import { BUNDLING, FUNCTION_NODE_OPTIONS, TRANSFORM_ASSET_FOLDERS } from '../stacks/function-bundling';
 
 export interface ColdStart {
   readonly name: string;
@@ -33,6 +33,8 @@ export interface LoadProbe {
   readonly mainFields?: readonly string[];
   /** Node options, as the stack's NODE_OPTIONS sets them. */
   readonly nodeArgs?: readonly string[];
+  /** Folders the stack copies beside the bundle (its `assetFolders`), copied beside the probe's the same way. */
+  readonly assetFolders?: readonly string[];
 }
 
 const ROOT = resolve(__dirname, '..');
@@ -43,7 +45,12 @@ const FUNCTIONS: LoadProbe[] = [
     env: { SESSIONS_TABLE: 'sessions', METRICS_TABLE: 'metrics' },
     nodeArgs: FUNCTION_NODE_OPTIONS,
   },
-  { name: 'firehose-transform', entry: 'functions/firehose-transform/index.ts', nodeArgs: FUNCTION_NODE_OPTIONS },
+  {
+    name: 'firehose-transform',
+    entry: 'functions/firehose-transform/index.ts',
+    nodeArgs: FUNCTION_NODE_OPTIONS,
+    assetFolders: TRANSFORM_ASSET_FOLDERS,
+  },
 ];
 
 /** Bundles a probe with the stack's esbuild settings into `outdir`; returns the file. */
@@ -65,6 +72,7 @@ export function bundleProbe(probe: LoadProbe, outdir: string, file: string): str
     outfile,
     logLevel: 'silent',
   });
+  for (const folder of probe.assetFolders ?? []) cpSync(folder, join(outdir, basename(folder)), { recursive: true });
   return outfile;
 }
 

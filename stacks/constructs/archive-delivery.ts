@@ -27,10 +27,10 @@ import { ARCHIVE_TIMESTAMP_FORMAT } from '../../functions/shared/archive-schema'
 import { ARCHIVE_DATA_PREFIX, ARCHIVE_ERROR_PREFIX } from '../../functions/shared/firehose-prefixes';
 import { transformEnvironment } from '../../functions/firehose-transform/config';
 import type { TransformSettingValues } from '../../functions/firehose-transform/config';
-import { GEO_DATA_PATH } from '../../functions/firehose-transform/enrich/geo';
 import type { ArchiveFormat } from '../config';
 import { SERVICES } from '../../functions/shared/metric-names';
 import { LOG_GROUP_POLICY } from '../removal-policy';
+import { TRANSFORM_ASSET_FOLDERS } from '../function-bundling';
 import { pipelineFunction } from './pipeline-function';
 
 export interface ArchiveDeliveryProps {
@@ -61,7 +61,7 @@ export class ArchiveDelivery extends Construct {
       ids: { function: 'Transform', logs: 'TransformLogs', role: 'TransformRole' },
       environment: transformEnvironment(props.transformSettings),
       // The offline IP database enrich/geo.ts reads from beside the bundle.
-      assetFolders: [GEO_DATA_PATH],
+      assetFolders: TRANSFORM_ASSET_FOLDERS,
     });
     if (props.format === 'parquet' && !props.table)
       throw new Error('ArchiveDelivery: format parquet needs the Glue table (props.table) to read the schema from');
