@@ -51,6 +51,18 @@ export const SOURCES: ReadonlyArray<readonly [TrafficSource, number]> = [
   [{ referrer: 'https://blog.example.org/best-bags-2026', query: '' }, 6],
   [{ referrer: 'https://deals.example.net/', query: '?utm_source=deals&utm_medium=affiliate&utm_campaign=partner' }, 3],
   [{ referrer: 'https://shop.example.com/', query: '' }, 5],
+  // GA4's other channels, each a little: video, shopping, display and the rest.
+  [{ referrer: 'https://www.youtube.com/', query: '' }, 2],
+  [{ referrer: 'https://www.youtube.com/', query: '?utm_source=youtube&utm_medium=cpv&utm_campaign=winter_video' }, 1],
+  [{ referrer: 'https://www.amazon.com/', query: '' }, 1],
+  [{ referrer: 'https://www.google.com/', query: '?utm_source=google&utm_medium=cpc&utm_campaign=shopping_winter' }, 2],
+  [{ referrer: 'https://www.google.com/', query: '?utm_source=google&utm_medium=cpc&utm_campaign=pmax_cross-network' }, 1],
+  [{ referrer: 'https://news.example.org/', query: '?utm_source=dv360&utm_medium=display&utm_campaign=retargeting' }, 2],
+  [{ referrer: undefined, query: '?utm_source=adnetwork&utm_medium=ppc&utm_campaign=winter_sale' }, 1],
+  [{ referrer: undefined, query: '?utm_source=spotify&utm_medium=audio&utm_campaign=podcast_ad' }, 1],
+  [{ referrer: undefined, query: '?utm_source=sms&utm_medium=sms&utm_campaign=flash_sale' }, 1],
+  [{ referrer: undefined, query: '?utm_source=shop_app&utm_medium=push&utm_campaign=cart_reminder' }, 1],
+  [{ referrer: undefined, query: '?utm_source=flyer&utm_medium=print&utm_campaign=store_opening' }, 1],
 ];
 
 /**
