@@ -462,7 +462,7 @@ function printReport(p: Progress, s: RunSummary, windows: Parameters<typeof busi
   );
 }
 
-/** Top pages, channels, devices and the funnel, from the shipped named queries run by DuckDB over the archive. */
+/** Top pages, channels, devices, countries and the funnel, from the shipped named queries run by DuckDB over the archive. */
 async function printArchiveReport(p: Progress, archiveDir: string, scratch: string): Promise<void> {
   const db = await openArchive(archiveDir, scratch);
   try {
@@ -499,6 +499,15 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
         devices.map((r) => [String(r['device_type']), String(r['os']), String(r['browser']), Number(r['users']), Number(r['events'])]),
       ),
     );
+    p.line('');
+    const countries = (await run('countries')).slice(0, 8);
+    p.line(
+      table(
+        ['country', 'users', 'events', 'of users'],
+        countries.map((r) => [String(r['country']), Number(r['users']), Number(r['events']), `${Number(r['users_percent']).toFixed(1)}%`]),
+      ),
+    );
+    p.line('  IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0');
     p.line('');
     const [f] = await run('funnel');
     if (f) {

@@ -86,5 +86,17 @@ export const CLIENT_NETWORKS: ReadonlyArray<
   [{ country: 'AU', v4: ['1.120.0.0/14', '110.140.0.0/14'], v6: ['2001:8003::/32'] }, 5], // Telstra
 ];
 
+/**
+ * Where bots run from: search engines' crawler networks and hosting providers, checked against the geo data as
+ * the consumer networks above are (the comment names the network the ASN data gives; country mostly US or DE).
+ */
+export const HOSTING_NETWORKS: ReadonlyArray<readonly [{ readonly v4: readonly string[]; readonly v6: readonly string[] }, number]> = [
+  [{ v4: ['66.249.64.0/19'], v6: [] }, 3], // Google (Googlebot)
+  [{ v4: ['40.77.0.0/16', '157.55.0.0/16'], v6: [] }, 2], // Microsoft (bingbot)
+  [{ v4: ['3.208.0.0/12'], v6: [] }, 3], // Amazon
+  [{ v4: ['5.9.0.0/16'], v6: ['2a01:4f8::/32'] }, 2], // Hetzner
+  [{ v4: ['159.89.0.0/16'], v6: [] }, 1], // DigitalOcean
+];
+
 /** Share of visitors whose address is in a documentation range (192.0.2.0/24, 2001:db8::/32): no country. */
 export const UNLOCATED_SHARE = 0.03;

@@ -3,7 +3,17 @@
  * realistic gaps (some just under and some just over 30 minutes), from real-looking devices and traffic
  * sources, with a share of invalid records and of producer duplicates. Same options, same records.
  */
-import { BOT_AGENTS, CATEGORIES, CLIENT_NETWORKS, HUMAN_AGENTS, PRODUCTS_PER_CATEGORY, SITE, SOURCES, UNLOCATED_SHARE } from './catalog';
+import {
+  BOT_AGENTS,
+  CATEGORIES,
+  CLIENT_NETWORKS,
+  HOSTING_NETWORKS,
+  HUMAN_AGENTS,
+  PRODUCTS_PER_CATEGORY,
+  SITE,
+  SOURCES,
+  UNLOCATED_SHARE,
+} from './catalog';
 import { Random } from './random';
 
 export interface WorkloadOptions {
@@ -91,7 +101,7 @@ function makeUser(i: number, rnd: Random, nowMs: number): User {
     id: `u-${String(i).padStart(6, '0')}`,
     agent: bot ? rnd.pick(BOT_AGENTS) : rnd.weighted(HUMAN_AGENTS),
     bot,
-    ip: clientAddress(rnd, v6),
+    ip: bot ? hostingAddress(rnd, v6) : clientAddress(rnd, v6),
     timeFormat: rnd.weighted([
       ['iso', 7],
       ['ms', 2],
@@ -100,6 +110,12 @@ function makeUser(i: number, rnd: Random, nowMs: number): User {
     sendsSessionId: rnd.chance(0.5),
     next: nowMs - SPAN_MS + Math.floor(rnd.next() * SPAN_MS * 0.6),
   };
+}
+
+/** A bot's address: in a crawler's or a hosting provider's network. */
+function hostingAddress(rnd: Random, v6: boolean): string {
+  const network = rnd.weighted(HOSTING_NETWORKS);
+  return v6 && network.v6.length > 0 ? v6InBlock(rnd.pick(network.v6), rnd) : v4InBlock(rnd.pick(network.v4), rnd);
 }
 
 /** A visitor's address: in a consumer network of one of the catalog's countries, or now and then unlocated. */
