@@ -32,6 +32,7 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult, KinesisStreamEvent } from 'aws-lambda';
 import { fingerprint } from '../../functions/shared/fingerprint';
+import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS } from '../../functions/session-processor/table-schema';
 import { Random } from '../workload/random';
 
 export interface FaultPlan {
@@ -140,11 +141,48 @@ export class InjectedCrash extends Error {
   }
 }
 
+const KEY_ATTRIBUTES: readonly string[] = [...Object.values(SESSIONS_TABLE_KEYS), ...Object.values(METRICS_TABLE_KEYS)];
+
+/** The key attributes of an item or key, as text. */
+function keyText(item: Readonly<Record<string, unknown>> | undefined): string {
+  return KEY_ATTRIBUTES.filter((k) => item?.[k] !== undefined)
+    .map((k) => JSON.stringify(item![k]))
+    .join(',');
+}
+
+interface WriteRequest {
+  readonly PutRequest?: { readonly Item: Record<string, unknown> };
+  readonly DeleteRequest?: { readonly Key: Record<string, unknown> };
+}
+
+interface RequestShape {
+  readonly TableName?: string;
+  readonly Item?: Record<string, unknown>;
+  readonly Key?: Record<string, unknown>;
+  /** BatchWriteItem's writes, or BatchGetItem's keys, by table. */
+  readonly RequestItems?: Record<string, readonly WriteRequest[] | { readonly Keys?: ReadonlyArray<Record<string, unknown>> }>;
+}
+
+/** What a DynamoDB request touches: its table and the keys of its items, sorted; the same in every run. */
+export function requestKeys(input: unknown): string {
+  const r = input as RequestShape;
+  if (r.RequestItems === undefined) return `${r.TableName ?? ''}:${keyText(r.Item ?? r.Key)}`;
+  return Object.entries(r.RequestItems)
+    .map(([table, requests]) => {
+      const keys = Array.isArray(requests)
+        ? (requests as readonly WriteRequest[]).map((q) => keyText(q.PutRequest?.Item ?? q.DeleteRequest?.Key))
+        : ((requests as { readonly Keys?: ReadonlyArray<Record<string, unknown>> }).Keys ?? []).map((k) => keyText(k));
+      return `${table}:${keys.sort().join(';')}`;
+    })
+    .sort()
+    .join('|');
+}
+
 /** One invocation under fault injection: where its draws come from, and the calls it has left when it is to crash. */
 interface InvocationFaults {
   /** `consumer/shard/n`: the n-th invocation of one consumer on one shard. */
   readonly key: string;
-  /** DynamoDB calls made so far, per operation. */
+  /** DynamoDB calls made so far, per operation and keys. */
   readonly calls: Map<string, number>;
   callsBeforeCrash: number | undefined;
   /** The session write bug: the invocation throws at its first write to the sessions table. */
@@ -154,7 +192,8 @@ interface InvocationFaults {
 /**
  * Injects the plan's faults. Every decision is drawn from a random source of its own, seeded from the plan's
  * seed and the decision's place: the consumer, the shard, the invocation's number on that shard and, for a
- * DynamoDB call, its operation and its number among that invocation's calls of that operation. Shards run
+ * DynamoDB call, its operation, the keys it reads or writes and its number among that invocation's calls of the
+ * same operation and keys. Shards run
  * side by side and responses arrive in any order, yet each decision is the same in every run that makes the
  * same calls; the local runtime puts the whole input before the consumers start when faults are asked for,
  * so that every run sees the same batches.
@@ -191,9 +230,14 @@ export class FaultInjector {
           this.counts.sessionBugInvocations += 1;
           throw new InjectedSessionBug('while writing its users');
         }
-        const n = invocation.calls.get(operation) ?? 0;
-        invocation.calls.set(operation, n + 1);
-        const random = this.random(`${invocation.key}/${operation}/${n}`);
+        // Named by what the call writes or reads, not by its place among the invocation's calls: the session
+        // writes run side by side (a user's state once its sessions are written), so their order varies from run
+        // to run, and a numbered draw would fall on another call. A call repeated within the invocation (a retry)
+        // takes the next draw of its name.
+        const name = `${operation}/${requestKeys(args.input)}`;
+        const n = invocation.calls.get(name) ?? 0;
+        invocation.calls.set(name, n + 1);
+        const random = this.random(`${invocation.key}/${name}/${n}`);
         if (this.plan.ddbError > 0 && random.chance(this.plan.ddbError)) {
           this.counts.ddbErrors += 1;
           throw ERRORS[random.int(0, ERRORS.length - 1)]!();

@@ -1,4 +1,5 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { FaultInjector, InjectedSessionBug, parseFaults } from '../../../local/runtime/faults';
 import { kinesisEvent, producerEvent } from '../../helpers/events';
 
@@ -85,5 +86,35 @@ describe('the session bug', () => {
   it('leaves an invocation without such a record alone', async () => {
     const next = jest.fn(() => Promise.resolve({ batchItemFailures: [] }));
     await expect(injector.invokeSessions(kinesisEvent(clean.slice(0, 20)), next)).resolves.toEqual({ batchItemFailures: [] });
+  });
+});
+
+describe('DynamoDB faults', () => {
+  /** Puts one item per user, in the order given, through an instrumented client that answers without a network. */
+  async function failedPuts(users: readonly string[]): Promise<string[]> {
+    const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    client.middlewareStack.add(() => () => Promise.resolve({ output: { $metadata: {} }, response: {} }), { step: 'build', name: 'answer' });
+    const injector = new FaultInjector(parseFaults('ddb-error=0.3,seed=11'));
+    injector.instrumentDynamoDb(client, 'sessions');
+    const failed: string[] = [];
+    await injector.invokeSessions(kinesisEvent([producerEvent()]), async () => {
+      await Promise.all(
+        users.map((u) =>
+          client
+            .send(new PutItemCommand({ TableName: 'sessions', Item: { userId: { S: u }, sk: { S: 'STATE' } } }))
+            .catch(() => failed.push(u)),
+        ),
+      );
+    });
+    client.destroy();
+    return failed.sort();
+  }
+
+  it('strike the same writes whatever order the invocation makes them in', async () => {
+    const users = Array.from({ length: 60 }, (_, i) => `u${i}`);
+    const forwards = await failedPuts(users);
+    expect(forwards.length).toBeGreaterThan(5);
+    expect(forwards.length).toBeLessThan(40);
+    expect(await failedPuts([...users].reverse())).toEqual(forwards);
   });
 });
