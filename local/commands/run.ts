@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly fresh: boolean;
   readonly summaryJson?: string;
   readonly batchSize?: number;
+  /** Retries of a failed session batch before its records go to the on-failure folder; the stack's `retryAttempts` by default. */
+  readonly retryAttempts?: number;
   readonly archiveFormat?: ArchiveFormat;
   readonly bufferIntervalSeconds?: number;
   readonly bufferSizeMb?: number;
@@ -172,6 +174,7 @@ async function runIn(dataDir: DataDir, o: RunOptions, userIds: LocalUserIdMode):
       }
     },
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+    ...(o.retryAttempts !== undefined ? { retryAttempts: o.retryAttempts } : {}),
     ...(o.archiveFormat ? { archiveFormat: o.archiveFormat } : {}),
     ...(o.bufferIntervalSeconds !== undefined ? { bufferIntervalSeconds: o.bufferIntervalSeconds } : {}),
     ...(o.bufferSizeMb ? { bufferSizeMb: o.bufferSizeMb } : {}),

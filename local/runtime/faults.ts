@@ -32,7 +32,7 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult, KinesisStreamEvent } from 'aws-lambda';
 import { fingerprint } from '../../functions/shared/fingerprint';
-import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS } from '../../functions/session-processor/table-schema';
+import { METRICS_TABLE_KEYS, SESSIONS_TABLE_KEYS, isPendingMarker } from '../../functions/session-processor/table-schema';
 import { Random } from '../workload/random';
 
 export interface FaultPlan {
@@ -143,11 +143,21 @@ export class InjectedCrash extends Error {
 
 const KEY_ATTRIBUTES: readonly string[] = [...Object.values(SESSIONS_TABLE_KEYS), ...Object.values(METRICS_TABLE_KEYS)];
 
-/** The key attributes of an item or key, as text. */
+/**
+ * The key attributes of an item or key, as text. A pending-metrics marker is named as such: its key holds the
+ * batch's first sequence number, which Kinesis assigns anew in every run (an invocation writes one marker).
+ */
 function keyText(item: Readonly<Record<string, unknown>> | undefined): string {
+  if (item !== undefined && isPendingMarker({ [METRICS_TABLE_KEYS.partitionKey]: plainValue(item[METRICS_TABLE_KEYS.partitionKey]) }))
+    return 'pending-marker';
   return KEY_ATTRIBUTES.filter((k) => item?.[k] !== undefined)
     .map((k) => JSON.stringify(item![k]))
     .join(',');
+}
+
+/** A string attribute as the document client gives it, or as DynamoDB's wire form (`{ S: … }`) does. */
+function plainValue(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && 'S' in value ? (value).S : value;
 }
 
 interface WriteRequest {
@@ -193,10 +203,11 @@ interface InvocationFaults {
  * Injects the plan's faults. Every decision is drawn from a random source of its own, seeded from the plan's
  * seed and the decision's place: the consumer, the shard, the invocation's number on that shard and, for a
  * DynamoDB call, its operation, the keys it reads or writes and its number among that invocation's calls of the
- * same operation and keys. Shards run
- * side by side and responses arrive in any order, yet each decision is the same in every run that makes the
- * same calls; the local runtime puts the whole input before the consumers start when faults are asked for,
- * so that every run sees the same batches.
+ * same operation and keys. Responses arrive in any order and an invocation's writes run side by side, yet each
+ * decision is the same in every run that makes the same calls; the local runtime puts the whole input before the
+ * consumers start when faults are asked for, so that every run sees the same batches. With several shards a batch
+ * also settles the pending-metrics markers of other shards' batches in flight, so the calls it makes, and the
+ * counts of faults, depend on how the shards interleave; the outcome does not.
  */
 export class FaultInjector {
   readonly counts: FaultCounts = {

@@ -70,6 +70,8 @@ export interface PipelineOptions {
   readonly port?: number;
   /** Records per session-processor invocation (Lambda's BatchSize); the stack's `batchSize` by default. */
   readonly batchSize?: number;
+  /** Retries of a failed session batch (Lambda's MaximumRetryAttempts); the stack's `retryAttempts` by default. */
+  readonly retryAttempts?: number;
   /** Called after each session-processor invocation with the sequence numbers it committed and the time. */
   readonly onSessionsVisible?: (sequenceNumbers: readonly string[], atMs: number) => void;
   /** Faults to inject (see local/runtime/faults.ts). */
@@ -242,7 +244,7 @@ export class LocalPipeline {
       onFailure: new FolderFailureDestination(this.o.dataDir.failed),
       batchSize: this.o.batchSize ?? DEFAULT_CONFIG.batchSize,
       invoke: (event, next) => this.observe(event, (e) => (this.o.faults ? this.o.faults.invokeSessions(e, next) : next(e))),
-      retryAttempts: DEFAULT_CONFIG.retryAttempts,
+      retryAttempts: this.o.retryAttempts ?? DEFAULT_CONFIG.retryAttempts,
       bisectBatchOnError: true,
     });
   }

@@ -28,6 +28,7 @@ describe('the pipeline under faults', () => {
     async (name, spec) => {
       const faulty = await runWith(dir, input.path, name, spec);
       expect(faulty.summary.session_path_balanced && faulty.summary.archive_path_balanced).toBe(true);
+      expect(faulty.onFailureObjects).toBe(0);
       const f = faulty.summary.faults!;
       expect(f.ddbErrors + f.ddbLostResponses + f.crashes + f.duplicateDeliveries + f.transformFailures).toBeGreaterThan(0);
       expect(faulty.sessions).toEqual(clean.sessions);
@@ -40,9 +41,15 @@ describe('the pipeline under faults', () => {
     120_000,
   );
 
+  // One shard: a batch also settles the pending-metrics markers of the other shards' batches in flight, so with
+  // two shards the calls an invocation makes, and so the faults drawn on them, depend on how the shards interleave
+  // (the outcome does not: the tests above hold it).
   it('draws the same faults and reaches the same outcome for the same seed and input, run after run', async () => {
     const spec = FAULT_KINDS.find(([name]) => name === 'all at once')![1];
-    const [a, b] = [await runWith(dir, input.path, 'same seed 1', spec), await runWith(dir, input.path, 'same seed 2', spec)];
+    const [a, b] = [
+      await runWith(dir, input.path, 'same seed 1', spec, { shards: 1 }),
+      await runWith(dir, input.path, 'same seed 2', spec, { shards: 1 }),
+    ];
     const outcome = (o: Outcome) => ({
       faults: o.summary.faults,
       refused: o.refused,
