@@ -125,12 +125,14 @@ export const ARCHIVE_COLUMNS = [
   {
     name: 'geo_country',
     type: 'string',
-    comment: 'Country of the full client address, ISO 3166-1 alpha-2 (DB-IP IP to Country Lite, CC BY 4.0); null when absent, omitted (IP_MODE omit) or unknown',
+    comment:
+      'Country of the full client address, ISO 3166-1 alpha-2 (DB-IP IP to Country Lite, CC BY 4.0); null when absent, omitted (IP_MODE omit) or unknown',
   },
   {
     name: 'geo_asn',
     type: 'bigint',
-    comment: 'Autonomous system announcing the full client address (Route Views, the RIRs through the NRO, DB-IP; CC BY 4.0); null as geo_country',
+    comment:
+      'Autonomous system announcing the full client address (Route Views, the RIRs through the NRO, DB-IP; CC BY 4.0); null as geo_country',
   },
   { name: 'geo_as_org', type: 'string', comment: 'Organisation of geo_asn, as the data names it' },
   { name: 'revenue', type: 'double', comment: 'properties.revenue of a conversion, when a number' },

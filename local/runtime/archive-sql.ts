@@ -10,7 +10,6 @@ import type { DateRange } from '../../queries';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { DEFAULT_CONFIG } from '../../stacks/config';
 
-
 export interface ArchiveDb {
   readonly connection: DuckDBConnection;
   /** Every event date the archive holds (today when it is empty): the range of a whole-archive report. */

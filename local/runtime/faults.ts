@@ -157,7 +157,7 @@ function keyText(item: Readonly<Record<string, unknown>> | undefined): string {
 
 /** A string attribute as the document client gives it, or as DynamoDB's wire form (`{ S: … }`) does. */
 function plainValue(value: unknown): unknown {
-  return typeof value === 'object' && value !== null && 'S' in value ? (value).S : value;
+  return typeof value === 'object' && value !== null && 'S' in value ? value.S : value;
 }
 
 interface WriteRequest {

@@ -5,7 +5,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHIVE_COLUMNS, ARCHIVE_TIMESTAMP_FORMAT, DUCKDB_TYPES } from '../../../functions/shared/archive-schema';
 
-
 export class ParquetWriter {
   private connection: DuckDBConnection | undefined;
   private instance: DuckDBInstance | undefined;

@@ -12,7 +12,8 @@ import { ARCHIVE_COLUMNS } from '../../../functions/shared/archive-schema';
 function row(userId: string | null, n: number): Buffer {
   const r: Record<string, unknown> = {};
   for (const c of ARCHIVE_COLUMNS)
-    r[c.name] = c.type === 'string' ? `${c.name}-${n}` : c.type === 'boolean' ? false : c.type === 'double' || c.type === 'bigint' ? n : null;
+    r[c.name] =
+      c.type === 'string' ? `${c.name}-${n}` : c.type === 'boolean' ? false : c.type === 'double' || c.type === 'bigint' ? n : null;
   r['event_time'] = '2026-11-20 10:00:00.000';
   r['user_id'] = userId;
   return Buffer.from(`${JSON.stringify(r)}\n`);
