@@ -92,6 +92,12 @@ export interface TrafficResponse {
   readonly channels: readonly QueryRow[];
   /** `devices_and_browsers.sql`. */
   readonly devices: readonly QueryRow[];
+  /**
+   * `countries.sql`: `country` (ISO 3166-1 alpha-2, `(unknown)` without one), `users`, `events`, `users_percent`
+   * (each country's share of the users, to one decimal), most users first; bots left out. IP geolocation by DB-IP
+   * (CC BY 4.0): a page that shows these rows links to https://db-ip.com.
+   */
+  readonly countries: readonly QueryRow[];
 }
 
 export interface FunnelStep {

@@ -3,10 +3,11 @@
  * the resolved range, and refreshes in place every `refreshSeconds` while the pipeline runs here.
  */
 import { API_PATHS } from '../api';
-import type { AboutResponse } from '../api';
-import { errorText, getJson } from './client';
+import type { AboutResponse, TrafficResponse } from '../api';
+import { errorText, getJson, rangeParams } from './client';
 import { el } from './dom';
 import { createHeader } from './header';
+import { countriesPanel } from './panels/countries';
 import { funnelPanel } from './panels/funnel';
 import { healthPanel } from './panels/health';
 import { pagesPanel } from './panels/pages';
@@ -16,6 +17,7 @@ import { trafficPanel } from './panels/traffic';
 import { windowsPanel } from './panels/windows';
 import { parseRangeQuery, parseTime, resolveRange, withRangeQuery } from './range';
 import type { RangeChoice, ResolvedRange } from './range';
+import { sharedPerLoad } from './shared-load';
 
 const root = document.getElementById('dashboard') ?? document.body.appendChild(el('main', { id: 'dashboard' }));
 const parsed = parseRangeQuery(location.search);
@@ -33,7 +35,18 @@ const header = createHeader((next) => {
   header.showProblem(undefined);
   refresh(true);
 });
-const panels = [tilesPanel(), windowsPanel(), pagesPanel(), trafficPanel(), funnelPanel(), healthPanel(), sessionsPanel(() => current)];
+// The traffic and countries panels show parts of one /api/traffic answer: one request per load.
+const traffic = sharedPerLoad((range, signal) => getJson<TrafficResponse>(API_PATHS.traffic, rangeParams(range), signal));
+const panels = [
+  tilesPanel(),
+  windowsPanel(),
+  pagesPanel(),
+  trafficPanel(traffic),
+  countriesPanel(traffic),
+  funnelPanel(),
+  healthPanel(),
+  sessionsPanel(() => current),
+];
 root.append(header.element, el('div', { class: 'grid' }, ...panels.map((panel) => panel.section)));
 if (parsed.problem) header.showProblem(`The URL’s range was not understood, so the last 24 hours are shown: ${parsed.problem}.`);
 

@@ -173,11 +173,12 @@ class DashboardApi {
       case API_PATHS.traffic: {
         const range = requestRange(url);
         const days = datesOf(range);
-        const [channels, devices] = [
+        const [channels, devices, countries] = [
           await this.source.namedQuery('traffic_channels', days),
           await this.source.namedQuery('devices_and_browsers', days),
+          await this.source.namedQuery('countries', days),
         ];
-        return { range: rangeEcho(range), channels, devices };
+        return { range: rangeEcho(range), channels, devices, countries };
       }
       case API_PATHS.funnel: {
         const range = requestRange(url);

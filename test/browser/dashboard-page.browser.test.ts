@@ -10,6 +10,7 @@ import type { RangePreset, SummaryResponse } from '../../dashboard/api';
 import { buildDashboard } from '../../dashboard/build';
 import type { DashboardBuild } from '../../dashboard/build';
 import { channelLabel } from '../../dashboard/src/channels';
+import { topCountries } from '../../dashboard/src/countries';
 import { launchChromium } from '../helpers/browser';
 import {
   EMPTY_DATASET,
@@ -186,15 +187,15 @@ function rangesFor(range: Range): Set<string> {
 }
 
 describe('the dashboard page', () => {
-  it('renders every panel from the API: exact tile figures, two uPlot charts, page and traffic tables, the funnel in SVG, sessions and health', async () => {
+  it('renders every panel from the API: exact tile figures, two uPlot charts, page and traffic tables, countries and the funnel in SVG, sessions and health', async () => {
     const page = await open(`?range=24h&end=${iso(END)}`);
     const range = presetRange('24h', END);
     const data = fake.data;
 
     expect(await readAll(page, '.panel', 'id', 'data-state')).toEqual(
-      ['tiles', 'windows', 'pages', 'traffic', 'funnel', 'health', 'sessions'].map((id) => [`panel-${id}`, 'ready']),
+      ['tiles', 'windows', 'pages', 'traffic', 'countries', 'funnel', 'health', 'sessions'].map((id) => [`panel-${id}`, 'ready']),
     );
-    // One request per endpoint, all for the page's range.
+    // One request per endpoint (the traffic and countries panels share /api/traffic's answer), all for the page's range.
     expect(fake.requests.map((r) => r.path).sort()).toEqual(Object.values(API_PATHS).sort());
     expect(askedRanges()).toEqual(rangesFor(range));
     expect(await text(page, '#source')).toBe('Source: fake API (dashboard test)');
@@ -231,6 +232,22 @@ describe('the dashboard page', () => {
     expect(await count(page, '#table-devices tbody tr')).toBe(traffic.devices.length);
     const channels = new Set(traffic.channels.map((row) => row.channel));
     expect((await readAll(page, '#chart-channels svg g[data-channel]', 'data-channel')).flat().sort()).toEqual([...channels].sort());
+
+    // Countries: the top ten by users with their English names and shares, the rest as Other, and DB-IP's credit.
+    const countries = topCountries(traffic.countries);
+    expect(traffic.countries.length).toBeGreaterThan(11);
+    expect(countries.map((c) => c.name)).toContain('Unknown');
+    expect(await readAll(page, '#chart-countries svg g[data-country]', 'data-country', 'data-label', 'data-users')).toEqual(
+      countries.map((c) => [c.code, c.name, String(c.users)]),
+    );
+    expect(countries.slice(0, 2).map((c) => c.name)).toEqual(['United States', 'Germany']);
+    expect(countries[10]!.name).toBe('Other');
+    const shares = (await readAll(page, '#chart-countries svg .bar-value', 'text')).flat();
+    expect(shares).toEqual(countries.map((c) => `${c.users.toLocaleString('en-US')}  (${(c.share * 100).toFixed(1)}%)`));
+    expect(await readAll(page, '#panel-countries a', 'text', 'href', 'target', 'rel')).toEqual([
+      ['IP geolocation by DB-IP', 'https://db-ip.com', '_blank', 'noopener'],
+    ]);
+    expect(await page.isVisible('#panel-countries a[href="https://db-ip.com"]')).toBe(true);
 
     // Funnel: an SVG with the three steps and their sessions.
     const funnel = funnelOf(data, range);
@@ -403,7 +420,7 @@ describe('the dashboard page', () => {
         'No events in this range yet: open the demo site or run `clickstream produce`, or pick a longer range.',
       );
     }
-    for (const id of ['traffic', 'funnel']) {
+    for (const id of ['traffic', 'countries', 'funnel']) {
       expect(await attr(page, `#panel-${id}`, 'data-state')).toBe('empty');
       expect(await text(page, `#panel-${id} .panel-message`)).toMatch(/^No archived events for these days yet: .*clickstream produce/);
     }
@@ -423,7 +440,7 @@ describe('the dashboard page', () => {
       'Could not load this panel: the archive query failed: table not found (HTTP 500)',
     );
     expect(await text(page, '#source')).toBe('Source unknown: the sessions table is not reachable (HTTP 503)');
-    expect((await readAll(page, '.panel:not(#panel-pages)', 'data-state')).flat()).toEqual(Array(6).fill('ready'));
+    expect((await readAll(page, '.panel:not(#panel-pages)', 'data-state')).flat()).toEqual(Array(7).fill('ready'));
     await untilTiles(page, summaryOf(fake.data, presetRange('24h', END)));
   });
 

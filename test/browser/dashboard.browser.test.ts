@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { SummaryResponse } from '../../dashboard/api';
+import type { QueryRow, SummaryResponse } from '../../dashboard/api';
+import { topCountries } from '../../dashboard/src/countries';
+import { runNamedQuery } from '../../local/commands/query';
 import { launchChromium } from '../helpers/browser';
 import type { DashboardRun } from '../helpers/dashboard-run';
 import { dashboardOverRun } from '../helpers/dashboard-run';
@@ -101,6 +103,19 @@ describe('the dashboard in Chromium over a seeded run', () => {
     await page.locator('[data-testid="chart-funnel"] svg rect').first().waitFor();
     expect(await page.locator('[data-testid="chart-funnel"] svg rect').count()).toBeGreaterThanOrEqual(3);
     await page.locator('[data-testid="table-sessions"] tr').nth(1).waitFor();
+
+    // Visitors by country: the countries query's rows for the range's UTC days, named, and DB-IP credited.
+    const days = { from: new Date(day.from).toISOString().slice(0, 10), to: new Date(day.to - 1).toISOString().slice(0, 10) };
+    const countries = topCountries((await runNamedQuery('countries', d.dataDir, days)) as QueryRow[]);
+    expect(countries.map((c) => c.code)).toEqual(expect.arrayContaining(['US', 'DE']));
+    const bars = page.locator('[data-testid="chart-countries"] svg g[data-country]');
+    await bars.first().waitFor();
+    const shown = await bars.evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-label'), n.getAttribute('data-users')]));
+    expect(shown).toEqual(countries.map((c) => [c.name, String(c.users)]));
+    expect(shown.map(([name]) => name)).toContain('United States');
+    const credit = page.locator('[data-testid="panel-countries"] a[href="https://db-ip.com"]');
+    expect(await credit.isVisible()).toBe(true);
+    expect(await credit.textContent()).toBe('IP geolocation by DB-IP');
 
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'dashboard.png') });

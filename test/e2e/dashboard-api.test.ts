@@ -81,7 +81,7 @@ describe('the dashboard API over a seeded run', () => {
     );
   });
 
-  it('gives the traffic and funnel panels the rows `clickstream query` gives for the dates of the range', async () => {
+  it('gives the traffic, countries and funnel panels the rows `clickstream query` gives for the dates of the range', async () => {
     const { from, to } = ranges()[0]!;
     const traffic = await api('traffic', from, to);
     const days = { from: (traffic['range'] as { fromDate: string }).fromDate, to: (traffic['range'] as { toDate: string }).toDate };
@@ -91,6 +91,9 @@ describe('the dashboard API over a seeded run', () => {
       );
     expect(traffic['channels']).toEqual(numbers(await runNamedQuery('traffic_channels', d.dataDir, days)));
     expect(traffic['devices']).toEqual(numbers(await runNamedQuery('devices_and_browsers', d.dataDir, days)));
+    expect(traffic['countries']).toEqual(numbers(await runNamedQuery('countries', d.dataDir, days)));
+    // The seeded workload browses from the catalog's countries: the rows hold real codes, not only `(unknown)`.
+    expect((traffic['countries'] as Array<{ country: string }>).map((r) => r.country)).toEqual(expect.arrayContaining(['US', 'DE']));
     const [row] = await runNamedQuery('funnel', d.dataDir, days);
     const funnel = (await api('funnel', from, to)) as { steps: Array<{ step: string; sessions: number }> };
     expect(funnel.steps.map((s) => s.sessions)).toEqual(

@@ -31,6 +31,8 @@ export interface FakeEvent {
   readonly device: string;
   readonly os: string;
   readonly browser: string;
+  /** The archive's `geo_country`: ISO 3166-1 alpha-2, null when the address has none. */
+  readonly country: string | null;
 }
 
 export interface FakeSession {
@@ -90,6 +92,16 @@ const DEVICES = [
   ['tablet', 'iOS', 'Mobile Safari'],
 ] as const;
 
+/**
+ * The country of user N (N modulo the list's length): many in a few countries, one or two in each of the others, and
+ * some without a country, so that the countries panel has more than its top ten and an unknown row.
+ */
+// prettier-ignore
+const USER_COUNTRIES = [
+  'US', 'US', 'US', 'US', 'US', 'US', 'DE', 'DE', 'DE', 'GB', 'GB', 'IN', 'FR', 'BR', 'JP',
+  'CA', 'NL', 'AU', 'SE', 'ES', 'IT', 'MX', 'KR', 'PL', 'CH', 'BE', null, null, 'ZA', 'NZ',
+] as const;
+
 /** Sessions of a few users over the days before `end`, each a run of page views, clicks, forms and conversions. */
 export function generateDataset(options: DatasetOptions): FakeDataset {
   const { end, days = 8, sessions = 160, recent = 20, users = 30, seed = 1, idPrefix = 's' } = options;
@@ -99,14 +111,16 @@ export function generateDataset(options: DatasetOptions): FakeDataset {
   for (let i = 0; i < sessions; i++) {
     // Recent sessions start 55 to 10 minutes before the end; the others anywhere in the days before it.
     const start = Math.round(i < recent ? end - 3_300_000 + rand() * 2_700_000 : end - 600_000 - rand() * (days * DAY_MS - 600_000));
-    const userId = `user-${String(Math.floor(rand() * users)).padStart(3, '0')}`;
+    const user = Math.floor(rand() * users);
+    const userId = `user-${String(user).padStart(3, '0')}`;
+    const country = USER_COUNTRIES[user % USER_COUNTRIES.length]!;
     const sessionId = `${idPrefix}-${String(i).padStart(4, '0')}`;
     const [channel, source] = pick(CHANNELS);
     const [device, os, browser] = pick(DEVICES);
     const events: FakeEvent[] = [];
     let t = start;
     const add = (type: FakeEvent['type'], page: string, revenue?: number) =>
-      events.push({ time: t, type, page, userId, sessionId, device, os, browser, ...(revenue === undefined ? {} : { revenue }) });
+      events.push({ time: t, type, page, userId, sessionId, device, os, browser, country, ...(revenue === undefined ? {} : { revenue }) });
     const views = 1 + Math.floor(rand() * 5);
     for (let v = 0; v < views; v++) {
       if (v > 0) t += 15_000 + Math.floor(rand() * 75_000);
@@ -241,6 +255,7 @@ export function pagesOf(data: FakeDataset, r: Range): PagesResponse {
 export function trafficOf(data: FakeDataset, r: Range): TrafficResponse {
   const channels = new Map<string, { channel: string; source: string; sessions: number; conversions: number; revenue: number }>();
   const devices = new Map<string, { device_type: string; os: string; browser: string; users: Set<string>; events: number }>();
+  const countries = new Map<string, { users: Set<string>; events: number }>();
   for (const s of onDays(data, r)) {
     const key = `${s.channel}\n${s.source}`;
     const c = channels.get(key) ?? { channel: s.channel, source: s.source, sessions: 0, conversions: 0, revenue: 0 };
@@ -254,8 +269,14 @@ export function trafficOf(data: FakeDataset, r: Range): TrafficResponse {
       d.users.add(e.userId);
       d.events += 1;
       devices.set(dkey, d);
+      const country = e.country ?? '(unknown)';
+      const c = countries.get(country) ?? { users: new Set<string>(), events: 0 };
+      c.users.add(e.userId);
+      c.events += 1;
+      countries.set(country, c);
     }
   }
+  const countryUsers = [...countries.values()].reduce((sum, c) => sum + c.users.size, 0);
   return {
     range: rangeEcho(r),
     channels: [...channels.values()].sort(
@@ -264,6 +285,15 @@ export function trafficOf(data: FakeDataset, r: Range): TrafficResponse {
     devices: [...devices.values()]
       .map(({ users, ...d }): QueryRow => ({ ...d, users: users.size }))
       .sort((a, b) => (b.users as number) - (a.users as number)),
+    // As countries.sql: most users first, then by code (byte order, as the engines sort text).
+    countries: [...countries]
+      .map(([country, c]) => ({
+        country,
+        users: c.users.size,
+        events: c.events,
+        users_percent: Math.round((1000 * c.users.size) / countryUsers) / 10,
+      }))
+      .sort((a, b) => b.users - a.users || (a.country < b.country ? -1 : a.country > b.country ? 1 : 0)),
   };
 }
 

@@ -3,16 +3,15 @@
  * (channel, source, sessions, conversions, revenue) and `devices_and_browsers.sql` (device_type, os, browser, users,
  * events), as tables with bars, and channels by sessions as an SVG bar chart, named and coloured as GA4's channels.
  */
-import { API_PATHS } from '../../api';
 import type { QueryRow, TrafficResponse } from '../../api';
 import { barChart } from '../bar-chart';
 import { barTable } from '../bar-table';
 import { channelColor, channelLabel } from '../channels';
-import { getJson, rangeParams } from '../client';
 import { el } from '../dom';
 import { formatCount, formatDays, formatMoney } from '../format';
 import { loadPanel, NO_ARCHIVE, panelFrame } from '../panel';
 import type { Panel } from '../panel';
+import type { RangeFetch } from '../shared-load';
 import { num, str } from '../query-row';
 
 /** Sessions by channel, over all of its sources, most first. */
@@ -24,7 +23,8 @@ export function sessionsByChannel(rows: readonly QueryRow[]): { channel: string;
     .sort((a, b) => b.sessions - a.sessions || a.channel.localeCompare(b.channel));
 }
 
-export function trafficPanel(): Panel {
+/** The panel; `traffic` fetches `/api/traffic`, shared with the countries panel. */
+export function trafficPanel(traffic: RangeFetch<TrafficResponse>): Panel {
   const frame = panelFrame('traffic', 'Traffic and devices', { wide: true });
 
   const render = (answer: TrafficResponse): void => {
@@ -83,7 +83,7 @@ export function trafficPanel(): Panel {
     section: frame.section,
     load: (range, signal) =>
       loadPanel(frame, signal, {
-        fetch: () => getJson<TrafficResponse>(API_PATHS.traffic, rangeParams(range), signal),
+        fetch: () => traffic(range, signal),
         note: (answer) => `From the archive, ${formatDays(answer.range.fromDate, answer.range.toDate)}; channels leave out bots.`,
         empty: (answer) => (answer.channels.length + answer.devices.length === 0 ? NO_ARCHIVE : undefined),
         render,
