@@ -110,7 +110,9 @@ describe('the dashboard in Chromium over a seeded run', () => {
     expect(countries.map((c) => c.code)).toEqual(expect.arrayContaining(['US', 'DE']));
     const bars = page.locator('[data-testid="chart-countries"] svg g[data-country]');
     await bars.first().waitFor();
-    const shown = await bars.evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-label'), n.getAttribute('data-users')]));
+    const shown = await Promise.all(
+      (await bars.all()).map(async (bar) => [await bar.getAttribute('data-label'), await bar.getAttribute('data-users')]),
+    );
     expect(shown).toEqual(countries.map((c) => [c.name, String(c.users)]));
     expect(shown.map(([name]) => name)).toContain('United States');
     const credit = page.locator('[data-testid="panel-countries"] a[href="https://db-ip.com"]');
