@@ -10,9 +10,22 @@ const SECONDS_BELOW = 1e11;
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 const NUMERIC = /^\d{1,16}(\.\d{1,9})?$/;
 
-/** Epoch milliseconds for a producer timestamp, or undefined when it is none of the accepted forms. */
+/**
+ * The last instant the archive's `timestamp` columns hold (Athena's and Parquet's timestamps, written as
+ * `yyyy-MM-dd HH:mm:ss.SSS`, have four-digit years). Epoch milliseconds of up to 16 digits reach the year 318857, past what a Date holds.
+ */
+export const LAST_ARCHIVE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Epoch milliseconds for a producer timestamp, or undefined when it is none of the accepted forms or lies past
+ * {@link LAST_ARCHIVE_MS}.
+ */
 export function parseTimestamp(value: number | string): number | undefined {
-  if (typeof value === 'number') return fromEpochNumber(value);
+  const ms = typeof value === 'number' ? fromEpochNumber(value) : parseText(value);
+  return ms !== undefined && ms <= LAST_ARCHIVE_MS ? ms : undefined;
+}
+
+function parseText(value: string): number | undefined {
   if (NUMERIC.test(value)) return fromEpochText(value);
   const m = ISO_8601.exec(value);
   return m ? fromIsoParts(m) : undefined;

@@ -141,7 +141,7 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
   };
 }
 
-const TIME_FORMS = 'epoch seconds, epoch milliseconds or ISO-8601 with a zone';
+const TIME_FORMS = 'epoch seconds, epoch milliseconds or ISO-8601 with a zone, before the year 10000';
 
 function badTime(field: 'timestamp' | 'sentAt' | 'receivedAt', value: unknown): Refusal {
   return refuse('invalid_timestamp', field, TIME_FORMS, preview(value));

@@ -56,6 +56,17 @@ describe('event time with a device clock', () => {
     }
   });
 
+  it('refuses a device time past the year 9999, which the archive could not write, even when sentAt and receivedAt place the event now', () => {
+    const far = 9_000_000_000_000_000; // 16 digits of epoch milliseconds: about the year 287,000
+    const result = check(producerEvent({ timestamp: far, sentAt: far + 1000, receivedAt: T0 }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect([result.refusal.reason, result.refusal.field]).toEqual(['invalid_timestamp', 'timestamp']);
+    expect(check(producerEvent({ timestamp: T0 - 20_000, sentAt: far, receivedAt: T0 })).ok).toBe(false);
+    // The last millisecond of 9999 is still a time: the corrected event time is 20 s before arrival.
+    const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    expect(accepted(producerEvent({ timestamp: last - 20_000, sentAt: last, receivedAt: T0 })).timestampMs).toBe(T0 - 20_000);
+  });
+
   it('refuses a corrected time still outside the bounds', () => {
     const result = check(producerEvent({ timestamp: T0 - 100 * HOUR, sentAt: T0, receivedAt: T0 }));
     expect(!result.ok && result.refusal.reason).toBe('timestamp_too_old');

@@ -1,6 +1,9 @@
-/** ISO-8601 event times read from the pattern's parts are the instants `Date.parse` gives, for every accepted text. */
+/**
+ * ISO-8601 event times read from the pattern's parts are the instants `Date.parse` gives, for every accepted text;
+ * an instant past the year 9999 in UTC (a late 9999 text with a negative offset) is none.
+ */
 import fc from 'fast-check';
-import { parseTimestamp } from '../../../functions/shared/timestamps';
+import { LAST_ARCHIVE_MS, parseTimestamp } from '../../../functions/shared/timestamps';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -12,7 +15,7 @@ const zone = fc.oneof(
 );
 
 describe('parseTimestamp', () => {
-  it('reads every valid ISO-8601 text as Date.parse does, for any year from 0 to 9999, fraction and zone', () => {
+  it('reads every valid ISO-8601 text as Date.parse does, for any year from 0 to 9999, fraction and zone, up to the end of 9999 UTC', () => {
     fc.assert(
       fc.property(
         fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
@@ -23,7 +26,8 @@ describe('parseTimestamp', () => {
           const iso = date.toISOString();
           const seconds = withSeconds ? `${iso.slice(16, 19)}${fraction === undefined ? '' : `.${fraction}`}` : '';
           const text = `${iso.slice(0, 16)}${seconds}${offset}`;
-          expect(parseTimestamp(text)).toBe(Date.parse(text));
+          const instant = Date.parse(text);
+          expect(parseTimestamp(text)).toBe(instant <= LAST_ARCHIVE_MS ? instant : undefined);
         },
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
@@ -63,5 +67,13 @@ describe('parseTimestamp', () => {
       expect(parseTimestamp(text)).toBeUndefined();
     expect(parseTimestamp('2024-02-29T10:00:00.1239Z')).toBe(Date.UTC(2024, 1, 29, 10, 0, 0, 123));
     expect(parseTimestamp('0050-06-01T00:00:00+01:00')).toBe(Date.parse('0050-06-01T00:00:00+01:00'));
+  });
+
+  it('stops at the last millisecond of 9999 in UTC, in every form', () => {
+    expect(parseTimestamp('9999-12-31T23:59:59.999Z')).toBe(LAST_ARCHIVE_MS);
+    expect(parseTimestamp(LAST_ARCHIVE_MS)).toBe(LAST_ARCHIVE_MS);
+    expect(parseTimestamp(String(LAST_ARCHIVE_MS))).toBe(LAST_ARCHIVE_MS);
+    for (const past of ['9999-12-31T23:00:00-01:00', LAST_ARCHIVE_MS + 1, String(LAST_ARCHIVE_MS + 1), 9_000_000_000_000_000])
+      expect(parseTimestamp(past)).toBeUndefined();
   });
 });
