@@ -58,6 +58,7 @@ describe('clickstream run', () => {
       s.channel,
       s.source,
       s.medium,
+      s.campaign,
       s.converted,
       s.revenue,
     ]);

@@ -5,7 +5,7 @@ export function archiveMs(text: unknown): number {
   return Date.parse(`${String(text).replace(' ', 'T')}Z`);
 }
 
-/** user, start, last activity (ms), events, page views, landing page, exit page, channel, source, medium, converted, revenue. */
+/** user, start, last activity (ms), events, page views, landing page, exit page, channel, source, medium, campaign, converted, revenue. */
 export function sqlSessionFields(row: Record<string, unknown>): unknown[] {
   return [
     row['user_id'],
@@ -18,6 +18,7 @@ export function sqlSessionFields(row: Record<string, unknown>): unknown[] {
     row['channel'],
     row['source'],
     row['medium'],
+    row['campaign'],
     row['converted'],
     Number(row['revenue']),
   ];

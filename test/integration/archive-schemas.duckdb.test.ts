@@ -1,7 +1,7 @@
 /**
  * The local view reads an archive whose Parquet objects were written under different versions of the schema, as
  * Athena reads them by name: a column an older object lacks is null there, and a column no object holds yet is
- * null everywhere.
+ * null everywhere. The session queries read the older channel ids such rows carry as today's.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARCHIVE_DATA_ROOT } from '../../functions/shared/firehose-prefixes';
 import { openArchive } from '../../local/runtime/archive-sql';
+import { loadNamedQueries } from '../../queries';
 
 const root = mkdtempSync(join(tmpdir(), 'archive-schemas-'));
 const hour = join(root, 'archive', ARCHIVE_DATA_ROOT, 'dt=2026-11-27', 'hour=10');
@@ -25,6 +26,12 @@ beforeAll(async () => {
   await c.run(
     `COPY (SELECT 'new' AS event_id, TIMESTAMP '2026-11-27 10:05:00' AS event_time, 'u2' AS user_id, true AS is_bot, 'curl' AS bot_name, 'http_library' AS bot_category) TO '${join(hour, 'b.parquet')}' (FORMAT parquet)`,
   );
+  // Rows from before GA4's channel group: no traffic_medium, and the older ids `internal` and `affiliate`.
+  const legacy = (id: string, time: string, channel: string, source: string) =>
+    `SELECT '${id}' AS event_id, TIMESTAMP '2026-11-27 ${time}' AS event_time, TIMESTAMP '2026-11-27 ${time}' AS received_at, 'u3' AS user_id, false AS is_bot, 'page_view' AS event_type, '${channel}' AS traffic_channel, '${source}' AS traffic_source`;
+  await c.run(
+    `COPY (${legacy('l1', '11:00:00', 'organic_search', 'google')} UNION ALL ${legacy('l2', '12:00:00', 'internal', 'shop.example')} UNION ALL ${legacy('l3', '13:00:00', 'affiliate', 'partner.example')}) TO '${join(hour, 'c.parquet')}' (FORMAT parquet)`,
+  );
   c.closeSync();
   instance.closeSync();
 });
@@ -37,10 +44,37 @@ describe('the local view over Parquet objects of several schemas', () => {
       const rows = await db.query(
         'SELECT event_id, user_id, is_bot, bot_name, bot_category, page_url, dt FROM ${events} ORDER BY event_id',
       );
-      expect(rows).toEqual([
+      expect(rows.filter((row) => row['user_id'] !== 'u3')).toEqual([
         { event_id: 'new', user_id: 'u2', is_bot: true, bot_name: 'curl', bot_category: 'http_library', page_url: null, dt: '2026-11-27' },
         { event_id: 'old', user_id: 'u1', is_bot: false, bot_name: null, bot_category: null, page_url: null, dt: '2026-11-27' },
       ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("reads the older channel ids as today's in the session queries: internal as direct (inheriting), affiliate as affiliates", async () => {
+    const db = await openArchive(join(root, 'archive'), root);
+    const sql = (name: string) => loadNamedQueries().find((q) => q.name === name)!.sql;
+    const day = { from: '2026-11-27', to: '2026-11-27' };
+    try {
+      const sessions = (await db.query(sql('sessions'), day)).filter((row) => row['user_id'] === 'u3');
+      expect(sessions.map((row) => [row['channel'], row['source']])).toEqual([
+        ['organic_search', 'google'],
+        ['organic_search', 'google'],
+        ['affiliates', 'partner.example'],
+      ]);
+      const channels = await db.query(sql('traffic_channels'), day);
+      // u1's row predates the traffic columns altogether: a session without a channel.
+      expect(channels.map((row) => [row['channel'], Number(row['sessions'])])).toEqual(
+        expect.arrayContaining([
+          ['affiliates', 1],
+          ['direct', 1],
+          ['organic_search', 1],
+          [null, 1],
+        ]),
+      );
+      expect(channels).toHaveLength(4);
     } finally {
       db.close();
     }

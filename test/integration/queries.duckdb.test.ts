@@ -107,6 +107,7 @@ describe('named queries on the local archive', () => {
         s.channel,
         s.source,
         s.medium,
+        s.campaign ?? null,
         s.converted,
         s.revenueMicros / 1e6,
       ]),
