@@ -73,8 +73,8 @@ export interface RowText {
  * The archive row of a validated event, as JSON text. The columns that follow from a value which repeats (the
  * page and referrer, the user agent, the address) come as text made once per value (`columns` of each); only
  * the event's own values are serialised here. Serialising the whole row (`JSON.stringify` of 40 members) was
- * the largest part of the transform's time. The key order, and that the text is the row, are held by
- * test/unit/firehose-transform/row-text.property.test.ts.
+ * the largest part of the transform's time. The key order, and that each value is written as sent, are held by
+ * test/unit/firehose-transform/transform.property.test.ts.
  */
 export function toRow(e: ClickEvent, agents: UserAgentCache, s: RowSettings): RowText {
   const page = urlParts(e.url);

@@ -1,4 +1,4 @@
-import { archiveIp } from '../../../functions/firehose-transform/enrich/ip';
+import { archiveIp, ipColumns } from '../../../functions/firehose-transform/enrich/ip';
 import { eventTraffic } from '../../../functions/firehose-transform/enrich/event-traffic';
 import { hostOf, urlParts } from '../../../functions/shared/traffic/url-parts';
 import { UserAgentCache, parseUserAgent } from '../../../functions/firehose-transform/enrich/user-agent';
@@ -25,6 +25,36 @@ describe('archiveIp', () => {
     expect(archiveIp('203.0.113.77', 'full')).toBe('203.0.113.77');
     expect(archiveIp('203.0.113.77', 'omit')).toBeNull();
     expect(archiveIp(undefined, 'anonymize')).toBeNull();
+  });
+});
+
+describe('ipColumns', () => {
+  const columns = (ip: string | undefined, mode: 'anonymize' | 'full' | 'omit') =>
+    JSON.parse(`{${ipColumns(ip, mode).slice(1)}}`) as unknown;
+
+  it('looks the full address up and keeps it cut', () => {
+    expect(columns('8.8.8.8', 'anonymize')).toEqual({
+      ip: '8.8.8.0',
+      geo_country: 'US',
+      geo_asn: 15169,
+      geo_as_org: expect.stringMatching(/google/i) as unknown,
+    });
+  });
+
+  it.each([
+    // parseAddress skips a zone; node:net refuses one with a space, so the archive has no address and no place.
+    '2001:4860:4860::8888%a b',
+    'localhost',
+  ])('gives no country or network for %j, which the archive keeps no address for', (ip) => {
+    expect(columns(ip, 'full')).toEqual({ ip: null, geo_country: null, geo_asn: null, geo_as_org: null });
+  });
+
+  it('adds nothing without an address or with omit', () => {
+    for (const [ip, mode] of [
+      [undefined, 'anonymize'],
+      ['8.8.8.8', 'omit'],
+    ] as const)
+      expect(columns(ip, mode)).toEqual({ ip: null, geo_country: null, geo_asn: null, geo_as_org: null });
   });
 });
 

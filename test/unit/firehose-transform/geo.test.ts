@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GEO_DATA_PATH, geoOf, loadGeoDatabase, parseAddress } from '../../../functions/firehose-transform/enrich/geo';
+import { GEO_DATA_PATH, geoOf, loadGeoDatabase, parseAddress, verifyGeoData } from '../../../functions/firehose-transform/enrich/geo';
 import { GeoDataError } from '../../../functions/firehose-transform/errors';
 import { GEO_FILES, GEO_META_FILE } from '../../../functions/shared/geo-data-format';
 import { ASN_PACKAGE, COUNTRY_PACKAGE, packageCsv } from '../../helpers/geo-csv';
@@ -114,6 +114,10 @@ describe('geoOf', () => {
 });
 
 describe('loadGeoDatabase', () => {
+  it('ships data whose every range names a country or network of the data', () => {
+    expect(() => verifyGeoData()).not.toThrow();
+  });
+
   it('reads the data once, and tells where it came from and when it was built', () => {
     const db = loadGeoDatabase();
     expect(loadGeoDatabase()).toBe(db);
@@ -150,6 +154,14 @@ describe('loadGeoDatabase', () => {
       const meta = JSON.parse(readFileSync(join(dir, GEO_META_FILE), 'utf8')) as { format: number };
       writeFileSync(join(dir, GEO_META_FILE), JSON.stringify({ ...meta, format: 99 }));
       expect(() => loadGeoDatabase(dir)).toThrow(/format 99, this module reads 1/);
+    });
+
+    it('refuses metadata naming fewer countries than the ranges point at', () => {
+      const meta = JSON.parse(readFileSync(join(dir, GEO_META_FILE), 'utf8')) as { countries: string[] };
+      writeFileSync(join(dir, GEO_META_FILE), JSON.stringify({ ...meta, countries: meta.countries.slice(0, 10) }));
+      expect(() => verifyGeoData(dir)).toThrow(/dbip-country\.bin\): .*past the 10 the data names/);
+      // The loader does not scan the ranges; a lookup past the names answers null rather than a wrong country.
+      expect(loadGeoDatabase(dir).lookup('8.8.8.8').country).toBeNull();
     });
   });
 });
