@@ -5,8 +5,10 @@
  * - `ddb-error=P`: each DynamoDB call of the session-processor fails with probability P, before it reaches the
  *   table: throttling (ProvisionedThroughputExceededException), a 500 (InternalServerError) or a timeout, drawn at random;
  * - `ddb-lost-response=P`: each call reaches the table, then its response is lost (the caller sees a timeout);
- * - `crash=P`: each session-processor invocation, with probability P, dies after a random number of its
- *   DynamoDB calls, as a Lambda timeout does (the invocation fails; Lambda retries and bisects);
+ * - `crash=P`: each session-processor invocation, with probability P, dies, as a Lambda timeout does (the
+ *   invocation fails; Lambda retries and bisects): each of its DynamoDB calls is, by its own draw (one in four,
+ *   {@link CRASH_AT_CALL}), one it dies at, never reaching the table; the calls beside it end, those that would
+ *   follow it are never made. One that draws no such call dies at its end, its work done;
  * - `duplicate`: every batch is delivered twice to each consumer;
  * - `transform-error=P`: each transform invocation fails (half before, half after doing its work, as a
  *   timeout) with probability P; Firehose retries, then writes the records to its processing-failed output;
@@ -112,6 +114,9 @@ export interface FaultCounts {
   sessionBugInvocations: number;
 }
 
+/** The chance that a call of an invocation that is to crash is one it dies at: one in four. */
+const CRASH_AT_CALL = 0.25;
+
 const ERRORS = [
   () =>
     Object.assign(new Error('Rate of requests exceeds the allowed throughput (injected)'), {
@@ -194,7 +199,8 @@ interface InvocationFaults {
   readonly key: string;
   /** DynamoDB calls made so far, per operation and keys. */
   readonly calls: Map<string, number>;
-  callsBeforeCrash: number | undefined;
+  /** Whether the invocation is to die (see `crash` above). */
+  crashArmed: boolean;
   /** The session write bug: the invocation throws at its first write to the sessions table. */
   throwAtUserWrite: boolean;
 }
@@ -230,10 +236,6 @@ export class FaultInjector {
       (next, context) => async (args) => {
         const invocation = this.current.getStore();
         if (invocation === undefined) return next(args);
-        if (invocation.callsBeforeCrash !== undefined) {
-          if (invocation.callsBeforeCrash <= 0) throw new InjectedCrash();
-          invocation.callsBeforeCrash -= 1;
-        }
         const operation = context.commandName ?? 'call';
         // The users' writes are the puts to the sessions table; the metrics table's come first.
         const usersTable = (args.input as { TableName?: string }).TableName === sessionsTable;
@@ -248,6 +250,11 @@ export class FaultInjector {
         const name = `${operation}/${requestKeys(args.input)}`;
         const n = invocation.calls.get(name) ?? 0;
         invocation.calls.set(name, n + 1);
+        // A crash strikes a call by its name too, and only that call: the store waits for the calls beside it
+        // and then fails the invocation, so that which calls run never depends on the order responses arrive in.
+        if (invocation.crashArmed && this.random(`${invocation.key}/${name}/${n}/crash`).chance(CRASH_AT_CALL)) {
+          throw new InjectedCrash();
+        }
         const random = this.random(`${invocation.key}/${name}/${n}`);
         if (this.plan.ddbError > 0 && random.chance(this.plan.ddbError)) {
           this.counts.ddbErrors += 1;
@@ -280,13 +287,13 @@ export class FaultInjector {
     const invocation: InvocationFaults = {
       key,
       calls: new Map(),
-      callsBeforeCrash: undefined,
+      crashArmed: false,
       throwAtUserWrite: this.sessionWriteBugIn(event),
     };
     const random = this.random(`${key}/crash`);
     if (this.plan.crash > 0 && random.chance(this.plan.crash)) {
       this.counts.crashes += 1;
-      invocation.callsBeforeCrash = random.int(0, 4);
+      invocation.crashArmed = true;
     }
     const bug = this.sessionBugIn(event);
     if (bug === 'before its writes') {
@@ -294,6 +301,9 @@ export class FaultInjector {
       throw new InjectedSessionBug(bug);
     }
     const result = await this.current.run(invocation, () => next(event));
+    // Armed, and still running: no call struck it (or one that did was a write the processor lets fail, a
+    // pending-metrics marker's): it dies at its end, before it could answer.
+    if (invocation.crashArmed) throw new InjectedCrash();
     if (bug === 'after its writes') {
       this.counts.sessionBugInvocations += 1;
       throw new InjectedSessionBug(bug);

@@ -1,6 +1,6 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { FaultInjector, InjectedSessionBug, parseFaults } from '../../../local/runtime/faults';
+import { FaultInjector, InjectedCrash, InjectedSessionBug, parseFaults } from '../../../local/runtime/faults';
 import { kinesisEvent, producerEvent } from '../../helpers/events';
 
 const payloads = Array.from({ length: 400 }, (_, i) => Buffer.from(JSON.stringify(producerEvent({ userId: `u${i}` }))));
@@ -91,21 +91,24 @@ describe('the session bug', () => {
 
 describe('DynamoDB faults', () => {
   /** Puts one item per user, in the order given, through an instrumented client that answers without a network. */
-  async function failedPuts(users: readonly string[]): Promise<string[]> {
+  async function failedPuts(users: readonly string[], spec = 'ddb-error=0.3,seed=11'): Promise<string[]> {
     const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     client.middlewareStack.add(() => () => Promise.resolve({ output: { $metadata: {} }, response: {} }), { step: 'build', name: 'answer' });
-    const injector = new FaultInjector(parseFaults('ddb-error=0.3,seed=11'));
+    const injector = new FaultInjector(parseFaults(spec));
     injector.instrumentDynamoDb(client, 'sessions');
     const failed: string[] = [];
-    await injector.invokeSessions(kinesisEvent([producerEvent()]), async () => {
+    const invocation = injector.invokeSessions(kinesisEvent([producerEvent()]), async () => {
       await Promise.all(
         users.map((u) =>
           client
             .send(new PutItemCommand({ TableName: 'sessions', Item: { userId: { S: u }, sk: { S: 'STATE' } } }))
-            .catch(() => failed.push(u)),
+            .catch((err: Error) => failed.push(`${u} ${err.name}`)),
         ),
       );
     });
+    // An invocation that is to crash dies, at a call or at its end; any other ends.
+    if (spec.includes('crash=1')) await expect(invocation).rejects.toBeInstanceOf(InjectedCrash);
+    else await invocation;
     client.destroy();
     return failed.sort();
   }
@@ -116,5 +119,14 @@ describe('DynamoDB faults', () => {
     expect(forwards.length).toBeGreaterThan(5);
     expect(forwards.length).toBeLessThan(40);
     expect(await failedPuts([...users].reverse())).toEqual(forwards);
+  });
+
+  it('crash an invocation at the same calls whatever order it makes them in', async () => {
+    const users = Array.from({ length: 60 }, (_, i) => `u${i}`);
+    const forwards = await failedPuts(users, 'crash=1,seed=11');
+    expect(forwards.length).toBeGreaterThan(5);
+    expect(forwards.length).toBeLessThan(30);
+    expect(forwards.every((f) => f.endsWith(' InjectedCrash'))).toBe(true);
+    expect(await failedPuts([...users].reverse(), 'crash=1,seed=11')).toEqual(forwards);
   });
 });
