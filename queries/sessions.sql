@@ -8,7 +8,8 @@
 -- differs between the engines (Trino: after the call's parentheses; DuckDB: inside them). Only sessions inside
 -- the queried dates are looked back on.
 -- Rows archived before GA4's channel group carry two older channel ids, read as today's: `internal` (a referral
--- from the site's own hosts, now `direct` with traffic_internal) and `affiliate` (now `affiliates`).
+-- from the site's own hosts, now `direct`, `(direct) / (none)`, campaign `(direct)`) and `affiliate` (now
+-- `affiliates`).
 WITH events_once AS (
   SELECT *
   FROM (SELECT e.*, row_number() OVER (PARTITION BY event_id ORDER BY received_at) AS copy_number FROM ${events} e WHERE e.dt BETWEEN CAST(? AS DATE) AND CAST(? AS DATE))
@@ -41,9 +42,9 @@ sessions AS (
          max(landing_page) AS landing_page,
          max(exit_page) AS exit_page,
          max(CASE WHEN starts_session = 1 THEN CASE traffic_channel WHEN 'internal' THEN 'direct' WHEN 'affiliate' THEN 'affiliates' ELSE traffic_channel END END) AS own_channel,
-         max(CASE WHEN starts_session = 1 THEN traffic_source END) AS own_source,
-         max(CASE WHEN starts_session = 1 THEN traffic_medium END) AS own_medium,
-         max(CASE WHEN starts_session = 1 THEN traffic_campaign END) AS own_campaign,
+         max(CASE WHEN starts_session = 1 THEN (CASE WHEN traffic_channel = 'internal' THEN '(direct)' ELSE traffic_source END) END) AS own_source,
+         max(CASE WHEN starts_session = 1 THEN (CASE WHEN traffic_channel = 'internal' THEN '(none)' ELSE traffic_medium END) END) AS own_medium,
+         max(CASE WHEN starts_session = 1 THEN (CASE WHEN traffic_channel = 'internal' THEN '(direct)' ELSE traffic_campaign END) END) AS own_campaign,
          max(CASE WHEN event_type = 'conversion' THEN 1 ELSE 0 END) = 1 AS converted,
          round(sum(CASE WHEN event_type = 'conversion' THEN coalesce(revenue, 0) ELSE 0 END), 6) AS revenue
   FROM bounded

@@ -11,18 +11,21 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,
 const NUMERIC = /^\d{1,16}(\.\d{1,9})?$/;
 
 /**
- * The last instant the archive's `timestamp` columns hold (Athena's and Parquet's timestamps, written as
- * `yyyy-MM-dd HH:mm:ss.SSS`, have four-digit years). Epoch milliseconds of up to 16 digits reach the year 318857, past what a Date holds.
+ * The first and last instants the archive's `timestamp` columns hold (Athena's and Parquet's timestamps, written
+ * as `yyyy-MM-dd HH:mm:ss.SSS`, have four-digit years; DuckDB refuses any other text). Epoch milliseconds of up to
+ * 16 digits reach the year 318857, past what a Date holds; `0000-01-01T00:30+01:00` is in the year -1.
+ * (Date.UTC reads the year 0 as 1900, so the first is parsed.)
  */
+export const FIRST_ARCHIVE_MS = Date.parse('0000-01-01T00:00:00.000Z');
 export const LAST_ARCHIVE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
- * Epoch milliseconds for a producer timestamp, or undefined when it is none of the accepted forms or lies past
- * {@link LAST_ARCHIVE_MS}.
+ * Epoch milliseconds for a producer timestamp, or undefined when it is none of the accepted forms or lies
+ * outside {@link FIRST_ARCHIVE_MS} to {@link LAST_ARCHIVE_MS}, in UTC.
  */
 export function parseTimestamp(value: number | string): number | undefined {
   const ms = typeof value === 'number' ? fromEpochNumber(value) : parseText(value);
-  return ms !== undefined && ms <= LAST_ARCHIVE_MS ? ms : undefined;
+  return ms !== undefined && ms >= FIRST_ARCHIVE_MS && ms <= LAST_ARCHIVE_MS ? ms : undefined;
 }
 
 function parseText(value: string): number | undefined {

@@ -141,7 +141,7 @@ function checkSemantics(e: ProducerEvent, payload: Buffer, arrivalMs: number, bo
   };
 }
 
-const TIME_FORMS = 'epoch seconds, epoch milliseconds or ISO-8601 with a zone, before the year 10000';
+const TIME_FORMS = 'epoch seconds, epoch milliseconds or ISO-8601 with a zone, from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z';
 
 function badTime(field: 'timestamp' | 'sentAt' | 'receivedAt', value: unknown): Refusal {
   return refuse('invalid_timestamp', field, TIME_FORMS, preview(value));

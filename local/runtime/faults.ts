@@ -7,8 +7,9 @@
  * - `ddb-lost-response=P`: each call reaches the table, then its response is lost (the caller sees a timeout);
  * - `crash=P`: each session-processor invocation, with probability P, dies, as a Lambda timeout does (the
  *   invocation fails; Lambda retries and bisects): each of its DynamoDB calls is, by its own draw (one in four,
- *   {@link CRASH_AT_CALL}), one it dies at, never reaching the table; the calls beside it end, those that would
- *   follow it are never made. One that draws no such call dies at its end, its work done;
+ *   {@link CRASH_AT_CALL}), one it dies at: that call fails, never reaching the table, with an error no retry
+ *   fixes, so the invocation fails; calls already running beside it go on, and those its code makes only after
+ *   that call succeeds are not made. One that draws no such call dies at its end, its work done;
  * - `duplicate`: every batch is delivered twice to each consumer;
  * - `transform-error=P`: each transform invocation fails (half before, half after doing its work, as a
  *   timeout) with probability P; Firehose retries, then writes the records to its processing-failed output;
@@ -250,8 +251,8 @@ export class FaultInjector {
         const name = `${operation}/${requestKeys(args.input)}`;
         const n = invocation.calls.get(name) ?? 0;
         invocation.calls.set(name, n + 1);
-        // A crash strikes a call by its name too, and only that call: the store waits for the calls beside it
-        // and then fails the invocation, so that which calls run never depends on the order responses arrive in.
+        // A crash strikes a call by its name too, and only that call: whether any other call is made depends on
+        // its own draws and on the code's order, never on the order in which responses arrive.
         if (invocation.crashArmed && this.random(`${invocation.key}/${name}/${n}/crash`).chance(CRASH_AT_CALL)) {
           throw new InjectedCrash();
         }

@@ -16,4 +16,13 @@ describe('sharedPerLoad', () => {
     expect((await shared(range, second)).signal).toBe(second);
     expect(fetch).toHaveBeenCalledTimes(2);
   });
+
+  it('fetches anew for another range, even within one load', async () => {
+    const fetch = jest.fn((r: ResolvedRange) => Promise.resolve(r.from));
+    const shared = sharedPerLoad(fetch);
+    const signal = new AbortController().signal;
+    const later = { from: 3_600_000, to: 7_200_000 } as ResolvedRange;
+    expect(await Promise.all([shared(range, signal), shared(later, signal), shared(range, signal)])).toEqual([0, 3_600_000, 0]);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
 });

@@ -11,6 +11,9 @@ import { MemoryLog } from '../../helpers/memory-store';
 const settings = loadConfig({});
 const TS_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 
+/** The user of the records whose device time is drawn from any time: their answers are counted apart. */
+const DEVICE_TIME_USER = 'device-time';
+
 /** Valid events, random JSON, random bytes and near-misses, mixed. */
 const record = fc.oneof(
   fc
@@ -38,7 +41,21 @@ const record = fc.oneof(
     })
     .map(({ timestamp, wait, receivedAt }) => {
       const device = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
-      return producerEvent({ timestamp, sentAt: device + wait, receivedAt });
+      return producerEvent({ userId: DEVICE_TIME_USER, timestamp, sentAt: device + wait, receivedAt });
+    }),
+  // Zoned texts in the first and last hour of the years 0000 and 9999, which the zone may move out of them.
+  fc
+    .record({
+      hour: fc.constantFrom('0000-01-01T00', '9999-12-31T23'),
+      minute: fc.integer({ min: 0, max: 59 }),
+      zone: fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .map(([sign, h, m]) => `${sign}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+      receivedAt: fc.integer({ min: T0 - 3_600_000, max: T0 }),
+    })
+    .map(({ hour, minute, zone, receivedAt }) => {
+      const text = `${hour}:${String(minute).padStart(2, '0')}:00${zone}`;
+      return producerEvent({ userId: DEVICE_TIME_USER, timestamp: text, sentAt: text, receivedAt });
     }),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
@@ -48,6 +65,7 @@ const record = fc.oneof(
 describe('firehose-transform properties', () => {
   it('answers every recordId exactly once, in order, with a valid result; every Ok row matches the archive schema', () => {
     const answered = { Ok: 0, Dropped: 0, ProcessingFailed: 0 };
+    const deviceTime = { Ok: 0, Dropped: 0, ProcessingFailed: 0 };
     fc.assert(
       fc.property(fc.array(record, { maxLength: 30 }), (payloads) => {
         const event = firehoseEvent(payloads, T0 + 60_000);
@@ -57,6 +75,10 @@ describe('firehose-transform properties', () => {
         for (const answer of result.records) {
           expect(['Ok', 'Dropped', 'ProcessingFailed']).toContain(answer.result);
           answered[answer.result] += 1;
+          // An Ok answer is the row; any other answer keeps the record's own bytes.
+          const text = Buffer.from(answer.data ?? '', 'base64').toString();
+          if (answer.result === 'Ok' ? rowOf(answer.data).user_id === DEVICE_TIME_USER : text.includes(`"userId":"${DEVICE_TIME_USER}"`))
+            deviceTime[answer.result] += 1;
           expect(typeof answer.data).toBe('string');
           if (answer.result !== 'Ok') continue;
           const row = rowOf(answer.data);
@@ -73,9 +95,11 @@ describe('firehose-transform properties', () => {
       }),
       { numRuns: 200 },
     );
-    // The mix reached both sides: rows were written and records refused.
+    // The mix reached both sides, and so did the records with any device time: written, and refused.
     expect(answered.Ok).toBeGreaterThan(0);
     expect(answered.ProcessingFailed).toBeGreaterThan(0);
+    expect(deviceTime.Ok).toBeGreaterThan(0);
+    expect(deviceTime.ProcessingFailed).toBeGreaterThan(0);
   });
 
   it("writes each event's own values into its row as sent, whatever characters they hold", () => {

@@ -56,12 +56,15 @@ describe('event time with a device clock', () => {
     }
   });
 
-  it('refuses a device time past the year 9999, which the archive could not write, even when sentAt and receivedAt place the event now', () => {
+  it('refuses a device time outside the years 0000 to 9999, which the archive could not write, even when sentAt and receivedAt place the event now', () => {
     const far = 9_000_000_000_000_000; // 16 digits of epoch milliseconds: about the year 287,000
     const result = check(producerEvent({ timestamp: far, sentAt: far + 1000, receivedAt: T0 }));
     expect(result.ok).toBe(false);
     if (!result.ok) expect([result.refusal.reason, result.refusal.field]).toEqual(['invalid_timestamp', 'timestamp']);
     expect(check(producerEvent({ timestamp: T0 - 20_000, sentAt: far, receivedAt: T0 })).ok).toBe(false);
+    // Nor before the year 0000 in UTC: midnight of 0000-01-01 an hour east is in the year -1.
+    const early = check(producerEvent({ timestamp: '0000-01-01T00:00:00+01:00', sentAt: '0000-01-01T00:00:00+01:00', receivedAt: T0 }));
+    expect(early.ok ? undefined : [early.refusal.reason, early.refusal.field]).toEqual(['invalid_timestamp', 'timestamp']);
     // The last millisecond of 9999 is still a time: the corrected event time is 20 s before arrival.
     const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
     expect(accepted(producerEvent({ timestamp: last - 20_000, sentAt: last, receivedAt: T0 })).timestampMs).toBe(T0 - 20_000);

@@ -1,9 +1,10 @@
 /**
  * ISO-8601 event times read from the pattern's parts are the instants `Date.parse` gives, for every accepted text;
- * an instant past the year 9999 in UTC (a late 9999 text with a negative offset) is none.
+ * an instant outside the years 0000 to 9999 in UTC (an early 0000 text with a positive offset, a late 9999 text
+ * with a negative one) is none.
  */
 import fc from 'fast-check';
-import { LAST_ARCHIVE_MS, parseTimestamp } from '../../../functions/shared/timestamps';
+import { FIRST_ARCHIVE_MS, LAST_ARCHIVE_MS, parseTimestamp } from '../../../functions/shared/timestamps';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -15,7 +16,7 @@ const zone = fc.oneof(
 );
 
 describe('parseTimestamp', () => {
-  it('reads every valid ISO-8601 text as Date.parse does, for any year from 0 to 9999, fraction and zone, up to the end of 9999 UTC', () => {
+  it('reads every valid ISO-8601 text as Date.parse does, for any year from 0 to 9999, fraction and zone, within the years 0000 to 9999 in UTC', () => {
     fc.assert(
       fc.property(
         fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
@@ -27,7 +28,7 @@ describe('parseTimestamp', () => {
           const seconds = withSeconds ? `${iso.slice(16, 19)}${fraction === undefined ? '' : `.${fraction}`}` : '';
           const text = `${iso.slice(0, 16)}${seconds}${offset}`;
           const instant = Date.parse(text);
-          expect(parseTimestamp(text)).toBe(instant <= LAST_ARCHIVE_MS ? instant : undefined);
+          expect(parseTimestamp(text)).toBe(instant >= FIRST_ARCHIVE_MS && instant <= LAST_ARCHIVE_MS ? instant : undefined);
         },
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
@@ -69,7 +70,10 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('0050-06-01T00:00:00+01:00')).toBe(Date.parse('0050-06-01T00:00:00+01:00'));
   });
 
-  it('stops at the last millisecond of 9999 in UTC, in every form', () => {
+  it('starts at the first millisecond of 0000 and stops at the last of 9999, in UTC, in every form', () => {
+    expect(parseTimestamp('0000-01-01T00:00:00Z')).toBe(FIRST_ARCHIVE_MS);
+    expect(parseTimestamp('0000-01-01T00:30:00-01:00')).toBe(FIRST_ARCHIVE_MS + 90 * 60_000);
+    expect(parseTimestamp('0000-01-01T00:30:00+01:00')).toBeUndefined();
     expect(parseTimestamp('9999-12-31T23:59:59.999Z')).toBe(LAST_ARCHIVE_MS);
     expect(parseTimestamp(LAST_ARCHIVE_MS)).toBe(LAST_ARCHIVE_MS);
     expect(parseTimestamp(String(LAST_ARCHIVE_MS))).toBe(LAST_ARCHIVE_MS);
