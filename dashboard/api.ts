@@ -100,6 +100,9 @@ export interface TrafficResponse {
   readonly countries: readonly QueryRow[];
 }
 
+/** The credit DB-IP's licence (CC BY 4.0) asks for wherever `countries.sql`'s rows are shown, and where it links. */
+export const DBIP_ATTRIBUTION = { text: 'IP geolocation by DB-IP', href: 'https://db-ip.com' } as const;
+
 export interface FunnelStep {
   readonly step: 'page_view' | 'form_submit' | 'conversion';
   readonly sessions: number;

@@ -15,9 +15,6 @@ export const OTHER_COUNTRIES = '(other)';
 /** How many countries the panel names; the rest are one row. */
 export const TOP_COUNTRIES = 10;
 
-/** The credit DB-IP's licence asks for, and where it links. */
-export const DBIP_ATTRIBUTION = { text: 'IP geolocation by DB-IP', href: 'https://db-ip.com' } as const;
-
 export interface CountryUsers {
   /** ISO 3166-1 alpha-2, {@link UNKNOWN_COUNTRY} or {@link OTHER_COUNTRIES}. */
   readonly code: string;

@@ -1,6 +1,7 @@
 /** `clickstream run`: the whole pipeline on a workload, until the stream is drained, then the report. */
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DBIP_ATTRIBUTION } from '../../dashboard/api';
 import { loadNamedQueries } from '../../queries';
 import { openArchive } from '../runtime/archive-sql';
 import { openDataDir } from '../runtime/data-dir';
@@ -510,7 +511,7 @@ async function printArchiveReport(p: Progress, archiveDir: string, scratch: stri
         countries.map((r) => [String(r['country']), Number(r['users']), Number(r['events']), `${Number(r['users_percent']).toFixed(1)}%`]),
       ),
     );
-    p.line('  IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0');
+    p.line(`  ${DBIP_ATTRIBUTION.text} (${DBIP_ATTRIBUTION.href}), CC BY 4.0`);
     p.line('');
     const [f] = await run('funnel');
     if (f) {

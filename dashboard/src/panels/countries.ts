@@ -3,9 +3,10 @@
  * as an SVG bar chart with each one's share, the rest summed as "Other", and the credit DB-IP's licence (CC BY 4.0)
  * asks for, a link to db-ip.com.
  */
+import { DBIP_ATTRIBUTION } from '../../api';
 import type { TrafficResponse } from '../../api';
 import { barChart } from '../bar-chart';
-import { DBIP_ATTRIBUTION, OTHER_COUNTRIES, TOP_COUNTRIES, UNKNOWN_COUNTRY, topCountries } from '../countries';
+import { OTHER_COUNTRIES, TOP_COUNTRIES, UNKNOWN_COUNTRY, topCountries } from '../countries';
 import { el } from '../dom';
 import { formatCount, formatDays, formatPercent } from '../format';
 import { loadPanel, NO_ARCHIVE, panelFrame } from '../panel';

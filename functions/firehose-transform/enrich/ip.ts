@@ -41,8 +41,11 @@ export function ipColumns(ip: string | undefined, mode: IpMode): string {
   if (columns === undefined) {
     // Only an address node:net accepts is looked up, so that geo columns never stand beside a null ip.
     const kept = archiveIp(ip, mode);
-    const geo = kept === null ? undefined : geoOf(ip.trim());
-    columns = geo ? jsonMembers({ ip: kept, geo_country: geo.country, geo_asn: geo.asn, geo_as_org: geo.asOrg }) : NO_ADDRESS;
+    if (kept === null) columns = NO_ADDRESS;
+    else {
+      const geo = geoOf(ip.trim());
+      columns = jsonMembers({ ip: kept, geo_country: geo.country, geo_asn: geo.asn, geo_as_org: geo.asOrg });
+    }
     if (seen.size >= CACHE_MAX) seen.clear();
     seen.set(ip, columns);
   }
